@@ -1,0 +1,15 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client.ts';
+
+export type Db = PrismaClient;
+
+export interface CreateDbOptions {
+  /** Connection pool size; keep it small for tests and CLIs. */
+  max?: number;
+}
+
+/** A Prisma client over node-postgres (the Rust-free client; no query engine binary). */
+export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.max ?? 10 });
+  return new PrismaClient({ adapter });
+}

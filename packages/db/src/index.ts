@@ -1,0 +1,14 @@
+export { createDb, type Db, type CreateDbOptions } from './client.ts';
+export { addJob, removeJob, type AddJobSpec } from './jobs.ts';
+export { Prisma } from './generated/prisma/client.ts';
+export type * from './generated/prisma/models.ts';
+export * from './generated/prisma/enums.ts';
+export type { TransactionClient as Tx } from './generated/prisma/internal/prismaNamespace.ts';
+export {
+  decryptSecret,
+  encryptSecret,
+  generateEncryptionKey,
+  hashPassword,
+  parseEncryptionKey,
+  verifyPassword,
+} from './credentials.ts';

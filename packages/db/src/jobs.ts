@@ -1,0 +1,34 @@
+// Enqueue helpers that run INSIDE the caller's transaction, so a job exists exactly when
+// the rows it refers to do (graphile_worker.add_job is plain SQL; WorkerUtils.addJob is not).
+import type { TransactionClient } from './generated/prisma/internal/prismaNamespace.ts';
+
+export interface AddJobSpec {
+  identifier: string;
+  payload: Record<string, unknown>;
+  runAt: Date;
+  /** One job per key: re-adding replaces the pending job's payload and run_at. */
+  jobKey: string;
+  maxAttempts?: number;
+}
+
+export async function addJob(tx: TransactionClient, spec: AddJobSpec): Promise<string> {
+  const rows = await tx.$queryRaw<{ id: string | null }[]>`
+    SELECT (graphile_worker.add_job(
+      identifier => ${spec.identifier}::text,
+      payload => ${JSON.stringify(spec.payload)}::json,
+      run_at => ${spec.runAt.toISOString()}::timestamptz,
+      max_attempts => ${spec.maxAttempts ?? 25}::int,
+      job_key => ${spec.jobKey}::text,
+      job_key_mode => 'replace'
+    )).id::text AS id`;
+  const id = rows[0]?.id;
+  // add_job can return null under heavy contention on one key (graphile/worker#580);
+  // throwing rolls the caller's transaction back rather than losing the job silently.
+  if (!id) throw new Error(`graphile_worker.add_job returned no job for key ${spec.jobKey}`);
+  return id;
+}
+
+/** Removes the pending job with this key (a running job is left to finish; see the task's guard). */
+export async function removeJob(tx: TransactionClient, jobKey: string): Promise<void> {
+  await tx.$queryRaw`SELECT graphile_worker.remove_job(${jobKey}::text)`;
+}

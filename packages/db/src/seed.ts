@@ -1,0 +1,65 @@
+// Demo data for the embedded default and for newcomers: one agency, one owner, two clients
+// in different timezones, each with Facebook Pages connected to the platform sandbox.
+import type { Db } from './client.ts';
+import { encryptSecret, hashPassword } from './credentials.ts';
+
+export const DEMO_LOGIN = { email: 'demo@herald.test', password: 'herald-demo' } as const;
+
+/** Page ids and tokens the sandbox accepts (its tokens are `sbx-page-<pageId>-<anything>`). */
+export const DEMO_CLIENTS = [
+  {
+    name: 'Northwind Coffee',
+    timezone: 'America/New_York',
+    pages: [
+      { externalId: '1000000001', handle: 'Northwind Coffee' },
+      { externalId: '1000000003', handle: 'Northwind Roastery' },
+    ],
+  },
+  {
+    name: 'Fjord Outdoor',
+    timezone: 'Europe/Oslo',
+    pages: [{ externalId: '1000000002', handle: 'Fjord Outdoor' }],
+  },
+] as const;
+
+export interface SeedResult {
+  seeded: boolean;
+}
+
+/** Seeds the demo agency into an empty database; does nothing when any agency exists. */
+export async function seedDemo(db: Db, options: { tokenKey: Buffer }): Promise<SeedResult> {
+  if ((await db.organization.count()) > 0) return { seeded: false };
+  const passwordHash = await hashPassword(DEMO_LOGIN.password);
+
+  await db.$transaction(async (tx) => {
+    const org = await tx.organization.create({
+      data: { name: 'Demo Agency', slug: 'demo-agency' },
+    });
+    const user = await tx.user.create({
+      data: { email: DEMO_LOGIN.email, name: 'Dana Demo', passwordHash },
+    });
+    await tx.member.create({ data: { organizationId: org.id, userId: user.id, role: 'owner' } });
+    for (const client of DEMO_CLIENTS) {
+      const row = await tx.client.create({
+        data: { organizationId: org.id, name: client.name, timezone: client.timezone },
+      });
+      for (const page of client.pages) {
+        await tx.socialAccount.create({
+          data: {
+            organizationId: org.id,
+            clientId: row.id,
+            platform: 'facebook',
+            externalId: page.externalId,
+            handle: page.handle,
+            accessTokenEncrypted: encryptSecret(
+              `sbx-page-${page.externalId}-demo`,
+              options.tokenKey,
+            ),
+            status: 'active',
+          },
+        });
+      }
+    }
+  });
+  return { seeded: true };
+}
