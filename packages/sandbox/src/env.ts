@@ -1,0 +1,26 @@
+// The only place the sandbox reads process.env. Parsed once at start-up; a bad variable stops
+// the process with a message that names it.
+import { z } from 'zod';
+
+export const SandboxEnv = z.object({
+  PORT: z.coerce
+    .number('PORT must be a number')
+    .int('PORT must be a whole number')
+    .min(0)
+    .max(65_535, 'PORT must be 0–65535')
+    .default(4010),
+  HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
+  /** Where browsers reach the sandbox, when that differs from where it listens (containers). */
+  PUBLIC_URL: z.url('PUBLIC_URL must be a URL such as http://localhost:4010').optional(),
+});
+export type SandboxEnv = z.infer<typeof SandboxEnv>;
+
+export function loadSandboxEnv(): SandboxEnv {
+  const result = SandboxEnv.safeParse(process.env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    console.error(`Invalid environment:\n${lines.join('\n')}`);
+    process.exit(1);
+  }
+  return result.data;
+}

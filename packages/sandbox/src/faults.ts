@@ -1,0 +1,99 @@
+// Faults the control API can inject. Not part of any real platform: they let tests and demos
+// see what Herald does when a platform errs, stalls or hangs up.
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { send, wait, type Reply } from './http.ts';
+
+export const SANDBOX_PLATFORMS = ['facebook'] as const;
+export type SandboxPlatform = (typeof SANDBOX_PLATFORMS)[number];
+
+export const Fault = z.discriminatedUnion('type', [
+  /** A Graph API error envelope (`{"error":{…}}`) with this HTTP status. */
+  z.strictObject({
+    type: z.literal('graph_error'),
+    status: z.int().min(400).max(599),
+    code: z.int(),
+    subcode: z.int().optional(),
+    message: z.string().optional(),
+    is_transient: z.boolean().optional(),
+    error_user_title: z.string().optional(),
+    error_user_msg: z.string().optional(),
+    /** Extra response headers, e.g. X-Business-Use-Case-Usage for rate limits. */
+    headers: z.record(z.string(), z.string()).optional(),
+  }),
+  /** A bare HTTP response with a non-JSON body, like a load balancer's error page. */
+  z.strictObject({
+    type: z.literal('http_status'),
+    status: z.int().min(200).max(599),
+    body: z.string().optional(),
+  }),
+  /** The platform acts at once but answers `ms` later, so a client timeout can fire first. */
+  z.strictObject({ type: z.literal('delay'), ms: z.int().min(0).max(600_000) }),
+  /** The socket is destroyed without a response; with afterAccepting the platform acted first. */
+  z.strictObject({
+    type: z.literal('drop_connection'),
+    afterAccepting: z.boolean().default(false),
+  }),
+]);
+export type Fault = z.infer<typeof Fault>;
+
+export const FaultRequest = z.strictObject({
+  platform: z.enum(SANDBOX_PLATFORMS),
+  /** How many of the next matching requests fail this way. */
+  times: z.int().min(1).default(1),
+  /** `publish`: the requests that create content (Facebook: feed POSTs). `read`: GETs. */
+  on: z.enum(['publish', 'read']).default('publish'),
+  fault: Fault,
+});
+/** What callers send (defaults not yet applied). */
+export type FaultRequest = z.input<typeof FaultRequest>;
+export type FaultTarget = z.infer<typeof FaultRequest>['on'];
+
+export const RevokeRequest = z.strictObject({
+  token: z.string().min(1),
+  /** Graph subcode reported for the revoked token: 460 password changed (default), 458 app removed, 463 expired, 467 invalid. */
+  subcode: z.int().default(460),
+});
+export type RevokeRequest = z.input<typeof RevokeRequest>;
+
+export type GraphErrorFault = Extract<Fault, { type: 'graph_error' }>;
+
+/**
+ * Sends the reply `act` computes, bent by the fault. `act` does the platform's work (such as
+ * recording a post), so it runs only when the emulated platform is meant to have acted.
+ */
+export async function replyUnderFault(
+  req: IncomingMessage,
+  res: ServerResponse,
+  fault: Fault | undefined,
+  act: () => Reply,
+  platformError: (fault: GraphErrorFault) => Reply,
+  closing: AbortSignal,
+): Promise<void> {
+  switch (fault?.type) {
+    case undefined:
+      return send(res, act());
+    case 'graph_error':
+      return send(res, platformError(fault));
+    case 'http_status':
+      return send(res, gatewayReply(fault.status, fault.body));
+    case 'delay': {
+      const reply = act();
+      if (await wait(fault.ms, closing)) send(res, reply);
+      return;
+    }
+    case 'drop_connection':
+      if (fault.afterAccepting) act();
+      req.socket.destroy();
+      return;
+  }
+}
+
+function gatewayReply(status: number, body?: string): Reply {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  return {
+    status,
+    headers: { 'content-type': 'text/html' },
+    body: body ?? `<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`,
+  };
+}

@@ -1,0 +1,3 @@
+export { startSandbox, type Sandbox, type SandboxOptions } from './server.ts';
+export type { RecordedPost } from './store.ts';
+export type { Fault, FaultRequest, RevokeRequest, SandboxPlatform } from './faults.ts';

@@ -1,0 +1,146 @@
+// Facebook Graph API, as much as Herald uses: publish to a Page feed and read a post back.
+// Mounted under /facebook, so `{sandbox}/facebook` stands in for https://graph.facebook.com.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { replyUnderFault } from '../../faults.ts';
+import { escapeHtml, layout, postPath } from '../../html.ts';
+import { html, json, send, type Reply } from '../../http.ts';
+import type { PlatformRoutes, SandboxContext } from '../../router.ts';
+import type { RecordedPost } from '../../store.ts';
+import { graphErrorReply, graphErrors, injectedGraphError } from './errors.ts';
+import { authenticate, isGraphError, readGraphRequest } from './request.ts';
+
+const VERSION = /^v\d+\.\d+$/;
+const NUMERIC_ID = /^\d+$/;
+const POST_ID = /^\d+_\d+$/;
+
+export const facebook: PlatformRoutes = {
+  prefix: '/facebook',
+  async handle(req, res, url, path, ctx) {
+    const segments = path.split('/').filter(Boolean);
+    if (req.method === 'GET' && segments[0] === 'posts' && segments.length === 2) {
+      return send(res, postPage(ctx, segments[1]!));
+    }
+    const [version, node, ...edges] = segments;
+    if (!version || !VERSION.test(version) || !node) {
+      return send(res, graphErrorReply(graphErrors.unknownPath(`/${segments.join('/')}`)));
+    }
+    if (req.method === 'POST' && edges.length === 1 && edges[0] === 'feed') {
+      return publish(req, res, url, node, ctx);
+    }
+    if (req.method === 'GET' && edges.length === 0) return read(req, res, url, node, ctx);
+    const error = edges.length
+      ? graphErrors.unknownPath(`/${edges.join('/')}`)
+      : graphErrors.unsupported(req.method ?? 'GET', node);
+    send(res, graphErrorReply(error));
+  },
+};
+
+async function publish(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  pageId: string,
+  ctx: SandboxContext,
+): Promise<void> {
+  const request = await readGraphRequest(req, url);
+  const fault = ctx.store.takeFault('facebook', 'publish');
+  const act = (): Reply => {
+    if (isGraphError(request)) return graphErrorReply(request);
+    const auth = authenticate(request.token, ctx.store);
+    if (isGraphError(auth)) return graphErrorReply(auth);
+    if (!NUMERIC_ID.test(pageId)) return graphErrorReply(graphErrors.unsupported('post', pageId));
+    if (auth.pageId !== pageId) return graphErrorReply(graphErrors.invalidToken());
+    const { message, link } = request.params;
+    if (!message && !link) return graphErrorReply(graphErrors.missingMessage());
+    if (link !== undefined && !isWebUrl(link)) return graphErrorReply(graphErrors.badLink());
+    // `published=false` (unpublished page posts) is accepted and ignored: Herald never sends it.
+    const post: RecordedPost = {
+      platform: 'facebook',
+      accountId: pageId,
+      id: `${pageId}_${ctx.store.nextNumericId()}`,
+      message: message ?? '',
+      ...(link ? { link } : {}),
+      createdAt: new Date().toISOString(),
+    };
+    ctx.store.recordPost(post);
+    return json(200, { id: post.id });
+  };
+  await replyUnderFault(req, res, fault, act, injectedGraphError, ctx.closing);
+}
+
+const POST_FIELDS = ['id', 'message', 'created_time', 'permalink_url', 'link'] as const;
+type PostField = (typeof POST_FIELDS)[number];
+const isPostField = (field: string): field is PostField => POST_FIELDS.includes(field as PostField);
+
+async function read(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  node: string,
+  ctx: SandboxContext,
+): Promise<void> {
+  const request = await readGraphRequest(req, url);
+  const fault = ctx.store.takeFault('facebook', 'read');
+  const act = (): Reply => {
+    if (isGraphError(request)) return graphErrorReply(request);
+    const auth = authenticate(request.token, ctx.store);
+    if (isGraphError(auth)) return graphErrorReply(auth);
+    const post = POST_ID.test(node) ? ctx.store.findPost('facebook', node) : undefined;
+    if (!post) return graphErrorReply(graphErrors.unsupported('get', node));
+    if (auth.pageId !== post.accountId) return graphErrorReply(graphErrors.invalidToken());
+    // Graph's default fields for a post when none are asked for.
+    const fields = request.params.fields
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean) ?? ['created_time', 'message'];
+    const unknown = fields.find((f) => !isPostField(f));
+    if (unknown) return graphErrorReply(graphErrors.nonexistingField(unknown));
+    const values: Record<PostField, string | undefined> = {
+      id: post.id,
+      message: post.message || undefined,
+      created_time: graphTime(post.createdAt),
+      permalink_url: `${ctx.publicUrl}${postPath(post)}`,
+      link: post.link,
+    };
+    // Graph leaves out fields the object has no value for, and always answers with the id.
+    const body = Object.fromEntries(fields.map((f) => [f, values[f as PostField]]));
+    return json(200, { ...body, id: post.id });
+  };
+  await replyUnderFault(req, res, fault, act, injectedGraphError, ctx.closing);
+}
+
+function postPage(ctx: SandboxContext, id: string): Reply {
+  const post = ctx.store.findPost('facebook', id);
+  if (!post) {
+    return html(
+      404,
+      layout('Post not found', `<h1>Post not found</h1><p><a href="/">All posts</a></p>`),
+    );
+  }
+  const link = post.link
+    ? `<p><a href="${escapeHtml(post.link)}" rel="nofollow">${escapeHtml(post.link)}</a></p>`
+    : '';
+  return html(
+    200,
+    layout(
+      `Facebook post ${post.id}`,
+      `<p><a href="/">All posts</a></p>
+<h1>Facebook Page ${escapeHtml(post.accountId)}</h1>
+<p class="muted">Post ${escapeHtml(post.id)} · <time datetime="${escapeHtml(post.createdAt)}">${escapeHtml(post.createdAt)}</time></p>
+<div class="message">${escapeHtml(post.message)}</div>
+${link}`,
+    ),
+  );
+}
+
+/** Graph's timestamp format: 2024-05-01T12:00:00+0000. */
+const graphTime = (iso: string) => `${iso.slice(0, 19)}+0000`;
+
+function isWebUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,54 @@
+// Routes a request to the page at `/`, the control API, or the platform mounted at its prefix.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleControl } from './control.ts';
+import { indexPage } from './html.ts';
+import { BodyTooLargeError, html, send, text } from './http.ts';
+import type { SandboxStore } from './store.ts';
+
+export interface SandboxContext {
+  store: SandboxStore;
+  /** Where browsers reach this sandbox; permalinks point here. */
+  publicUrl: string;
+  /** Aborted when the sandbox closes, so delayed replies stop waiting. */
+  closing: AbortSignal;
+}
+
+/** One emulated platform, mounted under its own prefix (e.g. `/facebook`). */
+export interface PlatformRoutes {
+  prefix: `/${string}`;
+  /** `path` is the part after the prefix, e.g. `/v21.0/123/feed`. */
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    path: string,
+    ctx: SandboxContext,
+  ): Promise<void>;
+}
+
+export function createRouter(platforms: PlatformRoutes[], ctx: SandboxContext) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      // Concatenated, not resolved: a request for `//x` must stay a path, not become a host.
+      const url = new URL(`http://sandbox.invalid${req.url ?? '/'}`);
+      const { pathname } = url;
+      if (pathname === '/' && req.method === 'GET') {
+        return send(res, html(200, indexPage(ctx.store.posts())));
+      }
+      if (pathname.startsWith('/__sandbox/')) return await handleControl(req, res, url, ctx.store);
+      const platform = platforms.find(
+        (p) => pathname === p.prefix || pathname.startsWith(`${p.prefix}/`),
+      );
+      if (platform) {
+        return await platform.handle(req, res, url, pathname.slice(platform.prefix.length), ctx);
+      }
+      send(res, text(404, 'Not found'));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return send(res, text(413, error.message));
+      send(
+        res,
+        text(500, `Sandbox error: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+  };
+}

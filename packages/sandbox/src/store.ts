@@ -1,0 +1,83 @@
+// Everything one sandbox instance remembers, in memory: what it accepted, queued faults and
+// revoked tokens. Each startSandbox() gets its own store, so parallel tests do not share state.
+import {
+  FaultRequest,
+  RevokeRequest,
+  type Fault,
+  type FaultTarget,
+  type SandboxPlatform,
+} from './faults.ts';
+
+export interface RecordedPost {
+  platform: 'facebook';
+  /** The platform's account id (Facebook: the Page id). */
+  accountId: string;
+  /** The id the platform returned (Facebook: `<pageId>_<postId>`). */
+  id: string;
+  message: string;
+  link?: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+interface QueuedFault {
+  fault: Fault;
+  remaining: number;
+}
+
+export class SandboxStore {
+  readonly #posts: RecordedPost[] = [];
+  readonly #faults = new Map<string, QueuedFault[]>();
+  readonly #revoked = new Map<string, number>();
+  // Seeded from the clock so ids stay unique across restarts of a dev sandbox (the database
+  // keeps ids from earlier runs), and stay below 2^53.
+  #nextId = Date.now() * 1000;
+
+  nextNumericId(): string {
+    return String(++this.#nextId);
+  }
+
+  recordPost(post: RecordedPost): void {
+    this.#posts.push(post);
+  }
+
+  posts(): RecordedPost[] {
+    return this.#posts.map((p) => ({ ...p }));
+  }
+
+  findPost(platform: SandboxPlatform, id: string): RecordedPost | undefined {
+    return this.#posts.find((p) => p.platform === platform && p.id === id);
+  }
+
+  /** Validates like the control API does, so in-process and HTTP callers get the same rules. */
+  addFault(input: unknown): void {
+    const request = FaultRequest.parse(input);
+    const key = `${request.platform}:${request.on}`;
+    const queue = this.#faults.get(key) ?? [];
+    queue.push({ fault: request.fault, remaining: request.times });
+    this.#faults.set(key, queue);
+  }
+
+  /** The fault for the next request of this kind, if any (FIFO). */
+  takeFault(platform: SandboxPlatform, on: FaultTarget): Fault | undefined {
+    const queue = this.#faults.get(`${platform}:${on}`);
+    const head = queue?.[0];
+    if (!head) return undefined;
+    if (--head.remaining === 0) queue.shift();
+    return head.fault;
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  revokeToken(input: unknown): void {
+    const { token, subcode } = RevokeRequest.parse(input);
+    this.#revoked.set(token, subcode);
+  }
+
+  /** The Graph subcode a revoked token reports, or undefined while it is valid. */
+  revocation(token: string): number | undefined {
+    return this.#revoked.get(token);
+  }
+}
