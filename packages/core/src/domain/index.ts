@@ -1,0 +1,8 @@
+// Pure rules: no I/O, and nothing imported from the rest of the repo.
+export * from './platforms.ts';
+export * from './platform-rules.ts';
+export * from './publish-error-kind.ts';
+export * from './retry-policy.ts';
+export * from './target-status.ts';
+export * from './zoned-time.ts';
+export * from './permissions.ts';

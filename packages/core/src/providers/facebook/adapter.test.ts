@@ -1,0 +1,230 @@
+// The Facebook adapter against the real sandbox over HTTP: each platform behaviour Herald must
+// tell apart, and whether the "platform" actually published (the reason for `ambiguous`).
+import { startSandbox, type FaultRequest, type Sandbox } from '@herald/sandbox';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AmbiguousPublishError,
+  AuthPublishError,
+  PermanentPublishError,
+  RateLimitedPublishError,
+  RetryablePublishError,
+  type PublishError,
+} from '../errors.ts';
+import type { PublishRequest } from '../types.ts';
+import { createFacebookAdapter, type FacebookAdapterConfig } from './adapter.ts';
+
+const PAGE = '1000000101';
+const TOKEN = `sbx-page-${PAGE}-adapter`;
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+});
+afterAll(() => sandbox.close());
+beforeEach(() => sandbox.clearFaults());
+
+function publish(
+  caption: string,
+  config: Partial<FacebookAdapterConfig> = {},
+  request: Partial<PublishRequest> = {},
+) {
+  return createFacebookAdapter({ baseUrl: sandbox.facebookBaseUrl, ...config }).publish({
+    accountExternalId: PAGE,
+    accessToken: TOKEN,
+    caption,
+    ...request,
+  });
+}
+
+async function publishError(...args: Parameters<typeof publish>): Promise<PublishError> {
+  const error = await publish(...args).then(
+    () => expect.unreachable('publish should have failed'),
+    (e: unknown) => e,
+  );
+  return error as PublishError;
+}
+
+const fault = (request: Omit<FaultRequest, 'platform'>) =>
+  sandbox.injectFault({ platform: 'facebook', ...request });
+const received = (caption: string) => sandbox.posts().filter((p) => p.message === caption);
+const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2)}`;
+
+describe('success', () => {
+  it("returns the platform's id and a permalink to the sandbox's page for the post", async () => {
+    const caption = unique('Fresh roast & cold brew = 100% ☕\nsecond line');
+    const published = await publish(caption);
+    const [post] = received(caption);
+    expect(post).toBeDefined();
+    expect(published).toEqual({
+      externalId: post!.id,
+      url: `${sandbox.url}/facebook/posts/${post!.id}`,
+    });
+    expect(post!.accountId).toBe(PAGE);
+    expect((await fetch(published.url)).status).toBe(200);
+  });
+
+  it('sends a form-encoded POST with a bearer token to {baseUrl}/{version}/{page}/feed', async () => {
+    const seen: { url: string; method?: string; auth: string | null; type: string | null }[] = [];
+    const recordingFetch: typeof fetch = (input, init) => {
+      const request = new Request(input, init);
+      seen.push({
+        url: request.url,
+        method: request.method,
+        auth: request.headers.get('authorization'),
+        type: request.headers.get('content-type'),
+      });
+      return fetch(input, init);
+    };
+    await publish(unique('protocol'), {
+      baseUrl: `${sandbox.facebookBaseUrl}/`,
+      apiVersion: 'v19.0',
+      fetch: recordingFetch,
+    });
+    expect(seen[0]).toEqual({
+      url: `${sandbox.facebookBaseUrl}/v19.0/${PAGE}/feed`,
+      method: 'POST',
+      auth: `Bearer ${TOKEN}`,
+      type: expect.stringMatching(/^application\/x-www-form-urlencoded/),
+    });
+    expect(seen[1]?.url).toMatch(/\/v19\.0\/\d+_\d+\?fields=permalink_url$/);
+  });
+});
+
+describe('the platform refuses', () => {
+  it('a bad token is an auth error with code 190, and nothing is published', async () => {
+    const caption = unique('bad token');
+    const error = await publishError(caption, {}, { accessToken: 'not-a-sandbox-token' });
+    expect(error).toBeInstanceOf(AuthPublishError);
+    expect(error.platformCode).toBe('190');
+    expect(error.message).toMatch(/Reconnect the Page/);
+    expect(received(caption)).toHaveLength(0);
+  });
+
+  it('a revoked token reports why (190/460)', async () => {
+    const token = `sbx-page-${PAGE}-revoked`;
+    sandbox.revokeToken(token, 460);
+    const error = await publishError(unique('revoked'), {}, { accessToken: token });
+    expect(error).toBeInstanceOf(AuthPublishError);
+    expect(error.platformCode).toBe('190/460');
+    expect(error.message).toMatch(/password was changed/);
+  });
+
+  it.each([
+    {
+      name: 'code 2 (transient)',
+      inject: { type: 'graph_error', status: 503, code: 2 },
+      expected: RetryablePublishError,
+      platformCode: '2',
+    },
+    {
+      name: 'code 4 (app rate limit)',
+      inject: { type: 'graph_error', status: 400, code: 4 },
+      expected: RateLimitedPublishError,
+      platformCode: '4',
+    },
+    {
+      name: 'code 506 (duplicate)',
+      inject: { type: 'graph_error', status: 400, code: 506 },
+      expected: AmbiguousPublishError,
+      platformCode: '506',
+    },
+    {
+      name: 'code 100 (invalid parameter)',
+      inject: { type: 'graph_error', status: 400, code: 100, error_user_msg: 'Too long.' },
+      expected: PermanentPublishError,
+      platformCode: '100',
+    },
+    {
+      name: 'a bare HTTP 502',
+      inject: { type: 'http_status', status: 502 },
+      expected: AmbiguousPublishError,
+      platformCode: 'http_502',
+    },
+  ] as const)('$name → $expected.name', async ({ inject, expected, platformCode }) => {
+    fault({ fault: inject });
+    const error = await publishError(unique('refused'));
+    expect(error).toBeInstanceOf(expected);
+    expect(error.platformCode).toBe(platformCode);
+  });
+
+  it('a Pages rate limit carries the time Facebook gives in X-Business-Use-Case-Usage', async () => {
+    const usage = { [PAGE]: [{ type: 'pages', estimated_time_to_regain_access: 7 }] };
+    fault({
+      fault: {
+        type: 'graph_error',
+        status: 400,
+        code: 80001,
+        headers: { 'x-business-use-case-usage': JSON.stringify(usage) },
+      },
+    });
+    const before = Date.now();
+    const error = await publishError(unique('buc'));
+    expect(error).toBeInstanceOf(RateLimitedPublishError);
+    const waitMs = error.retryAt!.getTime() - before;
+    expect(waitMs).toBeGreaterThanOrEqual(7 * 60_000);
+    expect(waitMs).toBeLessThan(7 * 60_000 + 5_000);
+  });
+});
+
+describe('no answer', () => {
+  it('a timeout is ambiguous — and the platform did publish', async () => {
+    fault({ fault: { type: 'delay', ms: 2_000 } });
+    const caption = unique('slow');
+    const started = Date.now();
+    const error = await publishError(caption, { timeoutMs: 200 });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(error).toBeInstanceOf(AmbiguousPublishError);
+    expect(error.message).toBe('Facebook did not answer within 0.2 s.');
+    expect(received(caption)).toHaveLength(1);
+  });
+
+  it.each([false, true])(
+    'a dropped connection is ambiguous (afterAccepting: %s)',
+    async (afterAccepting) => {
+      fault({ fault: { type: 'drop_connection', afterAccepting } });
+      const caption = unique('dropped');
+      const error = await publishError(caption);
+      expect(error).toBeInstanceOf(AmbiguousPublishError);
+      expect(received(caption)).toHaveLength(afterAccepting ? 1 : 0);
+    },
+  );
+
+  it('a caller abort after sending is ambiguous; before sending it is retryable', async () => {
+    fault({ fault: { type: 'delay', ms: 2_000 } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const during = await publishError(unique('aborted'), {}, { signal: controller.signal });
+    expect(during).toBeInstanceOf(AmbiguousPublishError);
+
+    const caption = unique('cancelled');
+    const before = await publishError(caption, {}, { signal: AbortSignal.abort() });
+    expect(before).toBeInstanceOf(RetryablePublishError);
+    expect(received(caption)).toHaveLength(0);
+  });
+
+  it('connection refused is retryable: nothing reached the platform', async () => {
+    const gone = await startSandbox({ port: 0 });
+    await gone.close();
+    const error = await publishError(unique('refused'), { baseUrl: gone.facebookBaseUrl });
+    expect(error).toBeInstanceOf(RetryablePublishError);
+    expect(error.message).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('the permalink lookup fails', () => {
+  it.each<{ name: string; inject: FaultRequest['fault'] }>([
+    { name: 'HTTP 500', inject: { type: 'http_status', status: 500 } },
+    { name: 'a Graph error', inject: { type: 'graph_error', status: 400, code: 100 } },
+    { name: 'a dropped connection', inject: { type: 'drop_connection' } },
+    { name: 'a timeout', inject: { type: 'delay', ms: 2_000 } },
+  ])('on $name: publish still succeeds, with the fallback URL', async ({ inject }) => {
+    fault({ on: 'read', fault: inject });
+    const caption = unique('permalink');
+    const published = await publish(caption, { timeoutMs: 300 });
+    const [post] = received(caption);
+    expect(published).toEqual({
+      externalId: post!.id,
+      url: `https://www.facebook.com/${post!.id}`,
+    });
+  });
+});

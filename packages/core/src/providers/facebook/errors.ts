@@ -1,0 +1,175 @@
+// Turns a failed Graph API call into a PublishError. Each branch answers two questions: did
+// Facebook act on the request, and can trying again help? Codes are from Meta's Graph API
+// error-handling and rate-limiting docs.
+import { z } from 'zod';
+import {
+  AmbiguousPublishError,
+  AuthPublishError,
+  PermanentPublishError,
+  PublishError,
+  RateLimitedPublishError,
+  RetryablePublishError,
+} from '../errors.ts';
+
+const GraphErrorEnvelope = z.object({
+  error: z.object({
+    code: z.number(),
+    error_subcode: z.number().optional(),
+    message: z.string().optional(),
+    error_user_msg: z.string().optional(),
+    is_transient: z.boolean().optional(),
+  }),
+});
+
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80001]);
+
+const TOKEN_PROBLEMS: Record<number, string> = {
+  458: "Herald was removed from the Facebook account's apps",
+  460: 'the Facebook password was changed',
+  463: 'the access token expired',
+  467: 'the access token is no longer valid',
+};
+
+export function classifyGraphError(
+  status: number,
+  body: unknown,
+  headers: Headers,
+  now: Date = new Date(),
+): PublishError {
+  const parsed = GraphErrorEnvelope.safeParse(body);
+  if (!parsed.success) {
+    const platformCode = `http_${status}`;
+    // A bare 5xx usually comes from a proxy in front of Graph: the request may have got through.
+    if (status >= 500) {
+      return new AmbiguousPublishError(`Facebook answered HTTP ${status} without details.`, {
+        platformCode,
+      });
+    }
+    return new PermanentPublishError(`Facebook rejected the request (HTTP ${status}).`, {
+      platformCode,
+    });
+  }
+
+  const { code, error_subcode: subcode, is_transient } = parsed.data.error;
+  const platformCode = subcode === undefined ? String(code) : `${code}/${subcode}`;
+  const detail = parsed.data.error.error_user_msg ?? parsed.data.error.message ?? `error ${code}`;
+  const options = { platformCode };
+
+  // Meta documents 1 and 2 as temporary server trouble, to be retried later.
+  if (code === 1 || code === 2) {
+    return new RetryablePublishError(`Facebook had a temporary problem: ${detail}`, options);
+  }
+  if (RATE_LIMIT_CODES.has(code)) {
+    const retryAt = regainAccessAt(headers, now);
+    return new RateLimitedPublishError(`Facebook is limiting requests for now: ${detail}`, {
+      ...options,
+      ...(retryAt ? { retryAt } : {}),
+    });
+  }
+  if (code === 190 || code === 102) {
+    const problem =
+      (subcode !== undefined && TOKEN_PROBLEMS[subcode]) || 'Facebook rejected the access token';
+    return new AuthPublishError(
+      `Facebook no longer accepts Herald's access to this Page (${problem}). Reconnect the Page to keep publishing.`,
+      options,
+    );
+  }
+  if (code === 10 || (code >= 200 && code <= 299)) {
+    return new AuthPublishError(
+      `Herald is missing a Facebook permission for this Page (${detail}). Reconnect the Page and grant every permission Herald asks for.`,
+      options,
+    );
+  }
+  if (code === 368) {
+    // A policy block usually lasts longer than our retry schedule, and posting into it again
+    // can extend it: wait only when Facebook says for how long, else fail so a person looks.
+    const retryAt = regainAccessAt(headers, now);
+    const message = `Facebook has temporarily blocked posting from this Page: ${detail}`;
+    return retryAt
+      ? new RateLimitedPublishError(message, { ...options, retryAt })
+      : new PermanentPublishError(message, options);
+  }
+  if (code === 506) {
+    // Facebook refuses a post identical to a recent one: ours may already be there.
+    return new AmbiguousPublishError(
+      `Facebook says this duplicates a recent post on the Page: ${detail}`,
+      options,
+    );
+  }
+  if (is_transient === true) {
+    return new RetryablePublishError(`Facebook had a temporary problem: ${detail}`, options);
+  }
+  // Graph explained a 5xx with a code we do not know: it may still have acted.
+  if (code !== 100 && status >= 500) {
+    return new AmbiguousPublishError(`Facebook answered HTTP ${status}: ${detail}`, options);
+  }
+  return new PermanentPublishError(detail, options);
+}
+
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** A fetch that threw: retryable only when the request provably never left this machine. */
+export function classifyNetworkError(error: unknown, options: { timeoutMs: number }): PublishError {
+  if (error instanceof PublishError) return error;
+  const codes = errorCodes(error);
+  if (codes.length > 0 && codes.every((c) => NEVER_SENT.has(c))) {
+    return new RetryablePublishError(`Could not connect to Facebook (${codes[0]}).`, {
+      cause: error,
+    });
+  }
+  const name = error instanceof Error ? error.name : '';
+  const message =
+    name === 'TimeoutError'
+      ? `Facebook did not answer within ${options.timeoutMs / 1000} s.`
+      : name === 'AbortError'
+        ? 'Publishing was interrupted before Facebook answered.'
+        : `The connection to Facebook failed before an answer arrived (${codes[0] ?? String(error)}).`;
+  return new AmbiguousPublishError(message, { cause: error });
+}
+
+/** Node's fetch wraps the socket error in `cause` (an AggregateError when it tried several addresses). */
+function errorCodes(error: unknown, depth = 0): string[] {
+  if (typeof error !== 'object' || error === null || depth > 5) return [];
+  const own = 'code' in error && typeof error.code === 'string' ? [error.code] : [];
+  const nested = [
+    ...('cause' in error ? errorCodes(error.cause, depth + 1) : []),
+    ...(error instanceof AggregateError
+      ? error.errors.flatMap((e) => errorCodes(e, depth + 1))
+      : []),
+  ];
+  // The innermost codes name what happened; wrappers' own codes only when nothing is nested.
+  return nested.length > 0 ? nested : own;
+}
+
+const BusinessUseCaseUsage = z.record(
+  z.string(),
+  z.array(z.object({ estimated_time_to_regain_access: z.number().optional() })),
+);
+
+/** `X-Business-Use-Case-Usage` says, per business object, how many minutes until calls work again. */
+function regainAccessAt(headers: Headers, now: Date): Date | undefined {
+  const raw = headers.get('x-business-use-case-usage');
+  if (!raw) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  const usage = BusinessUseCaseUsage.safeParse(json);
+  if (!usage.success) return undefined;
+  const minutes = Math.max(
+    0,
+    ...Object.values(usage.data).flatMap((entries) =>
+      entries.map((e) => e.estimated_time_to_regain_access ?? 0),
+    ),
+  );
+  return minutes > 0 ? new Date(now.getTime() + minutes * 60_000) : undefined;
+}

@@ -1,0 +1,4 @@
+export * from './types.ts';
+export * from './errors.ts';
+export { createFacebookAdapter, type FacebookAdapterConfig } from './facebook/adapter.ts';
+export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';

@@ -1,0 +1,27 @@
+import { PLATFORM_LABELS, type Platform } from '../domain/platforms.ts';
+import { PermanentPublishError } from './errors.ts';
+import { createFacebookAdapter, type FacebookAdapterConfig } from './facebook/adapter.ts';
+import type { PlatformAdapter } from './types.ts';
+
+export interface AdapterRegistryConfig {
+  facebook: FacebookAdapterConfig;
+}
+
+export function createAdapterRegistry(
+  config: AdapterRegistryConfig,
+): (platform: Platform) => PlatformAdapter {
+  const adapters: Partial<Record<Platform, PlatformAdapter>> = {
+    facebook: createFacebookAdapter(config.facebook),
+  };
+  return (platform) => {
+    const adapter = adapters[platform];
+    // A PublishError (still an Error) so the publishing service fails the target with this
+    // message instead of treating an unknown throw as "may have been published".
+    if (!adapter) {
+      throw new PermanentPublishError(
+        `Herald cannot publish to ${PLATFORM_LABELS[platform]} yet: there is no adapter for "${platform}".`,
+      );
+    }
+    return adapter;
+  };
+}

@@ -1,0 +1,39 @@
+import type { Db } from '@herald/db';
+import type { Actor } from './actor.ts';
+import { NotFoundError } from './errors.ts';
+
+const accountFields = {
+  id: true,
+  platform: true,
+  handle: true,
+  externalId: true,
+  status: true,
+} as const;
+
+/** The organization's clients with their connected accounts (never their tokens). */
+export function listClients(db: Db, actor: Actor) {
+  return db.client.findMany({
+    where: { organizationId: actor.organizationId },
+    orderBy: { name: 'asc' },
+    select: {
+      id: true,
+      name: true,
+      timezone: true,
+      socialAccounts: { select: accountFields, orderBy: { handle: 'asc' } },
+    },
+  });
+}
+
+export async function getClient(db: Db, actor: Actor, clientId: string) {
+  const client = await db.client.findFirst({
+    where: { id: clientId, organizationId: actor.organizationId },
+    select: {
+      id: true,
+      name: true,
+      timezone: true,
+      socialAccounts: { select: accountFields, orderBy: { handle: 'asc' } },
+    },
+  });
+  if (!client) throw new NotFoundError('Client');
+  return client;
+}

@@ -1,0 +1,25 @@
+import type { Prisma, Tx } from '@herald/db';
+
+export interface NotificationInput {
+  organizationId: string;
+  /** Null: everyone in the organization. */
+  userId?: string | null;
+  kind: 'publish_failed' | 'publish_unconfirmed' | 'account_needs_action';
+  title: string;
+  body: string;
+  data?: Prisma.InputJsonObject;
+}
+
+/** Tells people something needs them, inside the caller's transaction. */
+export async function notify(tx: Tx, input: NotificationInput): Promise<void> {
+  await tx.notification.create({
+    data: {
+      organizationId: input.organizationId,
+      userId: input.userId ?? null,
+      kind: input.kind,
+      title: input.title,
+      body: input.body,
+      data: input.data ?? {},
+    },
+  });
+}

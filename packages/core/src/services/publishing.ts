@@ -1,0 +1,272 @@
+// Publishing one target, exactly once. Three steps, so no transaction is held open while we
+// wait on a platform:
+//   1. claim:   lock the row; only a due, `scheduled` target moves to `publishing` (+ attempt row)
+//   2. publish: call the platform adapter
+//   3. settle:  store the outcome; retry, fail, or park for a human, per the retry policy
+// A duplicate or stale job finds the target claimed or settled and does nothing.
+import { addJob, decryptSecret, type Db, type Tx } from '@herald/db';
+import { decideAfterFailure } from '../domain/retry-policy.ts';
+import { transitionTarget, type TargetStatus } from '../domain/target-status.ts';
+import type { Platform } from '../domain/platforms.ts';
+import { AmbiguousPublishError, AuthPublishError, PublishError } from '../providers/errors.ts';
+import type { PlatformAdapter, PublishedPost } from '../providers/types.ts';
+import { recordActivity } from './activity.ts';
+import { notify } from './notifications.ts';
+import { PUBLISH_TARGET_TASK, publishJobKey } from './publish-job.ts';
+
+/** A job may start a little before its run_at; a target due later than this was moved. */
+const EARLY_TOLERANCE_MS = 5_000;
+
+export interface PublishingDeps {
+  db: Db;
+  adapterFor: (platform: Platform) => PlatformAdapter;
+  tokenKey: Buffer;
+  now?: () => Date;
+}
+
+export type PublishTargetResult =
+  | { outcome: 'published'; externalId: string; url: string }
+  | { outcome: 'retry_scheduled'; at: Date }
+  | { outcome: 'failed' | 'unconfirmed'; error: string }
+  | { outcome: 'skipped'; reason: 'missing' | 'not_due' | `status_${TargetStatus}` };
+
+interface Claim {
+  targetId: string;
+  organizationId: string;
+  attemptId: string;
+  attempt: number;
+  postId: string;
+  platform: Platform;
+  accountId: string;
+  accountHandle: string;
+  accountExternalId: string;
+  accountUsable: boolean;
+  accessToken: string;
+  caption: string;
+}
+
+export async function publishTarget(
+  deps: PublishingDeps,
+  targetId: string,
+  signal?: AbortSignal,
+): Promise<PublishTargetResult> {
+  const now = deps.now ?? (() => new Date());
+  const claimed = await deps.db.$transaction((tx) => claim(tx, deps, targetId, now()));
+  if ('skipped' in claimed) return { outcome: 'skipped', reason: claimed.skipped };
+
+  if (!claimed.accountUsable) {
+    // Known-dead credentials: do not spend a platform call (or risk a lockout) to learn it again.
+    const failure = new AuthPublishError(
+      `${claimed.accountHandle} needs to be reconnected before Herald can post to it.`,
+    );
+    return deps.db.$transaction((tx) => settleFailure(tx, claimed, failure, now()));
+  }
+
+  let published: PublishedPost;
+  try {
+    published = await deps.adapterFor(claimed.platform).publish({
+      accountExternalId: claimed.accountExternalId,
+      accessToken: claimed.accessToken,
+      caption: claimed.caption,
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    // Anything that is not a classified PublishError is a defect; we cannot know whether the
+    // platform acted, so it is treated as ambiguous rather than retried.
+    const failure =
+      error instanceof PublishError
+        ? error
+        : new AmbiguousPublishError(`Unexpected error while publishing: ${String(error)}`, {
+            cause: error,
+          });
+    return deps.db.$transaction((tx) => settleFailure(tx, claimed, failure, now()));
+  }
+  return deps.db.$transaction((tx) => settleSuccess(tx, claimed, published, now()));
+}
+
+async function claim(
+  tx: Tx,
+  deps: PublishingDeps,
+  targetId: string,
+  now: Date,
+): Promise<Claim | { skipped: 'missing' | 'not_due' | `status_${TargetStatus}` }> {
+  const [row] = await tx.$queryRaw<
+    { status: TargetStatus; scheduled_for: Date; next_attempt_at: Date | null }[]
+  >`SELECT status::text, scheduled_for, next_attempt_at FROM post_targets WHERE id = ${targetId}::uuid FOR UPDATE`;
+  if (!row) return { skipped: 'missing' };
+  if (row.status !== 'scheduled') return { skipped: `status_${row.status}` };
+  const dueAt = row.next_attempt_at ?? row.scheduled_for;
+  if (dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return { skipped: 'not_due' };
+
+  const target = await tx.postTarget.findUniqueOrThrow({
+    where: { id: targetId },
+    include: { post: true, socialAccount: true },
+  });
+  const attempt = target.attemptCount + 1;
+  await tx.postTarget.update({
+    where: { id: targetId },
+    data: {
+      status: transitionTarget('scheduled', 'start'),
+      attemptCount: attempt,
+      nextAttemptAt: null,
+    },
+  });
+  const attemptRow = await tx.publishAttempt.create({
+    data: {
+      organizationId: target.organizationId,
+      targetId,
+      attemptNumber: attempt,
+      startedAt: now,
+    },
+  });
+  const account = target.socialAccount;
+  return {
+    targetId,
+    organizationId: target.organizationId,
+    attemptId: attemptRow.id,
+    attempt,
+    postId: target.postId,
+    platform: account.platform as Platform,
+    accountId: account.id,
+    accountHandle: account.handle,
+    accountExternalId: account.externalId,
+    accountUsable: account.status === 'active' || account.status === 'expiring',
+    accessToken: decryptSecret(account.accessTokenEncrypted, deps.tokenKey),
+    caption: target.caption ?? target.post.caption,
+  };
+}
+
+async function settleSuccess(
+  tx: Tx,
+  claim: Claim,
+  published: PublishedPost,
+  now: Date,
+): Promise<PublishTargetResult> {
+  await tx.postTarget.update({
+    where: { id: claim.targetId },
+    data: {
+      status: transitionTarget('publishing', 'succeed'),
+      externalId: published.externalId,
+      externalUrl: published.url,
+      publishedAt: now,
+      lastError: null,
+    },
+  });
+  await tx.publishAttempt.update({
+    where: { id: claim.attemptId },
+    data: { outcome: 'succeeded', externalId: published.externalId, finishedAt: now },
+  });
+  await recordActivity(tx, {
+    organizationId: claim.organizationId,
+    actorUserId: null,
+    action: 'target.published',
+    subjectType: 'post_target',
+    subjectId: claim.targetId,
+    data: { externalId: published.externalId, url: published.url, attempt: claim.attempt },
+  });
+  return { outcome: 'published', externalId: published.externalId, url: published.url };
+}
+
+async function settleFailure(
+  tx: Tx,
+  claim: Claim,
+  error: PublishError,
+  now: Date,
+): Promise<PublishTargetResult> {
+  await tx.publishAttempt.update({
+    where: { id: claim.attemptId },
+    data: {
+      outcome: error.kind,
+      platformCode: error.platformCode,
+      errorMessage: error.message,
+      finishedAt: now,
+    },
+  });
+  const decision = decideAfterFailure({
+    kind: error.kind,
+    attempt: claim.attempt,
+    now,
+    ...(error.retryAt ? { retryAt: error.retryAt } : {}),
+  });
+  const where = { id: claim.targetId };
+  const activity = {
+    organizationId: claim.organizationId,
+    actorUserId: null,
+    subjectType: 'post_target' as const,
+    subjectId: claim.targetId,
+    data: {
+      kind: error.kind,
+      platformCode: error.platformCode,
+      message: error.message,
+      attempt: claim.attempt,
+    },
+  };
+
+  if (decision.action === 'retry') {
+    await tx.postTarget.update({
+      where,
+      data: {
+        status: transitionTarget('publishing', 'retry'),
+        nextAttemptAt: decision.at,
+        lastError: error.message,
+      },
+    });
+    // The running job's key is cleared and a new job takes it; a crash after this commit
+    // leaves the new job in place (docs/decisions/0004).
+    await addJob(tx, {
+      identifier: PUBLISH_TARGET_TASK,
+      payload: { targetId: claim.targetId },
+      runAt: decision.at,
+      jobKey: publishJobKey(claim.targetId),
+    });
+    await recordActivity(tx, { ...activity, action: 'target.retry_scheduled' });
+    return { outcome: 'retry_scheduled', at: decision.at };
+  }
+
+  if (decision.action === 'hold') {
+    await tx.postTarget.update({
+      where,
+      data: { status: transitionTarget('publishing', 'ambiguous'), lastError: error.message },
+    });
+    await notify(tx, {
+      organizationId: claim.organizationId,
+      kind: 'publish_unconfirmed',
+      title: `Check ${claim.accountHandle}: we could not confirm the post`,
+      body: `${error.message} It may or may not have been published; Herald will not retry on its own.`,
+      data: { targetId: claim.targetId, postId: claim.postId },
+    });
+    await recordActivity(tx, { ...activity, action: 'target.unconfirmed' });
+    return { outcome: 'unconfirmed', error: error.message };
+  }
+
+  await tx.postTarget.update({
+    where,
+    data: { status: transitionTarget('publishing', 'fail'), lastError: error.message },
+  });
+  if (decision.reason === 'auth') {
+    await tx.socialAccount.update({
+      where: { id: claim.accountId },
+      data: { status: 'needs_action', statusReason: error.message },
+    });
+    await notify(tx, {
+      organizationId: claim.organizationId,
+      kind: 'account_needs_action',
+      title: `Reconnect ${claim.accountHandle}`,
+      body: `The platform refused Herald's access: ${error.message}`,
+      data: { accountId: claim.accountId, targetId: claim.targetId },
+    });
+  } else {
+    await notify(tx, {
+      organizationId: claim.organizationId,
+      kind: 'publish_failed',
+      title: `Post to ${claim.accountHandle} failed`,
+      body:
+        decision.reason === 'exhausted'
+          ? `Gave up after ${claim.attempt} attempts. Last error: ${error.message}`
+          : error.message,
+      data: { targetId: claim.targetId, postId: claim.postId },
+    });
+  }
+  await recordActivity(tx, { ...activity, action: 'target.failed' });
+  return { outcome: 'failed', error: error.message };
+}
