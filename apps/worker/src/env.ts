@@ -1,0 +1,37 @@
+// The only place the worker reads process.env. Parsed once at start-up; a missing or bad
+// variable stops the process with a message that names it.
+import { z } from 'zod';
+
+export const WorkerEnv = z.object({
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (postgresql://…)'),
+  TOKEN_ENCRYPTION_KEY: z.string().min(1, 'TOKEN_ENCRYPTION_KEY is required (32 bytes, base64)'),
+  FACEBOOK_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  FACEBOOK_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v21.0'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+});
+export type WorkerEnv = z.infer<typeof WorkerEnv>;
+
+export const MigrateEnv = z.object({
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (postgresql://…)'),
+  MIGRATIONS_DIR: z.string().default('prisma/migrations'),
+});
+
+export const SeedEnv = WorkerEnv.pick({ DATABASE_URL: true, TOKEN_ENCRYPTION_KEY: true });
+
+function parse<T extends z.ZodType>(schema: T): z.infer<T> {
+  const result = schema.safeParse(process.env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    console.error(`Invalid environment:\n${lines.join('\n')}`);
+    process.exit(1);
+  }
+  return result.data;
+}
+
+export const loadWorkerEnv = () => parse(WorkerEnv);
+export const loadMigrateEnv = () => parse(MigrateEnv);
+export const loadSeedEnv = () => parse(SeedEnv);

@@ -1,0 +1,32 @@
+import { parseEncryptionKey } from '@herald/db';
+import { loadWorkerEnv } from './env.ts';
+import { startWorker } from './worker.ts';
+
+const env = loadWorkerEnv();
+const worker = await startWorker({
+  databaseUrl: env.DATABASE_URL,
+  tokenKey: parseEncryptionKey(env.TOKEN_ENCRYPTION_KEY),
+  adapters: {
+    facebook: { baseUrl: env.FACEBOOK_GRAPH_URL, apiVersion: env.FACEBOOK_GRAPH_VERSION },
+  },
+  concurrency: env.WORKER_CONCURRENCY,
+  pollInterval: env.WORKER_POLL_INTERVAL_MS,
+});
+console.log(`worker: running (concurrency ${env.WORKER_CONCURRENCY})`);
+
+let signals = 0;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    // First signal: finish running jobs (Kubernetes sends SIGTERM, then SIGKILL after the
+    // grace period). A second one means "now".
+    if (++signals > 1) process.exit(1);
+    console.log(`worker: ${signal} received, finishing running jobs`);
+    worker.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('worker: shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  });
+}
