@@ -1,0 +1,34 @@
+import { trpc } from '../lib/trpc.ts';
+import { PostCard } from './post-card.tsx';
+
+/** Statuses change in the worker, not here: polling keeps the list honest without sockets. */
+const REFRESH_MS = 2_000;
+
+interface Props {
+  clientId: string;
+  timeZone: string;
+  canWrite: boolean;
+}
+
+export function PostList({ clientId, timeZone, canWrite }: Props) {
+  const posts = trpc.posts.list.useQuery({ clientId }, { refetchInterval: REFRESH_MS });
+
+  if (posts.isPending) return <p className="muted">Loading posts…</p>;
+  if (posts.isError) {
+    return (
+      <p className="alert" role="alert">
+        Could not load posts: {posts.error.message}
+      </p>
+    );
+  }
+  if (posts.data.length === 0) {
+    return <p className="muted empty">No posts yet. Scheduled posts will show up here.</p>;
+  }
+  return (
+    <div className="post-list">
+      {posts.data.map((post) => (
+        <PostCard key={post.id} post={post} timeZone={timeZone} canWrite={canWrite} />
+      ))}
+    </div>
+  );
+}

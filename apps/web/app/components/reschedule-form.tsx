@@ -1,0 +1,67 @@
+import { useId, useState, type FormEvent } from 'react';
+import { summarizeError } from '../lib/trpc-errors.ts';
+import { trpc } from '../lib/trpc.ts';
+import { readZonedInput, zonedInputValues } from '../lib/zoned-input.ts';
+import { ZonedDateTimeFields } from './zoned-date-time-fields.tsx';
+
+interface Props {
+  postId: string;
+  clientId: string;
+  timeZone: string;
+  /** Where the inputs start: the post's current time, or soon if that has passed. */
+  initial: Date;
+  onDone(): void;
+}
+
+export function RescheduleForm({ postId, clientId, timeZone, initial, onDone }: Props) {
+  const id = useId();
+  const utils = trpc.useUtils();
+  const start = zonedInputValues(initial, timeZone);
+  const [date, setDate] = useState(start.date);
+  const [time, setTime] = useState(start.time);
+  const when = readZonedInput(date, time, timeZone);
+  const reschedule = trpc.posts.reschedule.useMutation({
+    onSuccess: async () => {
+      await utils.posts.list.invalidate({ clientId });
+      onDone();
+    },
+  });
+  const error = reschedule.error ? summarizeError(reschedule.error) : null;
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (when.kind !== 'ok') return;
+    reschedule.mutate({ postId, scheduledFor: when.instant });
+  }
+
+  return (
+    <form className="reschedule stack" aria-label="Reschedule" onSubmit={submit} noValidate>
+      <ZonedDateTimeFields
+        idPrefix={`${id}-when`}
+        timeZone={timeZone}
+        date={date}
+        time={time}
+        onDateChange={setDate}
+        onTimeChange={setTime}
+        value={when}
+      />
+      {error ? (
+        <p className="alert" role="alert">
+          {error.fieldErrors.scheduledFor?.[0] ?? error.message}
+        </p>
+      ) : null}
+      <div className="row">
+        <button
+          type="submit"
+          className="button primary small"
+          disabled={reschedule.isPending || when.kind !== 'ok'}
+        >
+          {reschedule.isPending ? 'Saving…' : 'Save new time'}
+        </button>
+        <button type="button" className="button subtle small" onClick={onDone}>
+          Keep current time
+        </button>
+      </div>
+    </form>
+  );
+}

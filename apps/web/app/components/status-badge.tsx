@@ -1,0 +1,19 @@
+import type { TargetStatus } from '@herald/core/domain';
+
+const LABELS: Record<TargetStatus, string> = {
+  scheduled: 'Scheduled',
+  publishing: 'Publishing',
+  published: 'Published',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  // The platform may or may not have the post; a person has to look.
+  unconfirmed: 'Needs check',
+};
+
+export function StatusBadge({ status }: { status: TargetStatus }) {
+  return (
+    <span className="badge" data-status={status} role="status">
+      {LABELS[status]}
+    </span>
+  );
+}

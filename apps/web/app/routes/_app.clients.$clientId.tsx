@@ -1,0 +1,96 @@
+import { getClient, NotFoundError, roleAllows } from '@herald/core';
+import { data, isRouteErrorResponse, Link, useRouteError } from 'react-router';
+import { z } from 'zod';
+import { ComposeForm } from '../components/compose-form.tsx';
+import { PostList } from '../components/post-list.tsx';
+import { db } from '../lib/db.server.ts';
+import { requireSession } from '../lib/session.server.ts';
+import { zonedInputValues } from '../lib/zoned-input.ts';
+import type { Route } from './+types/_app.clients.$clientId';
+
+/** The compose form suggests a time a little ahead, so a quick "schedule" is not already past. */
+const DEFAULT_LEAD_MS = 5 * 60_000;
+
+export const meta: Route.MetaFunction = ({ loaderData }) => [
+  { title: loaderData ? `${loaderData.client.name} · Herald` : 'Herald' },
+];
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const session = await requireSession(request);
+  const clientId = z.uuid().safeParse(params.clientId);
+  if (!clientId.success) throw data('Client not found', { status: 404 });
+  const client = await getClient(db, session, clientId.data).catch((error: unknown) => {
+    if (error instanceof NotFoundError) throw data('Client not found', { status: 404 });
+    throw error;
+  });
+  // Whole minutes read better than "09:41:37" as a suggestion.
+  const suggested = new Date(Math.ceil((Date.now() + DEFAULT_LEAD_MS) / 60_000) * 60_000);
+  return {
+    client: {
+      id: client.id,
+      name: client.name,
+      timezone: client.timezone,
+      socialAccounts: client.socialAccounts.map(({ id, platform, handle, status }) => ({
+        id,
+        platform,
+        handle,
+        status,
+      })),
+    },
+    canWrite: roleAllows(session.role, 'posts:write'),
+    defaultLocal: zonedInputValues(suggested, client.timezone),
+  };
+}
+
+export default function ClientPage({ loaderData }: Route.ComponentProps) {
+  const { client, canWrite, defaultLocal } = loaderData;
+  return (
+    <div className="client-page">
+      <div className="page-header">
+        <h1>{client.name}</h1>
+        <p className="zone-pill" title="This client's timezone">
+          {client.timezone}
+        </p>
+      </div>
+      <div className="columns">
+        <section className="card compose" aria-label="Compose">
+          {canWrite ? (
+            // Keyed by client: switching clients starts a fresh draft in the new client's zone.
+            <ComposeForm key={client.id} client={client} defaultLocal={defaultLocal} />
+          ) : (
+            <p className="muted">Your role can read posts but not schedule them.</p>
+          )}
+        </section>
+        <section className="posts" aria-labelledby="posts-heading">
+          <h2 id="posts-heading">Posts</h2>
+          <PostList
+            key={client.id}
+            clientId={client.id}
+            timeZone={client.timezone}
+            canWrite={canWrite}
+          />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+/** Rendered inside the signed-in layout, so the header and client switcher stay usable. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  if (!notFound) console.error(error);
+  return (
+    <section className="card empty-state" role="alert">
+      <h1>{notFound ? 'Client not found' : 'Something went wrong'}</h1>
+      <p className="muted">
+        {notFound
+          ? 'This client does not exist, or it belongs to another organization.'
+          : 'Herald could not load this client. Try again in a moment.'}
+      </p>
+      <p>
+        <Link to="/">Back to your clients</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+// The signed-in shell: every child route renders inside it, and its loader turns away
+// anyone without a session.
+import { listClients } from '@herald/core';
+import { Form, NavLink, Outlet } from 'react-router';
+import { db } from '../lib/db.server.ts';
+import { requireSession } from '../lib/session.server.ts';
+import type { Route } from './+types/_app';
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const session = await requireSession(request);
+  const clients = await listClients(db, session);
+  return {
+    user: session.user,
+    organization: session.organization,
+    role: session.role,
+    clients: clients.map(({ id, name }) => ({ id, name })),
+  };
+}
+
+export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
+  const { user, organization, clients } = loaderData;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <div className="app-header-inner">
+          <div className="brand">
+            <span className="wordmark">Herald</span>
+            <span className="org-name">{organization.name}</span>
+          </div>
+          {clients.length > 0 ? (
+            <nav aria-label="Clients" className="client-switcher">
+              {clients.map((client) => (
+                <NavLink key={client.id} to={`/clients/${client.id}`} className="client-link">
+                  {client.name}
+                </NavLink>
+              ))}
+            </nav>
+          ) : null}
+          <div className="account">
+            <span className="user-name">{user.name}</span>
+            <Form method="post" action="/logout">
+              <button type="submit" className="button subtle small">
+                Sign out
+              </button>
+            </Form>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="page">
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+// The tRPC HTTP endpoint. The API package knows nothing of React Router: it gets the
+// request's headers and the database, and resolves the member from the session cookie.
+import { appRouter, createContext } from '@herald/api';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { db } from '../lib/db.server.ts';
+import type { Route } from './+types/api.trpc.$';
+
+function handle({ request }: { request: Request }) {
+  return fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req: request,
+    router: appRouter,
+    createContext: () => createContext({ headers: request.headers, db }),
+    onError({ error, path }) {
+      // Expected errors (bad input, not found, forbidden) are answers, not incidents.
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path}:`, error);
+    },
+  });
+}
+
+export const loader = (args: Route.LoaderArgs) => handle(args);
+export const action = (args: Route.ActionArgs) => handle(args);

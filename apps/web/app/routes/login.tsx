@@ -1,0 +1,119 @@
+import { signIn } from '@herald/core';
+import { DEMO_LOGIN } from '@herald/db/seed';
+import { data, Form, redirect, useNavigation, useSearchParams } from 'react-router';
+import { z } from 'zod';
+import { getEnv } from '../env.server.ts';
+import { db } from '../lib/db.server.ts';
+import { safeRedirect } from '../lib/safe-redirect.ts';
+import { getSession, sessionCookie } from '../lib/session.server.ts';
+import type { Route } from './+types/login';
+
+const LoginForm = z.object({
+  email: z.string().trim().pipe(z.email('Enter your email address')),
+  password: z.string().min(1, 'Enter your password'),
+  redirectTo: z.string().optional(),
+});
+
+const WRONG_CREDENTIALS = "That email and password don't match.";
+
+export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Herald' }];
+
+export async function loader({ request }: Route.LoaderArgs) {
+  if (await getSession(request)) {
+    throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo')));
+  }
+  // The demo agency's password is public, but only where the demo agency is meant to exist.
+  return { demoLogin: getEnv().SHOW_DEMO_LOGIN ? DEMO_LOGIN : null };
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  const form = Object.fromEntries(await request.formData());
+  const parsed = LoginForm.safeParse(form);
+  const email = typeof form.email === 'string' ? form.email : '';
+  if (!parsed.success) {
+    const fieldErrors = z.flattenError(parsed.error).fieldErrors;
+    return data(
+      {
+        email,
+        formError: null,
+        fieldErrors: { email: fieldErrors.email?.[0], password: fieldErrors.password?.[0] },
+      },
+      { status: 400 },
+    );
+  }
+  const session = await signIn(db, { email: parsed.data.email, password: parsed.data.password });
+  if (!session) {
+    return data({ email, formError: WRONG_CREDENTIALS, fieldErrors: {} }, { status: 400 });
+  }
+  return redirect(safeRedirect(parsed.data.redirectTo), {
+    headers: { 'Set-Cookie': sessionCookie(session.token) },
+  });
+}
+
+export default function Login({ loaderData, actionData }: Route.ComponentProps) {
+  const [searchParams] = useSearchParams();
+  const submitting = useNavigation().state === 'submitting';
+  const fieldErrors: { email?: string; password?: string } = actionData?.fieldErrors ?? {};
+  return (
+    <main className="centered">
+      <div className="card narrow">
+        <p className="wordmark" aria-hidden="true">
+          Herald
+        </p>
+        <h1>Sign in</h1>
+        <Form method="post" className="stack" noValidate>
+          <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
+          {actionData?.formError ? (
+            <p className="alert" role="alert">
+              {actionData.formError}
+            </p>
+          ) : null}
+          <div className="field">
+            <label htmlFor="email">Email</label>
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              defaultValue={actionData?.email ?? ''}
+              aria-invalid={fieldErrors.email ? true : undefined}
+              aria-describedby={fieldErrors.email ? 'email-error' : undefined}
+            />
+            {fieldErrors.email ? (
+              <p className="field-error" id="email-error">
+                {fieldErrors.email}
+              </p>
+            ) : null}
+          </div>
+          <div className="field">
+            <label htmlFor="password">Password</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              aria-invalid={fieldErrors.password ? true : undefined}
+              aria-describedby={fieldErrors.password ? 'password-error' : undefined}
+            />
+            {fieldErrors.password ? (
+              <p className="field-error" id="password-error">
+                {fieldErrors.password}
+              </p>
+            ) : null}
+          </div>
+          <button type="submit" className="button primary" disabled={submitting}>
+            {submitting ? 'Signing in…' : 'Sign in'}
+          </button>
+        </Form>
+        {loaderData.demoLogin ? (
+          <p className="hint">
+            Demo: <code>{loaderData.demoLogin.email}</code> /{' '}
+            <code>{loaderData.demoLogin.password}</code>
+          </p>
+        ) : null}
+      </div>
+    </main>
+  );
+}
