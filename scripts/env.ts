@@ -1,0 +1,27 @@
+// The only place the stack script reads process.env.
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback);
+
+const StackEnv = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  TOKEN_ENCRYPTION_KEY: z.string().min(1).optional(),
+  EMBEDDED_PG_PORT: port(54329),
+  WEB_PORT: port(3000),
+  SANDBOX_PORT: port(4010),
+  /** Point the adapters at the real Graph API (or another sandbox) instead of ours. */
+  FACEBOOK_GRAPH_URL: z.url().optional(),
+});
+
+export function loadStackEnv() {
+  const result = StackEnv.safeParse(process.env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    console.error(`Invalid environment:\n${lines.join('\n')}`);
+    process.exit(1);
+  }
+  return result.data;
+}
+
+/** Everything else passes through to the child processes untouched. */
+export const inheritedEnv = (): NodeJS.ProcessEnv => ({ ...process.env });

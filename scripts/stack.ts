@@ -1,0 +1,230 @@
+// One command for the whole product on one machine.
+//   tsx scripts/stack.ts dev      Postgres + migrate + seed-if-empty, then sandbox, web (HMR), worker
+//   tsx scripts/stack.ts start    the same with production builds (runs `turbo run build` first)
+//   tsx scripts/stack.ts migrate  apply migrations (and Graphile Worker's schema)
+//   tsx scripts/stack.ts seed     seed the demo agency into an empty database
+// Without DATABASE_URL an embedded PostgreSQL keeps its data in .data/postgres.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
+import { isPortFree, startEmbeddedPostgres } from '@herald/db/local';
+import { migrate } from '@herald/db/migrate';
+import { DEMO_LOGIN, seedDemo } from '@herald/db/seed';
+import { inheritedEnv, loadStackEnv } from './env.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = path.join(root, '.data');
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+const env = loadStackEnv();
+const command = process.argv[2];
+
+const say = (line: string) => console.log(`[herald] ${line}`);
+
+/** Local secrets for the embedded default, made once and kept in .data (git-ignored). */
+function localTokenKey(): string {
+  if (env.TOKEN_ENCRYPTION_KEY) return env.TOKEN_ENCRYPTION_KEY;
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file))
+    return (JSON.parse(readFileSync(file, 'utf8')) as { tokenEncryptionKey: string })
+      .tokenEncryptionKey;
+  mkdirSync(dataDir, { recursive: true });
+  const tokenEncryptionKey = generateEncryptionKey();
+  writeFileSync(file, JSON.stringify({ tokenEncryptionKey }, null, 2), { mode: 0o600 });
+  return tokenEncryptionKey;
+}
+
+async function database(): Promise<{ url: string; embedded: boolean; stop: () => Promise<void> }> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
+  say(`starting embedded PostgreSQL (data in .data/postgres, port ${env.EMBEDDED_PG_PORT})`);
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, 'postgres'),
+    port: env.EMBEDDED_PG_PORT,
+    database: 'herald',
+    log: say,
+  });
+  return { url: pg.url, embedded: true, stop: pg.stop };
+}
+
+async function prepare(options: { seed: boolean }) {
+  const db = await database();
+  const tokenKey = localTokenKey();
+  const { applied } = await migrate(db.url, { log: (l) => say(l) });
+  say(applied.length ? `migrated (${applied.length} new)` : 'database schema is up to date');
+  if (options.seed) {
+    const client = createDb(db.url, { max: 2 });
+    try {
+      const { seeded } = await seedDemo(client, { tokenKey: parseEncryptionKey(tokenKey) });
+      say(seeded ? 'seeded the demo agency' : 'database already has data; not seeding');
+    } finally {
+      await client.$disconnect();
+    }
+  }
+  return { ...db, tokenKey };
+}
+
+function run(
+  name: string,
+  cmd: string,
+  args: string[],
+  cwd: string,
+  extraEnv: NodeJS.ProcessEnv,
+): ChildProcess {
+  const child = spawn(cmd, args, {
+    cwd: path.join(root, cwd),
+    env: { ...inheritedEnv(), ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches only this script, which then stops
+    // each child once and in order (a second signal makes `tsx watch` kill its child at once).
+    detached: true,
+  });
+  const prefix = `[${name}]`.padEnd(10);
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) console.log(`${prefix}${line}`);
+    });
+  }
+  return child;
+}
+
+async function up(mode: 'dev' | 'start') {
+  for (const [name, port] of [
+    ['web', env.WEB_PORT],
+    ['sandbox', env.SANDBOX_PORT],
+  ] as const) {
+    if (!(await isPortFree(port))) {
+      console.error(
+        `Port ${port} (${name}) is taken. Stop whatever uses it or set ${name.toUpperCase()}_PORT.`,
+      );
+      process.exit(1);
+    }
+  }
+  if (mode === 'start') {
+    say('building (turbo caches unchanged packages)');
+    const built = spawnSync(bin('turbo'), ['run', 'build'], { cwd: root, stdio: 'inherit' });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+  const db = await prepare({ seed: true });
+  const sandboxUrl = `http://127.0.0.1:${env.SANDBOX_PORT}`;
+  const shared = {
+    DATABASE_URL: db.url,
+    TOKEN_ENCRYPTION_KEY: db.tokenKey,
+    FACEBOOK_GRAPH_URL: env.FACEBOOK_GRAPH_URL ?? `${sandboxUrl}/facebook`,
+  };
+  const web = {
+    ...shared,
+    PORT: String(env.WEB_PORT),
+    SESSION_COOKIE_SECURE: 'false',
+    SHOW_DEMO_LOGIN: String(db.embedded),
+  };
+  const children =
+    mode === 'dev'
+      ? [
+          run('sandbox', bin('tsx'), ['watch', 'src/main.ts'], 'packages/sandbox', {
+            PORT: String(env.SANDBOX_PORT),
+          }),
+          run('worker', bin('tsx'), ['watch', 'src/main.ts'], 'apps/worker', shared),
+          run(
+            'web',
+            path.join(root, 'apps/web/node_modules/.bin/react-router'),
+            ['dev', '--port', String(env.WEB_PORT), '--strictPort'],
+            'apps/web',
+            web,
+          ),
+        ]
+      : [
+          run('sandbox', process.execPath, ['dist/main.js'], 'packages/sandbox', {
+            PORT: String(env.SANDBOX_PORT),
+          }),
+          run('worker', process.execPath, ['dist/main.js'], 'apps/worker', {
+            ...shared,
+            NODE_ENV: 'production',
+          }),
+          run(
+            'web',
+            path.join(root, 'apps/web/node_modules/.bin/react-router-serve'),
+            ['./build/server/index.js'],
+            'apps/web',
+            { ...web, NODE_ENV: 'production' },
+          ),
+        ];
+
+  console.log(`
+  Herald is starting (${mode})
+    web       http://localhost:${env.WEB_PORT}${db.embedded ? `   sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}` : ''}
+    sandbox   ${sandboxUrl}   (what the "platforms" received)
+    database  ${db.embedded ? `embedded PostgreSQL, data in .data/postgres (port ${env.EMBEDDED_PG_PORT})` : 'DATABASE_URL'}
+  Ctrl-C stops everything.
+`);
+
+  const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  // If this script dies of an error, take the children with it.
+  process.once('exit', () => {
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
+    }
+  });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping (the worker finishes the jobs it is running)');
+    // Apps first, the database last: a worker mid-publish still needs it to record the outcome.
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => killGroup(child, 'SIGKILL'), 30_000).unref();
+          }),
+      ),
+    );
+    await db.stop();
+    say('stopped');
+    process.exit(code);
+  };
+  for (const child of children) {
+    child.once('exit', (code) => {
+      if (!stopping) {
+        say(`a process exited (code ${code}); stopping the rest`);
+        void stop(code || 1);
+      }
+    });
+  }
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+}
+
+switch (command) {
+  case 'dev':
+  case 'start':
+    await up(command);
+    break;
+  case 'migrate': {
+    const db = await prepare({ seed: false });
+    await db.stop();
+    break;
+  }
+  case 'seed': {
+    const db = await prepare({ seed: true });
+    await db.stop();
+    break;
+  }
+  default:
+    console.error('usage: tsx scripts/stack.ts <dev|start|migrate|seed>');
+    process.exit(2);
+}
