@@ -1,0 +1,185 @@
+// No Docker engine runs where we develop, so the images are checked by reading: every file
+// a container runs must be one the build produces, every variable an app requires must be
+// set, and the versions must match the repository's.
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { MigrateEnv, SeedEnv, WorkerEnv } from '../apps/worker/src/env.ts';
+import { WebEnv } from '../apps/web/app/env.server.ts';
+import { SandboxEnv } from '../packages/sandbox/src/env.ts';
+import type { z } from 'zod';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
+interface PackageJson {
+  packageManager?: string;
+  scripts: Record<string, string>;
+  files?: string[];
+  dependencies?: Record<string, string>;
+}
+const json = (path: string) => JSON.parse(read(path)) as PackageJson;
+
+const dockerfile = read('docker/Dockerfile');
+const compose = parse(read('docker/compose.yaml')) as {
+  services: Record<
+    string,
+    {
+      build?: { target: string };
+      image?: string;
+      command?: string[];
+      environment?: Record<string, string>;
+      depends_on?: Record<string, { condition: string }>;
+    }
+  >;
+};
+
+function stage(name: string): string {
+  const match = new RegExp(
+    `^FROM [^\\n]+ AS ${name}\\n([\\s\\S]*?)(?=^FROM |$(?![\\s\\S]))`,
+    'm',
+  ).exec(dockerfile);
+  if (!match) throw new Error(`no stage ${name}`);
+  return match[1]!;
+}
+
+function cmdOf(stageText: string): string[] {
+  const match = /^CMD (\[.*\])$/m.exec(stageText);
+  if (!match) throw new Error('no CMD');
+  return JSON.parse(match[1]!) as string[];
+}
+
+/** Third-party package names a bundle imports, statically or dynamically. */
+function importedPackages(bundle: string): string[] {
+  const specifiers = [...bundle.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"'./][^"']*)["']/g)]
+    .map((m) => m[1]!)
+    .filter((s) => !s.startsWith('node:') && !builtinModules.includes(s.split('/')[0]!));
+  const names = specifiers.map((s) =>
+    s
+      .split('/')
+      .slice(0, s.startsWith('@') ? 2 : 1)
+      .join('/'),
+  );
+  return [...new Set(names)].sort();
+}
+
+/** Variables a schema requires (no default, not optional). */
+function requiredKeys(schema: z.ZodObject): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => !(field as z.ZodType).safeParse(undefined).success)
+    .map(([key]) => key);
+}
+
+describe('docker/Dockerfile', () => {
+  it('uses the Node major of .nvmrc and the pnpm of packageManager', () => {
+    expect(dockerfile).toContain(`ARG NODE_VERSION=${read('.nvmrc').trim()}`);
+    expect(`pnpm@${/ARG PNPM_VERSION=(\S+)/.exec(dockerfile)![1]}`).toBe(
+      json('package.json').packageManager,
+    );
+    expect(dockerfile).toContain(
+      `ARG TURBO_VERSION=${/turbo: (\S+)/.exec(read('pnpm-workspace.yaml'))![1]}`,
+    );
+  });
+
+  it('runs every image as the unprivileged node user, in production mode', () => {
+    const runtime = stage('runtime');
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+    for (const target of ['web', 'worker', 'sandbox']) {
+      expect(dockerfile).toMatch(new RegExp(`^FROM runtime AS ${target}$`, 'm'));
+      expect(stage(target)).not.toMatch(/^USER root/m);
+    }
+  });
+
+  it('ships only production dependencies', () => {
+    for (const app of ['@herald/web', '@herald/worker', '@herald/sandbox']) {
+      expect(dockerfile).toContain(`pnpm --filter ${app} deploy --legacy --prod`);
+    }
+  });
+
+  it('starts files that the build scripts produce and that deploy keeps', () => {
+    const worker = json('apps/worker/package.json');
+    const sandbox = json('packages/sandbox/package.json');
+    const web = json('apps/web/package.json');
+    expect(cmdOf(stage('worker'))).toEqual(['node', 'dist/main.js']);
+    expect(worker.scripts.build).toContain('dist/main.js');
+    expect(worker.files).toContain('dist');
+    expect(cmdOf(stage('sandbox'))).toEqual(['node', 'dist/main.js']);
+    expect(sandbox.scripts.build).toContain('dist/main.js');
+    expect(sandbox.files).toContain('dist');
+    const webCmd = cmdOf(stage('web'));
+    expect(webCmd.slice(1)).toEqual([
+      'node_modules/@react-router/serve/bin.js',
+      './build/server/index.js',
+    ]);
+    expect(web.dependencies?.['@react-router/serve']).toBeDefined();
+    expect(web.scripts.build).toBe('react-router build');
+    expect(web.files).toContain('build');
+  });
+
+  it("finds every package a bundle imports among that app's production dependencies", () => {
+    // Workspace code is bundled in; anything else a bundle imports must survive `deploy --prod`.
+    const bundles = {
+      'apps/web': ['build/server/index.js'],
+      'apps/worker': ['dist/main.js', 'dist/migrate.js', 'dist/seed.js'],
+      'packages/sandbox': ['dist/main.js'],
+    };
+    for (const [app, files] of Object.entries(bundles)) {
+      const dependencies = Object.keys(json(`${app}/package.json`).dependencies ?? {});
+      for (const file of files) {
+        if (!existsSync(`${root}${app}/${file}`)) {
+          throw new Error(`${app}/${file} is missing: pnpm test builds it (turbo run build)`);
+        }
+        const missing = importedPackages(read(`${app}/${file}`)).filter(
+          (name) => !dependencies.includes(name),
+        );
+        expect(missing, `${app}/${file}`).toEqual([]);
+      }
+    }
+  });
+
+  it('copies the migrations where the migrate entry looks for them', () => {
+    expect(stage('worker')).toContain(
+      'COPY --from=build --chown=node:node /repo/prisma/migrations ./prisma/migrations',
+    );
+    expect(stage('worker')).toContain('ENV MIGRATIONS_DIR=/app/prisma/migrations');
+    expect(json('apps/worker/package.json').scripts.build).toContain('dist/migrate.js');
+  });
+});
+
+describe('docker/compose.yaml', () => {
+  const services = compose.services;
+
+  it('runs postgres, a one-shot migrate, web, worker and sandbox', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'migrate',
+      'postgres',
+      'sandbox',
+      'web',
+      'worker',
+    ]);
+    expect(services.migrate!.command!.join(' ')).toContain('node dist/migrate.js');
+    for (const app of ['web', 'worker']) {
+      expect(services[app]!.depends_on!.migrate!.condition).toBe('service_completed_successfully');
+    }
+  });
+
+  it('builds each service from a real Dockerfile target', () => {
+    const targets = [...dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]);
+    for (const service of Object.values(services)) {
+      if (service.build) expect(targets).toContain(service.build.target);
+    }
+    expect(services.worker!.image).toBe(services.migrate!.image);
+  });
+
+  it("sets every variable each app's env.ts requires", () => {
+    const has = (service: string, keys: string[]) =>
+      expect(keys.filter((k) => !(k in (services[service]!.environment ?? {})))).toEqual([]);
+    has('worker', requiredKeys(WorkerEnv));
+    has('migrate', [...requiredKeys(MigrateEnv), ...requiredKeys(SeedEnv)]);
+    has('web', requiredKeys(WebEnv));
+    has('sandbox', requiredKeys(SandboxEnv));
+    expect(services.worker!.environment!.FACEBOOK_GRAPH_URL).toBe('http://sandbox:4010/facebook');
+  });
+});
