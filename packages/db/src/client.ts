@@ -10,6 +10,12 @@ export interface CreateDbOptions {
 
 /** A Prisma client over node-postgres (the Rust-free client; no query engine binary). */
 export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.max ?? 10 });
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    // Idle connections do not keep the process alive: once its HTTP server has closed on
+    // SIGTERM, the web app exits at once instead of after pg's 10 s idle timeout.
+    allowExitOnIdle: true,
+  });
   return new PrismaClient({ adapter });
 }
