@@ -186,7 +186,7 @@ async function runningPort(dataDir: string): Promise<number | undefined> {
   return Number(port);
 }
 
-export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {

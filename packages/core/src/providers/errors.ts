@@ -31,15 +31,6 @@ export abstract class PublishError extends Error implements PublishErrorData {
     this.platformCode = options.platformCode ?? null;
     if (options.retryAt) this.retryAt = options.retryAt;
   }
-
-  toData(): PublishErrorData {
-    return {
-      kind: this.kind,
-      platformCode: this.platformCode,
-      message: this.message,
-      ...(this.retryAt ? { retryAt: this.retryAt } : {}),
-    };
-  }
 }
 
 export class RetryablePublishError extends PublishError {
