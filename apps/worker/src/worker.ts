@@ -2,6 +2,7 @@ import type { PublishingDeps } from '@herald/core';
 import { createAdapterRegistry, type AdapterRegistryConfig } from '@herald/core/providers';
 import { createDb } from '@herald/db';
 import { run, type Runner } from 'graphile-worker';
+import pg from 'pg';
 import { createTaskList } from './tasks/index.ts';
 
 export interface WorkerConfig {
@@ -26,10 +27,21 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     adapterFor: createAdapterRegistry(config.adapters),
     tokenKey: config.tokenKey,
   };
+  // Our own pool rather than Graphile's: Graphile ends the pool it makes without waiting,
+  // so stop() could resolve while connections were still closing (and a dropped or
+  // restarted database then raised errors nobody handled).
+  const pgPool = new pg.Pool({ connectionString: config.databaseUrl, max: concurrency + 2 });
+  pgPool.on('error', (error) =>
+    console.error(`worker: idle database connection failed: ${error.message}`),
+  );
+  pgPool.on('connect', (client) =>
+    client.on('error', (error) =>
+      console.error(`worker: database connection failed: ${error.message}`),
+    ),
+  );
   const runner = await run({
-    connectionString: config.databaseUrl,
+    pgPool,
     concurrency,
-    maxPoolSize: concurrency + 2,
     pollInterval: config.pollInterval ?? 1_000,
     // main.ts owns signals, so it can close our own pool after Graphile's.
     noHandleSignals: true,
@@ -41,7 +53,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     stop: () =>
       (stopping ??= (async () => {
         await runner.stop();
-        await db.$disconnect();
+        await Promise.all([pgPool.end(), db.$disconnect()]);
       })()),
   };
 }
