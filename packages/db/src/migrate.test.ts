@@ -22,20 +22,27 @@ describe('migrate', () => {
 
   it("keeps Prisma's bookkeeping for every migration, with its SHA-256 checksum", async () => {
     const migrations = await readMigrations();
-    const { rows } = await client.query(
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
     );
     expect(rows.map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
     for (const [i, m] of migrations.entries()) {
-      expect(rows[i].checksum).toBe(createHash('sha256').update(m.sql).digest('hex'));
-      expect(rows[i].finished_at).toBeInstanceOf(Date);
-      expect(rows[i].applied_steps_count).toBe(1);
+      expect(rows[i]!.checksum).toBe(createHash('sha256').update(m.sql).digest('hex'));
+      expect(rows[i]!.finished_at).toBeInstanceOf(Date);
+      expect(rows[i]!.applied_steps_count).toBe(1);
     }
   });
 
   it('installs the Graphile Worker schema', async () => {
-    const { rows } = await client.query(`SELECT to_regproc('graphile_worker.add_job') AS fn`);
-    expect(rows[0].fn).not.toBeNull();
+    const { rows } = await client.query<{ fn: string | null }>(
+      `SELECT to_regproc('graphile_worker.add_job') AS fn`,
+    );
+    expect(rows[0]!.fn).not.toBeNull();
   });
 
   it('applies only new migrations, and rolls a failing one back whole', async () => {
@@ -55,8 +62,10 @@ describe('migrate', () => {
     await expect(migrate(database.url, { migrationsDir: dir })).rejects.toThrow(
       /29990101000000_broken failed and was rolled back/,
     );
-    const { rows } = await client.query(`SELECT to_regclass('half_done') AS t`);
-    expect(rows[0].t).toBeNull();
+    const { rows } = await client.query<{ t: string | null }>(
+      `SELECT to_regclass('half_done') AS t`,
+    );
+    expect(rows[0]!.t).toBeNull();
     const bookkeeping = await client.query(
       `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`,
     );

@@ -55,7 +55,7 @@ describe('POST /{page-id}/feed', () => {
     {
       style: 'query string, access_token param',
       send: (message: string) =>
-        fetch(`${feed()}?${new URLSearchParams({ message, access_token: TOKEN })}`, {
+        fetch(`${feed()}?${new URLSearchParams({ message, access_token: TOKEN }).toString()}`, {
           method: 'POST',
         }),
     },
@@ -180,7 +180,7 @@ describe('GET /{post-id}', () => {
     id = (await postForm(feed(), { message: 'Read me back' }, TOKEN)).body.id;
   });
   const get = (node: string, query: Record<string, string>) =>
-    fetch(`${sandbox.facebookBaseUrl}/v21.0/${node}?${new URLSearchParams(query)}`);
+    fetch(`${sandbox.facebookBaseUrl}/v21.0/${node}?${new URLSearchParams(query).toString()}`);
 
   it('returns the requested fields plus the id, with a permalink to the sandbox', async () => {
     const response = await get(id, {
