@@ -1,0 +1,221 @@
+// What every browser and HTTP-level test of the built app needs: a fresh database with the
+// demo agency, the platform sandbox, the production web server (react-router-serve) and,
+// when asked, the real worker process — each a separate process, as in production.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateEncryptionKey, parseEncryptionKey } from '@herald/db';
+import { freePort } from '@herald/db/local';
+import { DEMO_LOGIN, seedDemo } from '@herald/db/seed';
+import { createTestDatabase, type TestDatabase } from '@herald/db/testing';
+import { startSandbox, type Sandbox } from '@herald/sandbox';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+
+export const webDir = fileURLToPath(new URL('../..', import.meta.url));
+export const repoRoot = path.resolve(webDir, '../..');
+const serverBuild = path.join(webDir, 'build/server/index.js');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Herald {
+  t: TestDatabase;
+  sandbox: Sandbox;
+  /** The web app's origin, e.g. http://127.0.0.1:41234 */
+  url: string;
+  web: ChildProcessHandle;
+  worker: ChildProcessHandle | undefined;
+  /** Every process's output so far, for a failing test to print. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startHerald(
+  options: { worker?: boolean; webEnv?: Record<string, string> } = {},
+): Promise<Herald> {
+  if (!existsSync(serverBuild)) {
+    throw new Error(`${serverBuild} is missing: run pnpm --filter @herald/web build first`);
+  }
+  const t = await createTestDatabase();
+  const tokenKey = generateEncryptionKey();
+  await seedDemo(t.db, { tokenKey: parseEncryptionKey(tokenKey) });
+  const sandbox = await startSandbox({ port: 0 });
+
+  const worker = options.worker
+    ? startProcess('worker', path.join(repoRoot, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+        cwd: path.join(repoRoot, 'apps/worker'),
+        env: {
+          DATABASE_URL: t.url,
+          TOKEN_ENCRYPTION_KEY: tokenKey,
+          FACEBOOK_GRAPH_URL: sandbox.facebookBaseUrl,
+          WORKER_POLL_INTERVAL_MS: '250',
+        },
+      })
+    : undefined;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const web = startProcess(
+    'web',
+    path.join(webDir, 'node_modules/.bin/react-router-serve'),
+    ['build/server/index.js'],
+    {
+      cwd: webDir,
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        NODE_ENV: 'production',
+        DATABASE_URL: t.url,
+        ...options.webEnv,
+      },
+    },
+  );
+  await Promise.all([
+    worker?.waitForLine(/worker: running/, 30_000),
+    web.waitUntil(async () => (await fetch(`${url}/login`)).ok, 30_000),
+  ]);
+  return {
+    t,
+    sandbox,
+    url,
+    web,
+    worker,
+    output: () =>
+      ['--- web ---', ...web.output, '--- worker ---', ...(worker?.output ?? [])].join('\n'),
+    async stop() {
+      await Promise.all([web.stop(), worker?.stop()]);
+      await sandbox.close();
+      await t.drop();
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with the flags our closed network needs (never a downloaded browser). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `No Chromium at ${chromiumPath}: install Debian's chromium: apt-get install -y chromium ` +
+        '(or set CHROMIUM_PATH). Never `playwright install`.',
+    );
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A page whose console errors, warnings and uncaught exceptions are collected in `log`. */
+export async function newWatchedPage(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<{ page: Page; log: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const log: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') log.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+  return { page, log };
+}
+
+/** Signs in through the real form and waits for the dashboard. */
+export async function signInAsDemo(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Email').fill(DEMO_LOGIN.email);
+  await page.getByLabel('Password').fill(DEMO_LOGIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+}
+
+export interface ChildProcessHandle {
+  output: string[];
+  waitForLine(pattern: RegExp, timeoutMs: number): Promise<void>;
+  waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A real separate process, in its own process group so stopping it stops its children too. */
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): ChildProcessHandle {
+  const child: ChildProcess = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const output: string[] = [];
+  const listeners = new Set<(line: string) => void>();
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let buffered = '';
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        output.push(`[${name}] ${line}`);
+        for (const listener of listeners) listener(line);
+      }
+    });
+  }
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const failure = (why: string) =>
+    new Error(`${name} ${why}. Its output:\n${output.slice(-40).join('\n')}`);
+
+  return {
+    output,
+    waitForLine: (pattern, timeoutMs) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(failure(`did not print ${pattern}`)), timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          listeners.delete(listener);
+        };
+        const listener = (line: string) => {
+          if (!pattern.test(line)) return;
+          done();
+          resolve();
+        };
+        listeners.add(listener);
+        void exited.then((code) => {
+          done();
+          reject(failure(`exited (code ${code}) before printing ${pattern}`));
+        });
+      }),
+    async waitUntil(check, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (child.exitCode !== null) throw failure(`exited (code ${child.exitCode})`);
+        if (await check().catch(() => false)) return;
+        if (Date.now() > deadline) throw failure('did not become ready');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const signalGroup = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          // Already gone.
+        }
+      };
+      signalGroup('SIGTERM');
+      const killTimer = setTimeout(() => signalGroup('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killTimer);
+    },
+  };
+}
