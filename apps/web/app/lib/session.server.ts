@@ -39,8 +39,9 @@ export function sessionToken(request: Request): string | null {
   return readSessionToken(request.headers);
 }
 
-/** The signed-in member of this request, or null; set by sessionMiddleware (no default, so a
- * route that forgot the middleware fails loudly instead of looking signed out). */
+// No default value: a route that forgot sessionMiddleware fails loudly instead of looking
+// signed out.
+/** The signed-in member of this request, or null; set by sessionMiddleware. */
 export const sessionContext = createContext<SessionInfo | null>();
 
 /** Resolves the session once per request; routes that need it list this in `middleware`. */
