@@ -182,4 +182,10 @@ describe('docker/compose.yaml', () => {
     has('sandbox', requiredKeys(SandboxEnv));
     expect(services.worker!.environment!.FACEBOOK_GRAPH_URL).toBe('http://sandbox:4010/facebook');
   });
+
+  it('keeps the session cookie Secure (production mode, no override)', () => {
+    // http://localhost is a secure context; apps/web/e2e/sign-in.test.ts shows Chromium keeps
+    // the Secure cookie there, so the demo needs no SESSION_COOKIE_SECURE=false.
+    expect(services.web!.environment).not.toHaveProperty('SESSION_COOKIE_SECURE');
+  });
 });

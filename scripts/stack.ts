@@ -119,7 +119,6 @@ async function up(mode: 'dev' | 'start') {
   const web = {
     ...shared,
     PORT: String(env.WEB_PORT),
-    SESSION_COOKIE_SECURE: 'false',
     SHOW_DEMO_LOGIN: String(db.embedded),
   };
   const children =

@@ -18,6 +18,20 @@ export const WebEnv = z.object({
   SESSION_COOKIE_SECURE: flag('SESSION_COOKIE_SECURE'),
   /** Defaults to true outside production, where the demo agency is seeded. */
   SHOW_DEMO_LOGIN: flag('SHOW_DEMO_LOGIN'),
+  /** A session ends after this many hours without a request (besides its 30-day limit). */
+  SESSION_IDLE_TIMEOUT_HOURS: z.coerce
+    .number({ error: 'SESSION_IDLE_TIMEOUT_HOURS must be a number of hours' })
+    .positive('SESSION_IDLE_TIMEOUT_HOURS must be a number of hours')
+    .default(7 * 24),
+  /**
+   * How many reverse proxies in front of the web app append to X-Forwarded-For (0: none, so
+   * the header is ignored). Sign-in throttling keys on the address the nearest one saw.
+   */
+  TRUST_PROXY: z.coerce
+    .number({ error: 'TRUST_PROXY must be the number of proxies in front of the app' })
+    .int('TRUST_PROXY must be the number of proxies in front of the app')
+    .min(0, 'TRUST_PROXY must be the number of proxies in front of the app')
+    .default(0),
 });
 
 export interface ServerEnv {
@@ -25,6 +39,8 @@ export interface ServerEnv {
   NODE_ENV: 'development' | 'production' | 'test';
   SESSION_COOKIE_SECURE: boolean;
   SHOW_DEMO_LOGIN: boolean;
+  SESSION_IDLE_TIMEOUT_MS: number;
+  TRUST_PROXY: number;
 }
 
 export function parseWebEnv(source: Record<string, string | undefined>): ServerEnv {
@@ -39,6 +55,8 @@ export function parseWebEnv(source: Record<string, string | undefined>): ServerE
     NODE_ENV: result.data.NODE_ENV,
     SESSION_COOKIE_SECURE: result.data.SESSION_COOKIE_SECURE ?? production,
     SHOW_DEMO_LOGIN: result.data.SHOW_DEMO_LOGIN ?? !production,
+    SESSION_IDLE_TIMEOUT_MS: result.data.SESSION_IDLE_TIMEOUT_HOURS * 60 * 60 * 1000,
+    TRUST_PROXY: result.data.TRUST_PROXY,
   };
 }
 

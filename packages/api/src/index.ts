@@ -1,4 +1,4 @@
 export { appRouter, createCaller, type AppRouter } from './root.ts';
 export { createContext, type Context, type CreateContextOptions } from './trpc.ts';
-export { readSessionToken, SESSION_COOKIE } from './session-cookie.ts';
+export { hasSessionCookie, readSessionToken, SESSION_COOKIE } from './session-cookie.ts';
 export type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';

@@ -17,13 +17,15 @@ import { readSessionToken } from './session-cookie.ts';
 export interface CreateContextOptions {
   headers: Headers;
   db: Db;
+  /** The session the web app already resolved for this request; absent: read the cookie. */
+  session?: SessionInfo | null;
 }
 
 /** Built from request headers plus injected dependencies, so tests call routers directly. */
-export async function createContext({ headers, db }: CreateContextOptions) {
+export async function createContext({ headers, db, session }: CreateContextOptions) {
+  if (session !== undefined) return { db, session };
   const token = readSessionToken(headers);
-  const session = token ? await resolveSession(db, token) : null;
-  return { db, session };
+  return { db, session: token ? await resolveSession(db, token) : null };
 }
 
 export type Context = Awaited<ReturnType<typeof createContext>>;

@@ -1,8 +1,15 @@
 // The session cookie: set at sign-in, read on every request, cleared at sign-out. Sessions
 // themselves live in the database (core's auth service); the cookie holds only the token.
-import { readSessionToken, SESSION_COOKIE } from '@herald/api';
+// sessionMiddleware resolves the session once per request into sessionContext; loaders,
+// actions and the tRPC handler read it from there.
+import { hasSessionCookie, readSessionToken, SESSION_COOKIE } from '@herald/api';
 import { resolveSession, SESSION_TTL_MS, type SessionInfo } from '@herald/core';
-import { redirect } from 'react-router';
+import {
+  createContext,
+  redirect,
+  type MiddlewareFunction,
+  type RouterContextProvider,
+} from 'react-router';
 import { getEnv } from '../env.server.ts';
 import { db } from './db.server.ts';
 
@@ -32,20 +39,46 @@ export function sessionToken(request: Request): string | null {
   return readSessionToken(request.headers);
 }
 
-export async function getSession(request: Request): Promise<SessionInfo | null> {
+// No default value: a route that forgot sessionMiddleware fails loudly instead of looking
+// signed out.
+/** The signed-in member of this request, or null; set by sessionMiddleware. */
+export const sessionContext = createContext<SessionInfo | null>();
+
+/** Resolves the session once per request; routes that need it list this in `middleware`. */
+export const sessionMiddleware: MiddlewareFunction<Response> = async (
+  { request, context },
+  next,
+) => {
   const token = sessionToken(request);
-  return token ? resolveSession(db, token) : null;
-}
+  const session = token
+    ? await resolveSession(db, token, { idleTimeoutMs: getEnv().SESSION_IDLE_TIMEOUT_MS })
+    : null;
+  context.set(sessionContext, session);
+  const response = await next();
+  // A cookie that names no live session (expired, idle, signed out elsewhere, or mangled) is
+  // useless: drop it, unless this very response sets a new one (a sign-in).
+  if (session || !hasSessionCookie(request.headers)) return response;
+  if (response.headers.get('set-cookie')?.includes(`${SESSION_COOKIE}=`)) return response;
+  const headers = new Headers(response.headers);
+  headers.append('Set-Cookie', clearedSessionCookie());
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+};
 
 /** The signed-in member, or a redirect to /login that comes back here afterwards. */
-export async function requireSession(request: Request): Promise<SessionInfo> {
-  const session = await getSession(request);
+export function requireSession({
+  request,
+  context,
+}: {
+  request: Request;
+  context: Readonly<RouterContextProvider>;
+}): SessionInfo {
+  const session = context.get(sessionContext);
   if (session) return session;
   const url = new URL(request.url);
   const params = new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` });
-  // A cookie whose session expired or was deleted is useless: drop it on the way out.
-  const headers: HeadersInit = sessionToken(request)
-    ? { 'Set-Cookie': clearedSessionCookie() }
-    : {};
-  throw redirect(`/login?${params}`, { headers });
+  throw redirect(`/login?${params}`);
 }

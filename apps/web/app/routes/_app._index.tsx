@@ -6,8 +6,8 @@ import type { Route } from './+types/_app._index';
 
 export const meta: Route.MetaFunction = () => [{ title: 'Herald' }];
 
-export async function loader({ request }: Route.LoaderArgs) {
-  const session = await requireSession(request);
+export async function loader(args: Route.LoaderArgs) {
+  const session = requireSession(args);
   const [first] = await listClients(db, session);
   if (first) throw redirect(`/clients/${first.id}`);
   return null;

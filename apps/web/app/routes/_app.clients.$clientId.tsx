@@ -15,8 +15,8 @@ export const meta: Route.MetaFunction = ({ loaderData }) => [
   { title: loaderData ? `${loaderData.client.name} · Herald` : 'Herald' },
 ];
 
-export async function loader({ request, params }: Route.LoaderArgs) {
-  const session = await requireSession(request);
+export async function loader({ request, params, context }: Route.LoaderArgs) {
+  const session = requireSession({ request, context });
   const clientId = z.uuid().safeParse(params.clientId);
   if (!clientId.success) throw data('Client not found', { status: 404 });
   const client = await getClient(db, session, clientId.data).catch((error: unknown) => {

@@ -1,13 +1,15 @@
 // The signed-in shell: every child route renders inside it, and its loader turns away
-// anyone without a session.
+// anyone without a session. Its middleware resolves the session once for the whole request.
 import { listClients } from '@herald/core';
 import { Form, NavLink, Outlet } from 'react-router';
 import { db } from '../lib/db.server.ts';
-import { requireSession } from '../lib/session.server.ts';
+import { requireSession, sessionMiddleware } from '../lib/session.server.ts';
 import type { Route } from './+types/_app';
 
-export async function loader({ request }: Route.LoaderArgs) {
-  const session = await requireSession(request);
+export const middleware: Route.MiddlewareFunction[] = [sessionMiddleware];
+
+export async function loader(args: Route.LoaderArgs) {
+  const session = requireSession(args);
   const clients = await listClients(db, session);
   return {
     user: session.user,

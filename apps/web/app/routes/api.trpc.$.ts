@@ -1,16 +1,20 @@
 // The tRPC HTTP endpoint. The API package knows nothing of React Router: it gets the
-// request's headers and the database, and resolves the member from the session cookie.
+// request's headers, the database, and the session sessionMiddleware resolved.
 import { appRouter, createContext } from '@herald/api';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { db } from '../lib/db.server.ts';
+import { sessionContext, sessionMiddleware } from '../lib/session.server.ts';
 import type { Route } from './+types/api.trpc.$';
 
-function handle({ request }: { request: Request }) {
+export const middleware: Route.MiddlewareFunction[] = [sessionMiddleware];
+
+function handle({ request, context }: Route.LoaderArgs | Route.ActionArgs) {
+  const session = context.get(sessionContext);
   return fetchRequestHandler({
     endpoint: '/api/trpc',
     req: request,
     router: appRouter,
-    createContext: () => createContext({ headers: request.headers, db }),
+    createContext: () => createContext({ headers: request.headers, db, session }),
     onError({ error, path }) {
       // Expected errors (bad input, not found, forbidden) are answers, not incidents.
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path}:`, error);

@@ -1,11 +1,18 @@
-import { signIn } from '@herald/core';
+import { attemptSignIn } from '@herald/core';
 import { DEMO_LOGIN } from '@herald/db/seed';
 import { data, Form, redirect, useNavigation, useSearchParams } from 'react-router';
 import { z } from 'zod';
 import { getEnv } from '../env.server.ts';
+import { clientAddress } from '../lib/client-address.ts';
 import { db } from '../lib/db.server.ts';
+import { readFormBody } from '../lib/form-body.server.ts';
 import { safeRedirect } from '../lib/safe-redirect.ts';
-import { getSession, sessionCookie } from '../lib/session.server.ts';
+import {
+  sessionContext,
+  sessionCookie,
+  sessionMiddleware,
+  sessionToken,
+} from '../lib/session.server.ts';
 import type { Route } from './+types/login';
 
 const LoginForm = z.object({
@@ -18,8 +25,16 @@ const WRONG_CREDENTIALS = "That email and password don't match.";
 
 export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Herald' }];
 
-export async function loader({ request }: Route.LoaderArgs) {
-  if (await getSession(request)) {
+export const middleware: Route.MiddlewareFunction[] = [sessionMiddleware];
+
+/** A page load takes its headers from here: a throttled sign-in must carry Retry-After. */
+export const headers: Route.HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After');
+  return retryAfter ? [['Retry-After', retryAfter]] : [];
+};
+
+export function loader({ request, context }: Route.LoaderArgs) {
+  if (context.get(sessionContext)) {
     throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo')));
   }
   // The demo agency's password is public, but only where the demo agency is meant to exist.
@@ -27,7 +42,11 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
-  const form = Object.fromEntries(await request.formData());
+  const body = await readFormBody(request);
+  if (!body.ok) {
+    return data({ email: '', formError: body.message, fieldErrors: {} }, { status: body.status });
+  }
+  const form = Object.fromEntries(body.form);
   const parsed = LoginForm.safeParse(form);
   const email = typeof form.email === 'string' ? form.email : '';
   if (!parsed.success) {
@@ -41,12 +60,26 @@ export async function action({ request }: Route.ActionArgs) {
       { status: 400 },
     );
   }
-  const session = await signIn(db, { email: parsed.data.email, password: parsed.data.password });
-  if (!session) {
+  const result = await attemptSignIn(
+    { db, log: (line) => console.warn(line) },
+    {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      clientKey: clientAddress(request.headers, getEnv().TRUST_PROXY),
+      previousToken: sessionToken(request),
+    },
+  );
+  if (result.outcome === 'throttled') {
+    return data(
+      { email, formError: result.message, fieldErrors: {} },
+      { status: 429, headers: { 'Retry-After': String(result.retryAfterSeconds) } },
+    );
+  }
+  if (result.outcome === 'invalid') {
     return data({ email, formError: WRONG_CREDENTIALS, fieldErrors: {} }, { status: 400 });
   }
   return redirect(safeRedirect(parsed.data.redirectTo), {
-    headers: { 'Set-Cookie': sessionCookie(session.token) },
+    headers: { 'Set-Cookie': sessionCookie(result.token) },
   });
 }
 

@@ -6,3 +6,4 @@ export * from './retry-policy.ts';
 export * from './target-status.ts';
 export * from './zoned-time.ts';
 export * from './permissions.ts';
+export * from './sign-in-throttle.ts';

@@ -4,7 +4,7 @@ export interface ActivityInput {
   organizationId: string;
   actorUserId: string | null;
   action: string;
-  subjectType: 'post' | 'post_target' | 'social_account';
+  subjectType: 'post' | 'post_target' | 'social_account' | 'user';
   subjectId: string;
   data?: Prisma.InputJsonObject;
 }

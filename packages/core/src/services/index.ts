@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './posts.ts';
 export * from './publish-job.ts';
 export * from './publishing.ts';
+export * from './sign-in-throttle.ts';

@@ -1,0 +1,240 @@
+// Sign-in and sessions against the production build, as a browser or an attacker meets them:
+// react-router-serve over real HTTP (and Chromium for the cookie), plus the build's request
+// handler in-process where the test must count what the server does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Db } from '@herald/db';
+import { freePort } from '@herald/db/local';
+import {
+  createAgency,
+  createTestDatabase,
+  type AgencyFixture,
+  type TestDatabase,
+} from '@herald/db/testing';
+import { chromium } from 'playwright-core';
+import { createRequestHandler, type ServerBuild } from 'react-router';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const webDir = fileURLToPath(new URL('..', import.meta.url));
+const serverBuild = path.join(webDir, 'build/server/index.js');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const MANGLED_COOKIE = 'herald_session=%E0%A4%A';
+
+function requireBuild() {
+  if (!existsSync(serverBuild)) {
+    throw new Error(`${serverBuild} is missing: run pnpm --filter @herald/web build first`);
+  }
+}
+
+describe('sign-in over HTTP (react-router-serve, production build)', () => {
+  let t: TestDatabase;
+  let agency: AgencyFixture;
+  let web: ServerProcess;
+  let webUrl: string;
+
+  beforeAll(async () => {
+    requireBuild();
+    t = await createTestDatabase();
+    agency = await createAgency(t.db);
+    const port = await freePort();
+    webUrl = `http://localhost:${port}`;
+    // As `pnpm start` runs it: production mode, plain http, no cookie override.
+    web = startServer(port, { DATABASE_URL: t.url, NODE_ENV: 'production' });
+    await web.ready;
+  });
+
+  afterAll(async () => {
+    await web?.stop();
+    await t?.drop();
+  });
+
+  const signIn = (email: string, password: string, headers: Record<string, string> = {}) =>
+    fetch(`${webUrl}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { origin: webUrl, ...headers },
+      body: new URLSearchParams({ email, password }),
+    });
+
+  it('answers 429 with Retry-After to repeated wrong passwords, alike for an unknown email', async () => {
+    const statuses: number[] = [];
+    const unknownStatuses: number[] = [];
+    let last: Response | undefined;
+    let lastUnknown: Response | undefined;
+    for (let i = 0; i < 30; i++) {
+      last = await signIn(agency.email, `wrong-${i}`);
+      statuses.push(last.status);
+      lastUnknown = await signIn(`nobody-${agency.email}`, `wrong-${i}`);
+      unknownStatuses.push(lastUnknown.status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, ...Array(26).fill(429)]);
+    expect(unknownStatuses).toEqual(statuses);
+    for (const response of [last!, lastUnknown!]) {
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await response.text()).toContain('Too many sign-in attempts. Try again in 1 minute.');
+    }
+    // The right password does not get through while the account is blocked.
+    expect((await signIn(agency.email, agency.password)).status).toBe(429);
+  });
+
+  it('treats a mangled session cookie as signed out, and clears it', async () => {
+    const home = await fetch(`${webUrl}/`, {
+      redirect: 'manual',
+      headers: { cookie: MANGLED_COOKIE },
+    });
+    expect(home.status).toBe(302);
+    expect(home.headers.get('location')).toBe('/login?redirectTo=%2F');
+    expect(home.headers.get('set-cookie')).toMatch(/^herald_session=;.*Max-Age=0/);
+
+    const login = await fetch(`${webUrl}/login`, { headers: { cookie: MANGLED_COOKIE } });
+    expect(login.status).toBe(200);
+    expect(login.headers.get('set-cookie')).toMatch(/^herald_session=;.*Max-Age=0/);
+
+    const api = await fetch(`${webUrl}/api/trpc/me.get`, { headers: { cookie: MANGLED_COOKIE } });
+    expect(api.status).toBe(401);
+  });
+
+  it('answers 415 or 400, never 500, to a sign-in body that is not a form', async () => {
+    const post = (body: BodyInit, contentType?: string) =>
+      fetch(`${webUrl}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { origin: webUrl, ...(contentType ? { 'content-type': contentType } : {}) },
+        body,
+      });
+    const json = JSON.stringify({ email: agency.email, password: 'x' });
+    expect((await post(json, 'application/json')).status).toBe(415);
+    expect((await post('email=a@b.test&password=x', 'text/plain')).status).toBe(415);
+    const untyped = await post(new TextEncoder().encode('email=a@b.test&password=x'));
+    expect(untyped.status).toBe(415);
+    expect(await untyped.text()).toContain('This form must be sent as a web form.');
+    const broken = await post('--xyz\r\nnot a part', 'multipart/form-data; boundary=xyz');
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).toContain('The form could not be read. Send it again.');
+    expect((await post('anything', 'multipart/form-data')).status).toBe(400);
+  });
+
+  it('keeps a Secure session cookie on http://localhost in Chromium, as `pnpm start` serves it', async () => {
+    if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}.`);
+    const member = await createAgency(t.db);
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${webUrl}/`);
+      await page.getByLabel('Email').fill(member.email);
+      await page.getByLabel('Password').fill(member.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+      const [cookie] = await context.cookies();
+      expect(cookie).toMatchObject({ name: 'herald_session', secure: true, httpOnly: true });
+      // The browser sends it back: a fresh load is still signed in.
+      await page.reload();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('the session, once per request (build handler in-process)', () => {
+  let t: TestDatabase;
+  let handler: (request: Request) => Promise<Response>;
+  let sessionReads = 0;
+
+  beforeAll(async () => {
+    requireBuild();
+    t = await createTestDatabase();
+    // The build's db.server.ts takes a client already on globalThis: hand it one that counts
+    // reads of the sessions table.
+    const counting = t.db.$extends({
+      query: {
+        session: {
+          $allOperations({ operation, args, query }) {
+            if (operation.startsWith('find')) sessionReads++;
+            return query(args);
+          },
+        },
+      },
+    });
+    (globalThis as { heraldDb?: unknown }).heraldDb = counting as unknown as Db;
+    process.env.DATABASE_URL = t.url;
+    const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild;
+    handler = createRequestHandler(build, 'production');
+  });
+
+  afterAll(async () => {
+    delete (globalThis as { heraldDb?: unknown }).heraldDb;
+    await t?.drop();
+  });
+
+  it('looks the session up exactly once for a signed-in page', async () => {
+    const agency = await createAgency(t.db);
+    const signedIn = await handler(
+      new Request('http://localhost/login', {
+        method: 'POST',
+        body: new URLSearchParams({ email: agency.email, password: agency.password }),
+      }),
+    );
+    expect(signedIn.status).toBe(302);
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+
+    sessionReads = 0;
+    const page = await handler(
+      new Request(`http://localhost/clients/${agency.clientId}`, { headers: { cookie } }),
+    );
+    expect(page.status).toBe(200);
+    await page.text();
+    expect(sessionReads).toBe(1);
+
+    sessionReads = 0;
+    const api = await handler(
+      new Request('http://localhost/api/trpc/me.get', { headers: { cookie } }),
+    );
+    expect(api.status).toBe(200);
+    expect(sessionReads).toBe(1);
+  });
+});
+
+interface ServerProcess {
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** react-router-serve in its own process group; ready when it prints where it listens. */
+function startServer(port: number, env: Record<string, string>): ServerProcess {
+  const child: ChildProcess = spawn(
+    path.join(webDir, 'node_modules/.bin/react-router-serve'),
+    ['build/server/index.js'],
+    {
+      cwd: webDir,
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = new Promise<void>((resolve, reject) => {
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.on('data', (chunk: Buffer) => {
+        output.push(chunk.toString());
+        if (output.join('').includes(`http://localhost:${port}`)) resolve();
+      });
+    }
+    void exited.then(() => reject(new Error(`the web server exited:\n${output.join('')}`)));
+  });
+  return {
+    ready,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    },
+  };
+}
