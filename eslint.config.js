@@ -88,6 +88,8 @@ export default tseslint.config(
       'packages/db/scripts/**',
       'packages/db/src/testing/**',
       'scripts/bundle-node.mjs',
+      'apps/web/server.mjs',
+      '**/e2e/support/**',
     ],
     rules: { 'no-restricted-syntax': 'off' },
   },

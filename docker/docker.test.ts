@@ -109,19 +109,16 @@ describe('docker/Dockerfile', () => {
     expect(sandbox.scripts.build).toContain('dist/main.js');
     expect(sandbox.files).toContain('dist');
     const webCmd = cmdOf(stage('web'));
-    expect(webCmd.slice(1)).toEqual([
-      'node_modules/@react-router/serve/bin.js',
-      './build/server/index.js',
-    ]);
-    expect(web.dependencies?.['@react-router/serve']).toBeDefined();
+    expect(webCmd).toEqual(['node', 'server.mjs']);
+    expect(web.scripts.start).toBe('node server.mjs');
     expect(web.scripts.build).toBe('react-router build');
-    expect(web.files).toContain('build');
+    expect(web.files).toEqual(expect.arrayContaining(['build', 'server.mjs']));
   });
 
   it("finds every package a bundle imports among that app's production dependencies", () => {
     // Workspace code is bundled in; anything else a bundle imports must survive `deploy --prod`.
     const bundles = {
-      'apps/web': ['build/server/index.js'],
+      'apps/web': ['build/server/index.js', 'server.mjs'],
       'apps/worker': ['dist/main.js', 'dist/migrate.js', 'dist/seed.js'],
       'packages/sandbox': ['dist/main.js'],
     };

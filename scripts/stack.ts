@@ -44,7 +44,7 @@ async function database(): Promise<{ url: string; embedded: boolean; stop: () =>
     database: 'herald',
     log: say,
   });
-  return { url: pg.url, embedded: true, stop: pg.stop };
+  return { url: pg.url, embedded: true, stop: () => pg.stop() };
 }
 
 async function prepare(options: { seed: boolean }) {
@@ -144,13 +144,10 @@ async function up(mode: 'dev' | 'start') {
             ...shared,
             NODE_ENV: 'production',
           }),
-          run(
-            'web',
-            path.join(root, 'apps/web/node_modules/.bin/react-router-serve'),
-            ['./build/server/index.js'],
-            'apps/web',
-            { ...web, NODE_ENV: 'production' },
-          ),
+          run('web', process.execPath, ['server.mjs'], 'apps/web', {
+            ...web,
+            NODE_ENV: 'production',
+          }),
         ];
 
   console.log(`

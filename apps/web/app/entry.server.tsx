@@ -9,6 +9,9 @@ import { getEnv } from './env.server.ts';
 
 getEnv();
 
+// server.mjs reads this key from the build to hand requests their socket address.
+export { socketAddressContext } from './lib/client-address.ts';
+
 export const streamTimeout = 5_000;
 
 export default function handleRequest(

@@ -1,7 +1,8 @@
 // Sign-in and sessions against the production build, as a browser or an attacker meets them:
-// react-router-serve over real HTTP (and Chromium for the cookie), plus the build's request
+// our production server (server.mjs) over real HTTP (and Chromium for the cookie), plus the build's request
 // handler in-process where the test must count what the server does.
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,13 +14,12 @@ import {
   type AgencyFixture,
   type TestDatabase,
 } from '@herald/db/testing';
-import { chromium } from 'playwright-core';
 import { createRequestHandler, type ServerBuild } from 'react-router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/herald.ts';
 
 const webDir = fileURLToPath(new URL('..', import.meta.url));
 const serverBuild = path.join(webDir, 'build/server/index.js');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MANGLED_COOKIE = 'herald_session=%E0%A4%A';
 
 function requireBuild() {
@@ -28,7 +28,7 @@ function requireBuild() {
   }
 }
 
-describe('sign-in over HTTP (react-router-serve, production build)', () => {
+describe('sign-in over HTTP (server.mjs, production build)', () => {
   let t: TestDatabase;
   let agency: AgencyFixture;
   let web: ServerProcess;
@@ -79,6 +79,29 @@ describe('sign-in over HTTP (react-router-serve, production build)', () => {
     expect((await signIn(agency.email, agency.password)).status).toBe(429);
   });
 
+  it('throttles each client address on its own: a flood from one does not lock out another', async () => {
+    // Both are loopback addresses on Linux; the server sees each as the socket's peer.
+    const from = (localAddress: string, email: string, password: string) =>
+      postFrom(webUrl, localAddress, { email, password });
+    const flood: number[] = [];
+    for (let i = 0; i < 51; i++) {
+      // A different email each time, so only the per-client budget (50 failures) runs out.
+      flood.push((await from('127.0.0.2', `flood-${i}@herald.test`, 'wrong')).status);
+    }
+    expect(flood.slice(0, 49).every((status) => status === 400), flood.join()).toBe(true);
+    expect(flood.at(-1), flood.join()).toBe(429);
+    // A forged X-Forwarded-For does not escape the block: no proxy is trusted.
+    const forged = await postFrom(
+      webUrl,
+      '127.0.0.2',
+      { email: agency.email, password: agency.password },
+      { 'x-forwarded-for': '198.51.100.7' },
+    );
+    expect(forged.status).toBe(429);
+    // Another address signs in as usual.
+    expect((await from('127.0.0.3', agency.email, agency.password)).status).toBe(302);
+  });
+
   it('treats a mangled session cookie as signed out, and clears it', async () => {
     const home = await fetch(`${webUrl}/`, {
       redirect: 'manual',
@@ -117,12 +140,8 @@ describe('sign-in over HTTP (react-router-serve, production build)', () => {
   });
 
   it('keeps a Secure session cookie on http://localhost in Chromium, as `pnpm start` serves it', async () => {
-    if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}.`);
     const member = await createAgency(t.db);
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -162,7 +181,7 @@ describe('the session, once per request (build handler in-process)', () => {
         },
       },
     });
-    (globalThis as { heraldDb?: unknown }).heraldDb = counting as unknown as Db;
+    (globalThis as { heraldDb?: unknown }).heraldDb = counting;
     process.env.DATABASE_URL = t.url;
     const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild;
     handler = createRequestHandler(build, 'production');
@@ -201,23 +220,51 @@ describe('the session, once per request (build handler in-process)', () => {
   });
 });
 
+/** A sign-in POST sent from a chosen local address (fetch cannot pick one). */
+function postFrom(
+  url: string,
+  localAddress: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number }> {
+  const body = new URLSearchParams(form).toString();
+  const origin = url.replace('localhost', '127.0.0.1');
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${origin}/login`,
+      {
+        method: 'POST',
+        localAddress,
+        headers: {
+          ...headers,
+          origin,
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 interface ServerProcess {
   ready: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** react-router-serve in its own process group; ready when it prints where it listens. */
+/** The production server in its own process group; ready when it prints where it listens. */
 function startServer(port: number, env: Record<string, string>): ServerProcess {
-  const child: ChildProcess = spawn(
-    path.join(webDir, 'node_modules/.bin/react-router-serve'),
-    ['build/server/index.js'],
-    {
-      cwd: webDir,
-      env: { ...process.env, ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, ['server.mjs'], {
+    cwd: webDir,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@ import { DEMO_LOGIN } from '@herald/db/seed';
 import { data, Form, redirect, useNavigation, useSearchParams } from 'react-router';
 import { z } from 'zod';
 import { getEnv } from '../env.server.ts';
-import { clientAddress } from '../lib/client-address.ts';
+import { clientAddress, socketAddressContext } from '../lib/client-address.ts';
 import { db } from '../lib/db.server.ts';
 import { readFormBody } from '../lib/form-body.server.ts';
 import { safeRedirect } from '../lib/safe-redirect.ts';
@@ -41,7 +41,7 @@ export function loader({ request, context }: Route.LoaderArgs) {
   return { demoLogin: getEnv().SHOW_DEMO_LOGIN ? DEMO_LOGIN : null };
 }
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const body = await readFormBody(request);
   if (!body.ok) {
     return data({ email: '', formError: body.message, fieldErrors: {} }, { status: body.status });
@@ -65,7 +65,11 @@ export async function action({ request }: Route.ActionArgs) {
     {
       email: parsed.data.email,
       password: parsed.data.password,
-      clientKey: clientAddress(request.headers, getEnv().TRUST_PROXY),
+      clientKey: clientAddress(
+        request.headers,
+        context.get(socketAddressContext),
+        getEnv().TRUST_PROXY,
+      ),
       previousToken: sessionToken(request),
     },
   );

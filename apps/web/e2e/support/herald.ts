@@ -1,5 +1,5 @@
 // What every browser and HTTP-level test of the built app needs: a fresh database with the
-// demo agency, the platform sandbox, the production web server (react-router-serve) and,
+// demo agency, the platform sandbox, the production web server (server.mjs) and,
 // when asked, the real worker process — each a separate process, as in production.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -53,21 +53,16 @@ export async function startHerald(
     : undefined;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const web = startProcess(
-    'web',
-    path.join(webDir, 'node_modules/.bin/react-router-serve'),
-    ['build/server/index.js'],
-    {
-      cwd: webDir,
-      env: {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        NODE_ENV: 'production',
-        DATABASE_URL: t.url,
-        ...options.webEnv,
-      },
+  const web = startProcess('web', process.execPath, ['server.mjs'], {
+    cwd: webDir,
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      DATABASE_URL: t.url,
+      ...options.webEnv,
     },
-  );
+  });
   await Promise.all([
     worker?.waitForLine(/worker: running/, 30_000),
     web.waitUntil(async () => (await fetch(`${url}/login`)).ok, 30_000),
