@@ -6,7 +6,6 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Db } from '@herald/db';
 import { freePort } from '@herald/db/local';
 import {
   createAgency,
