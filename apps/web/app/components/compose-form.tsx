@@ -10,7 +10,6 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { formatInZone } from '../lib/format.ts';
 import { summarizeError } from '../lib/trpc-errors.ts';
 import { trpc } from '../lib/trpc.ts';
-import { useNow } from '../lib/use-now.ts';
 import {
   publishesNow,
   readZonedInput,
@@ -125,9 +124,6 @@ export function ComposeForm({ client, defaultLocal }: Props) {
     if (when.kind !== 'ok') return;
     schedule.mutate({ clientId: client.id, caption, accountIds, scheduledFor: when.instant });
   }
-
-  const now = useNow();
-  const publishNow = when.kind === 'ok' && now !== null && publishesNow(when.instant, now);
 
   return (
     <form className="stack" aria-labelledby={`${id}-heading`} onSubmit={submit} noValidate>
@@ -248,8 +244,13 @@ export function ComposeForm({ client, defaultLocal }: Props) {
       ) : null}
 
       <div>
-        <button type="submit" className="button primary" disabled={schedule.isPending}>
-          {schedule.isPending ? 'Scheduling…' : publishNow ? 'Publish now' : 'Schedule post'}
+        <button
+          type="submit"
+          className="button primary"
+          disabled={schedule.isPending}
+          aria-describedby={`${id}-when-publish-now`}
+        >
+          {schedule.isPending ? 'Scheduling…' : 'Schedule post'}
         </button>
       </div>
     </form>

@@ -93,7 +93,7 @@ export function ZonedDateTimeFields(props: Props) {
         <ViewerTimePreview id={previewId} instant={instant} timeZone={timeZone} />
       )}
       {instant && now !== null && publishesNow(instant, now) ? (
-        <p className="notice" role="status">
+        <p className="notice" role="status" id={`${idPrefix}-publish-now`}>
           Publishing now: that time has just passed, so the post goes out as soon as you confirm.
         </p>
       ) : null}
