@@ -1,9 +1,21 @@
-import { PLATFORM_LABELS, PLATFORM_RULES, type Platform } from '@herald/core/domain';
-import { useId, useState, type FormEvent } from 'react';
+import {
+  captionLength,
+  captionLimitProblem,
+  captionProblems,
+  PLATFORM_LABELS,
+  PLATFORM_RULES,
+  type Platform,
+} from '@herald/core/domain';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { formatInZone } from '../lib/format.ts';
 import { summarizeError } from '../lib/trpc-errors.ts';
 import { trpc } from '../lib/trpc.ts';
-import { readZonedInput } from '../lib/zoned-input.ts';
+import {
+  publishesNow,
+  readZonedInput,
+  suggestedStart,
+  type Occurrence,
+} from '../lib/zoned-input.ts';
 import { ZonedDateTimeFields } from './zoned-date-time-fields.tsx';
 
 export interface ComposeAccount {
@@ -27,49 +39,88 @@ const UNUSABLE: Record<string, string> = {
 export function ComposeForm({ client, defaultLocal }: Props) {
   const id = useId();
   const utils = trpc.useUtils();
+  const captionRef = useRef<HTMLTextAreaElement>(null);
   const [caption, setCaption] = useState('');
   const [accountIds, setAccountIds] = useState<string[]>([]);
   const [date, setDate] = useState(defaultLocal.date);
   const [time, setTime] = useState(defaultLocal.time);
+  const [occurrence, setOccurrence] = useState<Occurrence | null>(null);
   const [scheduledNote, setScheduledNote] = useState<string | null>(null);
-  const [missingTime, setMissingTime] = useState(false);
-  const when = readZonedInput(date, time, client.timezone);
+  /** Set by a refused submit, so problems that are normal while typing are shown from then on. */
+  const [attempted, setAttempted] = useState(false);
+  const when = readZonedInput(date, time, client.timezone, occurrence);
 
   const schedule = trpc.posts.schedule.useMutation({
-    onSuccess: async (post) => {
+    onSuccess: async (post, _input, context) => {
+      // A fresh form: the next post starts from nothing, at a fresh suggested time.
+      const fresh = suggestedStart(Date.now(), client.timezone);
       setCaption('');
+      setAccountIds([]);
+      setDate(fresh.date);
+      setTime(fresh.time);
+      setOccurrence(null);
+      setAttempted(false);
       const first = post.targets[0];
       setScheduledNote(
-        first
-          ? `Scheduled for ${formatInZone(first.scheduledFor, client.timezone)} (${client.timezone}).`
-          : 'Scheduled.',
+        !first
+          ? 'Scheduled.'
+          : publishesNow(first.scheduledFor, context.submittedAt)
+            ? 'Publishing now.'
+            : `Scheduled for ${formatInZone(first.scheduledFor, client.timezone)} (${client.timezone}).`,
       );
       await utils.posts.list.invalidate({ clientId: client.id });
     },
+    onMutate: () => ({ submittedAt: Date.now() }),
   });
   const serverError = schedule.error ? summarizeError(schedule.error) : null;
   const fieldError = (field: string) => serverError?.fieldErrors[field]?.[0];
 
-  const selectedPlatforms = client.socialAccounts
-    .filter((a) => accountIds.includes(a.id))
-    .map((a) => a.platform);
-  const limit = Math.min(
-    ...(selectedPlatforms.length > 0
-      ? selectedPlatforms
-      : client.socialAccounts.map((a) => a.platform)
-    ).map((p) => PLATFORM_RULES[p].maxCaptionLength),
+  const accountsInView = client.socialAccounts.filter(
+    (a) => accountIds.length === 0 || accountIds.includes(a.id),
   );
-  const length = [...caption].length;
+  const platforms = [...new Set(accountsInView.map((a) => a.platform))];
+  // The counter follows the platform with the least room left.
+  const tightest = platforms
+    .map((platform) => ({
+      platform,
+      length: captionLength(platform, caption),
+      limit: PLATFORM_RULES[platform].maxCaptionLength,
+    }))
+    .sort((a, b) => a.limit - a.length - (b.limit - b.length))[0];
+  // Over a limit shows at once; an empty caption only once someone tried to schedule it.
+  const captionMessages = [
+    ...new Set(
+      platforms.flatMap((p) =>
+        attempted
+          ? captionProblems(p, caption)
+          : [captionLimitProblem(p, caption)].filter((m): m is string => m !== null),
+      ),
+    ),
+  ];
+  const captionError =
+    captionMessages.length > 0 ? captionMessages.join(' ') : fieldError('caption');
+
+  /** Any change makes the last answer from the server out of date. */
+  function edited() {
+    setScheduledNote(null);
+    if (schedule.error) schedule.reset();
+  }
 
   function toggle(accountId: string, checked: boolean) {
+    edited();
     setAccountIds((ids) => (checked ? [...ids, accountId] : ids.filter((x) => x !== accountId)));
   }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setScheduledNote(null);
-    setMissingTime(when.kind === 'empty');
-    // An impossible local time is already explained next to the inputs; nothing is sent.
+    setAttempted(true);
+    const captionOk = platforms.every((p) => captionProblems(p, caption).length === 0);
+    if (!captionOk) {
+      captionRef.current?.focus();
+      return;
+    }
+    // An impossible, unfinished or undecided time is explained next to the inputs; nothing is sent.
     if (when.kind !== 'ok') return;
     schedule.mutate({ clientId: client.id, caption, accountIds, scheduledFor: when.instant });
   }
@@ -81,26 +132,32 @@ export function ComposeForm({ client, defaultLocal }: Props) {
       <div className="field">
         <label htmlFor={`${id}-caption`}>Caption</label>
         <textarea
+          ref={captionRef}
           id={`${id}-caption`}
           rows={5}
           value={caption}
           onChange={(e) => {
             setCaption(e.target.value);
-            setScheduledNote(null);
+            edited();
           }}
-          aria-invalid={fieldError('caption') ? true : undefined}
-          aria-describedby={`${id}-count${fieldError('caption') ? ` ${id}-caption-error` : ''}`}
+          aria-invalid={captionError ? true : undefined}
+          aria-describedby={`${id}-count${captionError ? ` ${id}-caption-error` : ''}`}
         />
         <p
           id={`${id}-count`}
-          className={length > limit && Number.isFinite(limit) ? 'field-help over' : 'field-help'}
+          className={
+            tightest && tightest.length > tightest.limit ? 'field-help over' : 'field-help'
+          }
         >
-          {length.toLocaleString('en-US')}
-          {Number.isFinite(limit) ? ` / ${limit.toLocaleString('en-US')}` : ''} characters
+          {tightest
+            ? `${tightest.length.toLocaleString('en-US')} / ${tightest.limit.toLocaleString('en-US')} characters${
+                platforms.length > 1 ? ` on ${PLATFORM_LABELS[tightest.platform]}` : ''
+              }`
+            : `${caption.length.toLocaleString('en-US')} characters`}
         </p>
-        {fieldError('caption') ? (
+        {captionError ? (
           <p className="field-error" id={`${id}-caption-error`}>
-            {fieldError('caption')}
+            {captionError}
           </p>
         ) : null}
       </div>
@@ -148,12 +205,28 @@ export function ComposeForm({ client, defaultLocal }: Props) {
         timeZone={client.timezone}
         date={date}
         time={time}
-        onDateChange={setDate}
-        onTimeChange={setTime}
+        onDateChange={(value) => {
+          setDate(value);
+          setOccurrence(null);
+          edited();
+        }}
+        onTimeChange={(value) => {
+          setTime(value);
+          setOccurrence(null);
+          edited();
+        }}
+        occurrence={occurrence}
+        onOccurrenceChange={(value) => {
+          setOccurrence(value);
+          edited();
+        }}
         value={when}
       />
-      {missingTime && when.kind === 'empty' ? (
+      {attempted && when.kind === 'empty' ? (
         <p className="field-error">Pick a date and a time.</p>
+      ) : null}
+      {attempted && when.kind === 'ambiguous' ? (
+        <p className="field-error">Choose which of the two times you mean.</p>
       ) : null}
       {fieldError('scheduledFor') ? (
         <p className="field-error">{fieldError('scheduledFor')}</p>
@@ -171,7 +244,12 @@ export function ComposeForm({ client, defaultLocal }: Props) {
       ) : null}
 
       <div>
-        <button type="submit" className="button primary" disabled={schedule.isPending}>
+        <button
+          type="submit"
+          className="button primary"
+          disabled={schedule.isPending}
+          aria-describedby={`${id}-when-publish-now`}
+        >
           {schedule.isPending ? 'Scheduling…' : 'Schedule post'}
         </button>
       </div>

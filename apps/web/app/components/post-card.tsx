@@ -1,4 +1,4 @@
-import { canTarget, PLATFORM_LABELS } from '@herald/core/domain';
+import { canTarget, PLATFORM_LABELS, type TargetStatus } from '@herald/core/domain';
 import { useState } from 'react';
 import { formatInZone } from '../lib/format.ts';
 import { summarizeError } from '../lib/trpc-errors.ts';
@@ -49,7 +49,20 @@ export function PostCard({ post, timeZone, canWrite }: Props) {
           {summarizeError(cancel.error).message}
         </p>
       ) : null}
-      {canWrite && rescheduleFrom ? (
+      {canWrite && rescheduleFrom && !reschedulable ? (
+        // The worker moved on while the form was open: saving would only be refused.
+        <div className="notice row" role="status">
+          <p>{noLongerReschedulable(statuses)}</p>
+          <button
+            type="button"
+            className="button subtle small"
+            onClick={() => setRescheduleFrom(null)}
+          >
+            Close
+          </button>
+        </div>
+      ) : null}
+      {canWrite && rescheduleFrom && reschedulable ? (
         <RescheduleForm
           postId={post.id}
           clientId={post.clientId}
@@ -79,6 +92,16 @@ export function PostCard({ post, timeZone, canWrite }: Props) {
       ) : null}
     </article>
   );
+}
+
+function noLongerReschedulable(statuses: TargetStatus[]): string {
+  if (statuses.includes('publishing')) {
+    return 'This post is publishing now, so its time can no longer be changed.';
+  }
+  if (statuses.includes('published')) {
+    return 'This post has been published, so its time can no longer be changed.';
+  }
+  return 'This post can no longer be rescheduled.';
 }
 
 function TargetRow({ target, timeZone }: { target: TargetView; timeZone: string }) {

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { summarizeError } from '../lib/trpc-errors.ts';
 import { trpc } from '../lib/trpc.ts';
-import { readZonedInput, zonedInputValues } from '../lib/zoned-input.ts';
+import { readZonedInput, zonedInputValues, type Occurrence } from '../lib/zoned-input.ts';
 import { ZonedDateTimeFields } from './zoned-date-time-fields.tsx';
 
 interface Props {
@@ -19,14 +19,21 @@ export function RescheduleForm({ postId, clientId, timeZone, initial, onDone }: 
   const start = zonedInputValues(initial, timeZone);
   const [date, setDate] = useState(start.date);
   const [time, setTime] = useState(start.time);
-  const when = readZonedInput(date, time, timeZone);
+  const [occurrence, setOccurrence] = useState<Occurrence | null>(null);
+  const when = readZonedInput(date, time, timeZone, occurrence);
   const reschedule = trpc.posts.reschedule.useMutation({
     onSuccess: async () => {
       await utils.posts.list.invalidate({ clientId });
       onDone();
     },
   });
+  // The server's answer is about the time it was sent; once the inputs change it is stale,
+  // and a problem the inputs show themselves is the only one worth reading.
   const error = reschedule.error ? summarizeError(reschedule.error) : null;
+
+  function edited() {
+    if (reschedule.error) reschedule.reset();
+  }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -41,11 +48,24 @@ export function RescheduleForm({ postId, clientId, timeZone, initial, onDone }: 
         timeZone={timeZone}
         date={date}
         time={time}
-        onDateChange={setDate}
-        onTimeChange={setTime}
+        onDateChange={(value) => {
+          setDate(value);
+          setOccurrence(null);
+          edited();
+        }}
+        onTimeChange={(value) => {
+          setTime(value);
+          setOccurrence(null);
+          edited();
+        }}
+        occurrence={occurrence}
+        onOccurrenceChange={(value) => {
+          setOccurrence(value);
+          edited();
+        }}
         value={when}
       />
-      {error ? (
+      {error && when.kind !== 'invalid' ? (
         <p className="alert" role="alert">
           {error.fieldErrors.scheduledFor?.[0] ?? error.message}
         </p>

@@ -1,15 +1,12 @@
 import { getClient, NotFoundError, roleAllows } from '@herald/core';
-import { data, isRouteErrorResponse, Link, useRouteError } from 'react-router';
+import { data, isRouteErrorResponse, Link, useParams, useRouteError } from 'react-router';
 import { z } from 'zod';
 import { ComposeForm } from '../components/compose-form.tsx';
 import { PostList } from '../components/post-list.tsx';
 import { db } from '../lib/db.server.ts';
 import { requireSession } from '../lib/session.server.ts';
-import { zonedInputValues } from '../lib/zoned-input.ts';
+import { suggestedStart } from '../lib/zoned-input.ts';
 import type { Route } from './+types/_app.clients.$clientId';
-
-/** The compose form suggests a time a little ahead, so a quick "schedule" is not already past. */
-const DEFAULT_LEAD_MS = 5 * 60_000;
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [
   { title: loaderData ? `${loaderData.client.name} · Herald` : 'Herald' },
@@ -23,8 +20,6 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     if (error instanceof NotFoundError) throw data('Client not found', { status: 404 });
     throw error;
   });
-  // Whole minutes read better than "09:41:37" as a suggestion.
-  const suggested = new Date(Math.ceil((Date.now() + DEFAULT_LEAD_MS) / 60_000) * 60_000);
   return {
     client: {
       id: client.id,
@@ -38,7 +33,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       })),
     },
     canWrite: roleAllows(session.role, 'posts:write'),
-    defaultLocal: zonedInputValues(suggested, client.timezone),
+    defaultLocal: suggestedStart(Date.now(), client.timezone),
   };
 }
 
@@ -78,6 +73,7 @@ export default function ClientPage({ loaderData }: Route.ComponentProps) {
 /** Rendered inside the signed-in layout, so the header and client switcher stay usable. */
 export function ErrorBoundary() {
   const error = useRouteError();
+  const { clientId } = useParams();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   if (!notFound) console.error(error);
   return (
@@ -89,7 +85,14 @@ export function ErrorBoundary() {
           : 'Herald could not load this client. Try again in a moment.'}
       </p>
       <p>
-        <Link to="/">Back to your clients</Link>
+        {notFound || !clientId ? (
+          <Link to="/">Back to your clients</Link>
+        ) : (
+          // Back to the client this happened on, not to whichever client comes first.
+          <Link to={`/clients/${clientId}`} reloadDocument>
+            Back to this client
+          </Link>
+        )}
       </p>
     </section>
   );

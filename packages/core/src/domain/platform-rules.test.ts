@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { captionProblems } from './platform-rules.ts';
+import { captionLength, captionLimitProblem, captionProblems } from './platform-rules.ts';
+
+const FAMILY = '👨‍👩‍👧‍👦'; // man, woman, girl, boy joined by zero-width joiners: 7 code points
 
 describe('captionProblems', () => {
   it('accepts a caption within the limit', () => {
@@ -10,7 +12,55 @@ describe('captionProblems', () => {
     expect(captionProblems('facebook', '   ')).toEqual(['The caption is empty.']);
     expect(captionProblems('google_business', '☕'.repeat(1_500))).toEqual([]);
     expect(captionProblems('google_business', '☕'.repeat(1_501))).toEqual([
-      'The caption is 1501 characters; google_business allows 1500.',
+      'The caption is 1,501 characters; Google Business Profile allows 1,500 characters.',
     ]);
+  });
+
+  it('names the platform by its label and formats the numbers', () => {
+    expect(captionLimitProblem('facebook', 'a'.repeat(63_207))).toBe(
+      'The caption is 63,207 characters; Facebook allows 63,206 characters.',
+    );
+    expect(captionLimitProblem('facebook', 'a'.repeat(63_206))).toBeNull();
+  });
+});
+
+describe('captionLength', () => {
+  it('counts a family emoji as one character where the platform counts what a reader sees', () => {
+    expect(captionLength('facebook', FAMILY)).toBe(1);
+    expect(captionLength('instagram', `Hi ${FAMILY}🇳🇴`)).toBe(5);
+    // 2,200 families fit Instagram's 2,200 characters; 2,201 do not.
+    expect(captionLimitProblem('instagram', FAMILY.repeat(2_200))).toBeNull();
+    expect(captionLimitProblem('instagram', FAMILY.repeat(2_201))).toBe(
+      'The caption is 2,201 characters; Instagram allows 2,200 characters.',
+    );
+  });
+
+  it("counts X's weighted characters: emoji sequences and CJK weigh 2, URLs 23", () => {
+    expect(captionLength('x', 'hello')).toBe(5);
+    expect(captionLength('x', FAMILY)).toBe(2);
+    expect(captionLength('x', '👍🏽')).toBe(2);
+    expect(captionLength('x', '日本')).toBe(4);
+    expect(captionLength('x', '“quoted” – café')).toBe(15);
+    expect(captionLength('x', 'see https://example.com/a/very/long/path?with=query ok')).toBe(
+      4 + 23 + 3,
+    );
+    // NFC first: e + combining acute is one é.
+    expect(captionLength('x', 'e\u0301')).toBe(1);
+    expect(captionLimitProblem('x', FAMILY.repeat(140))).toBeNull();
+    expect(captionLimitProblem('x', FAMILY.repeat(141))).toBe(
+      'The caption is 282 characters; X allows 280 characters.',
+    );
+  });
+});
+
+describe('captionLength over long text', () => {
+  it('counts the same as one pass of Intl.Segmenter, across its internal windows', () => {
+    const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+    const oneByOne = (text: string) => [...segmenter.segment(text)].length;
+    // Clusters that straddle every window edge: family emoji, flags, combining marks, CRLF.
+    const mixed = `ab${FAMILY}🇳🇴🇸🇪e\u0301\r\n日本 `.repeat(700);
+    expect(captionLength('facebook', mixed)).toBe(oneByOne(mixed));
+    const zalgo = `a${'\u0301'.repeat(5_000)}b`;
+    expect(captionLength('facebook', zalgo)).toBe(2);
   });
 });

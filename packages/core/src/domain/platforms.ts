@@ -12,7 +12,7 @@ export const PLATFORMS = [
 export type Platform = (typeof PLATFORMS)[number];
 
 export const PLATFORM_LABELS: Record<Platform, string> = {
-  facebook: 'Facebook Page',
+  facebook: 'Facebook',
   instagram: 'Instagram',
   x: 'X',
   linkedin: 'LinkedIn',
