@@ -1,21 +1,11 @@
 // The compose and reschedule forms in a real browser: typing a date, over-long captions,
 // times that happen twice, and what the forms show before and after they are sent.
 // Everything is scheduled for 2027 or later, so nothing publishes while the test runs.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fromZonedLocal, toZonedLocal } from '@herald/core/domain';
-import { generateEncryptionKey, parseEncryptionKey } from '@herald/db';
-import { freePort } from '@herald/db/local';
-import { DEMO_CLIENTS, DEMO_LOGIN, seedDemo } from '@herald/db/seed';
-import { createTestDatabase, type TestDatabase } from '@herald/db/testing';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_CLIENTS, DEMO_LOGIN } from '@herald/db/seed';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-
-const webDir = fileURLToPath(new URL('..', import.meta.url));
-const serverBuild = path.join(webDir, 'build/server/index.js');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { launchChromium, startHerald, type Herald } from './support/herald.ts';
 
 /** A client in America/New_York, where 2027-11-07 01:30 happens twice. */
 const CLIENT = DEMO_CLIENTS.find((c) => c.timezone === 'America/New_York')!;
@@ -25,8 +15,7 @@ const ACCOUNT = CLIENT.pages[0];
 const BROWSER_NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000);
 
 describe('the compose and reschedule forms', () => {
-  let t: TestDatabase;
-  let web: ChildProcessHandle;
+  let herald: Herald;
   let webUrl: string;
   let browser: Browser;
   let context: BrowserContext;
@@ -37,38 +26,9 @@ describe('the compose and reschedule forms', () => {
   const scheduleCalls: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(serverBuild)) {
-      throw new Error(`${serverBuild} is missing: run pnpm --filter @herald/web build first`);
-    }
-    if (!existsSync(chromiumPath)) {
-      throw new Error(`No Chromium at ${chromiumPath}: apt-get install -y chromium.`);
-    }
-    t = await createTestDatabase();
-    await seedDemo(t.db, { tokenKey: parseEncryptionKey(generateEncryptionKey()) });
-
-    const port = await freePort();
-    webUrl = `http://127.0.0.1:${port}`;
-    web = startProcess(
-      'web',
-      path.join(webDir, 'node_modules/.bin/react-router-serve'),
-      ['build/server/index.js'],
-      {
-        cwd: webDir,
-        env: {
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          NODE_ENV: 'production',
-          SESSION_COOKIE_SECURE: 'false',
-          DATABASE_URL: t.url,
-        },
-      },
-    );
-    await web.waitUntil(async () => (await fetch(`${webUrl}/login`)).ok, 30_000);
-
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    herald = await startHerald({ webEnv: { SESSION_COOKIE_SECURE: 'false' } });
+    webUrl = herald.url;
+    browser = await launchChromium();
     context = await browser.newContext({
       locale: 'en-US',
       timezoneId: 'Europe/Oslo',
@@ -97,13 +57,12 @@ describe('the compose and reschedule forms', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await web?.stop();
-    await t?.drop();
+    await herald?.stop();
   });
 
   beforeEach(({ onTestFailed }) => {
     onTestFailed(() => {
-      console.log(['--- web ---', ...web.output, '--- browser ---', ...browserLog].join('\n'));
+      console.log([herald.output(), '--- browser ---', ...browserLog].join('\n'));
     });
   });
 
@@ -257,10 +216,10 @@ describe('the compose and reschedule forms', () => {
     ]);
 
     // The worker publishes it while the form is open (written here as the worker would).
-    const target = await t.db.postTarget.findFirstOrThrow({
+    const target = await herald.t.db.postTarget.findFirstOrThrow({
       where: { scheduledFor: fromZonedLocal('2027-06-15T10:00', CLIENT.timezone) },
     });
-    await t.db.postTarget.update({
+    await herald.t.db.postTarget.update({
       where: { id: target.id },
       data: { status: 'published', publishedAt: new Date() },
     });
@@ -278,68 +237,12 @@ describe('the compose and reschedule forms', () => {
     const otherPath = (await other.getAttribute('href'))!;
     // The other client's page cannot render: its stored timezone is one Intl does not know.
     const otherId = otherPath.split('/').pop()!;
-    await t.db.client.update({ where: { id: otherId }, data: { timezone: 'Mars/Olympus' } });
+    await herald.t.db.client.update({ where: { id: otherId }, data: { timezone: 'Mars/Olympus' } });
     await other.click();
     await page.getByRole('heading', { name: 'Something went wrong' }).waitFor();
     expect(await page.getByRole('link', { name: 'Back to this client' }).getAttribute('href')).toBe(
       otherPath,
     );
-    await t.db.client.update({ where: { id: otherId }, data: { timezone: OTHER_CLIENT.timezone } });
+    await herald.t.db.client.update({ where: { id: otherId }, data: { timezone: OTHER_CLIENT.timezone } });
   });
 });
-
-interface ChildProcessHandle {
-  output: string[];
-  waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** A real separate process, in its own process group so stopping it stops its children too. */
-function startProcess(
-  name: string,
-  command: string,
-  args: string[],
-  options: { cwd: string; env: Record<string, string> },
-): ChildProcessHandle {
-  const child: ChildProcess = spawn(command, args, {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const output: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) {
-    stream.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) if (line) output.push(`[${name}] ${line}`);
-    });
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const failure = (why: string) =>
-    new Error(`${name} ${why}. Its output:\n${output.slice(-40).join('\n')}`);
-  return {
-    output,
-    async waitUntil(check, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        if (child.exitCode !== null) throw failure(`exited (code ${child.exitCode})`);
-        if (await check().catch(() => false)) return;
-        if (Date.now() > deadline) throw failure('did not become ready');
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const signalGroup = (signal: NodeJS.Signals) => {
-        try {
-          process.kill(-child.pid!, signal);
-        } catch {
-          // Already gone.
-        }
-      };
-      signalGroup('SIGTERM');
-      const killTimer = setTimeout(() => signalGroup('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(killTimer);
-    },
-  };
-}
