@@ -10,7 +10,7 @@ interface Props {
   timeZone: string;
   /** Where the inputs start: the post's current time, or soon if that has passed. */
   initial: Date;
-  onDone(): void;
+  onDone: () => void;
 }
 
 export function RescheduleForm({ postId, clientId, timeZone, initial, onDone }: Props) {
