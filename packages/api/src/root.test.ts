@@ -35,7 +35,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 type Caller = Awaited<ReturnType<typeof callerFor>>;
 
 /** Every procedure of the router, found from the router itself so a new one is covered too. */
-const procedures = appRouter._def.procedures as Record<string, AnyProcedure>;
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
 const PROCEDURES = Object.keys(procedures).sort();
 
 function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
