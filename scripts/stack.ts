@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
-import { isPortFree, startEmbeddedPostgres } from '@herald/db/local';
+import { EmbeddedPostgresError, isPortFree, startEmbeddedPostgres } from '@herald/db/local';
 import { migrate } from '@herald/db/migrate';
 import { DEMO_LOGIN, seedDemo } from '@herald/db/seed';
 import { inheritedEnv, loadStackEnv } from './env.ts';
@@ -205,22 +205,29 @@ async function up(mode: 'dev' | 'start') {
   process.on('SIGTERM', () => void stop(0));
 }
 
-switch (command) {
-  case 'dev':
-  case 'start':
-    await up(command);
-    break;
-  case 'migrate': {
-    const db = await prepare({ seed: false });
-    await db.stop();
-    break;
+try {
+  switch (command) {
+    case 'dev':
+    case 'start':
+      await up(command);
+      break;
+    case 'migrate': {
+      const db = await prepare({ seed: false });
+      await db.stop();
+      break;
+    }
+    case 'seed': {
+      const db = await prepare({ seed: true });
+      await db.stop();
+      break;
+    }
+    default:
+      console.error('usage: tsx scripts/stack.ts <dev|start|migrate|seed>');
+      process.exit(2);
   }
-  case 'seed': {
-    const db = await prepare({ seed: true });
-    await db.stop();
-    break;
-  }
-  default:
-    console.error('usage: tsx scripts/stack.ts <dev|start|migrate|seed>');
-    process.exit(2);
+} catch (error) {
+  // Something the person can fix: one sentence saying how, not a stack trace.
+  if (!(error instanceof EmbeddedPostgresError)) throw error;
+  console.error(`[herald] ${error.message}`);
+  process.exit(1);
 }

@@ -1,7 +1,8 @@
 import type { PublishingDeps } from '@herald/core';
 import { createAdapterRegistry, type AdapterRegistryConfig } from '@herald/core/providers';
 import { createDb } from '@herald/db';
-import { run, type Runner } from 'graphile-worker';
+import { parseCronItems, run, type Logger, type Runner } from 'graphile-worker';
+import { cronItems } from './crontab.ts';
 import pg from 'pg';
 import { createTaskList } from './tasks/index.ts';
 
@@ -11,6 +12,8 @@ export interface WorkerConfig {
   adapters: AdapterRegistryConfig;
   concurrency?: number;
   pollInterval?: number;
+  /** Graphile's logger; its console logger by default. */
+  logger?: Logger;
 }
 
 export interface RunningWorker {
@@ -46,6 +49,9 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     // main.ts owns signals, so it can close our own pool after Graphile's.
     noHandleSignals: true,
     taskList: createTaskList(deps),
+    // Given, not read from a `crontab` file: Graphile would warn at every start that it is missing.
+    parsedCronItems: parseCronItems(cronItems),
+    ...(config.logger ? { logger: config.logger } : {}),
   });
   let stopping: Promise<void> | undefined;
   return {

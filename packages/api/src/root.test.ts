@@ -6,9 +6,10 @@ import {
   type AgencyFixture,
   type TestDatabase,
 } from '@herald/db/testing';
-import { TRPCError } from '@trpc/server';
+import { TRPCError, type AnyProcedure } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaller } from './root.ts';
+import { z } from 'zod';
+import { appRouter, createCaller } from './root.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
 import { createContext } from './trpc.ts';
 
@@ -31,6 +32,56 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
+type Caller = Awaited<ReturnType<typeof callerFor>>;
+
+/** Every procedure of the router, found from the router itself so a new one is covered too. */
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
+const PROCEDURES = Object.keys(procedures).sort();
+
+function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
+  const procedure = path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+  return (procedure as (input: unknown) => Promise<unknown>)(input);
+}
+
+/** Ids owned by one organization, keyed by the input field that carries them. */
+type TenantIds = Record<'clientId' | 'postId', string> & { accountIds: string[] };
+
+/** A fresh post per call, so a mutation tried earlier (cancel) does not change the answer. */
+async function tenantIds(t: TestDatabase, agency: AgencyFixture): Promise<TenantIds> {
+  const post = await (
+    await callerFor(t, agency)
+  ).posts.schedule({
+    clientId: agency.clientId,
+    caption: 'Owned by this organization.',
+    accountIds: [agency.accounts[0]!.id],
+    scheduledFor: new Date(Date.now() + 3_600_000),
+  });
+  return { clientId: agency.clientId, postId: post.id, accountIds: [agency.accounts[0]!.id] };
+}
+
+/**
+ * A valid input for the procedure, built from its zod schema: tenant-owned ids from `ids`, other
+ * required fields from their type. A field it cannot fill fails the test, naming the field.
+ */
+function sampleInput(path: string, ids: TenantIds): Record<string, unknown> | undefined {
+  const [schema] = procedures[path]!._def.inputs as z.ZodType[];
+  if (schema === undefined || schema instanceof z.ZodOptional) return undefined;
+  if (!(schema instanceof z.ZodObject)) throw new Error(`${path}: input is not an object.`);
+  const input: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    if (key in ids) input[key] = ids[key as keyof TenantIds];
+    else if (field.safeParse(undefined).success) continue;
+    else if (field instanceof z.ZodUUID || field instanceof z.ZodArray)
+      throw new Error(`${path}: add the id field "${key}" to TenantIds.`);
+    else if (field instanceof z.ZodString) input[key] = 'A sample caption.';
+    else if (field instanceof z.ZodDate) input[key] = new Date(Date.now() + 3_600_000);
+    else throw new Error(`${path}: no sample value for the field "${key}".`);
+  }
+  return input;
+}
+
 describe('the tRPC API', () => {
   let t: TestDatabase;
   let agency: AgencyFixture;
@@ -42,10 +93,27 @@ describe('the tRPC API', () => {
   });
   afterAll(() => t.drop());
 
-  it('refuses every procedure without a session', async () => {
+  it.each(PROCEDURES)('refuses %s without a session', async (path) => {
     const anonymous = await callerFor(t);
-    expect(await codeOf(anonymous.clients.list())).toBe('UNAUTHORIZED');
-    expect(await codeOf(anonymous.posts.list({ clientId: agency.clientId }))).toBe('UNAUTHORIZED');
+    const input = sampleInput(path, await tenantIds(t, agency));
+    expect(await codeOf(call(anonymous, path, input))).toBe('UNAUTHORIZED');
+  });
+
+  it.each(PROCEDURES)("keeps %s to the member's own organization", async (path) => {
+    const api = await callerFor(t, agency);
+    const theirs = await tenantIds(t, other);
+    const input = sampleInput(path, theirs);
+    if (input === undefined || Object.keys(input).every((key) => !(key in theirs))) {
+      // Nothing to point at another tenant: what it answers must not mention them.
+      const answer = JSON.stringify(await call(api, path, input));
+      for (const id of Object.values(theirs).flat()) expect(answer).not.toContain(id);
+      expect(answer).not.toContain(other.organizationId);
+      return;
+    }
+    expect(await codeOf(call(api, path, input))).toBe('NOT_FOUND');
+    // The same call with the member's own ids is not refused, so the NOT_FOUND above is tenancy.
+    const own = await codeOf(call(api, path, sampleInput(path, await tenantIds(t, agency))));
+    expect(own).not.toMatch(/^(NOT_FOUND|UNAUTHORIZED|BAD_REQUEST)$/);
   });
 
   it("lists only the member's own clients and accounts, without tokens", async () => {

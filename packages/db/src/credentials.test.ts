@@ -8,6 +8,14 @@ import {
   verifyPassword,
 } from './credentials.ts';
 
+/** The sealed value with one bit of its ciphertext flipped: always a different value. */
+function flipCiphertextBit(sealed: string): string {
+  const parts = sealed.split('.');
+  const body = Buffer.from(parts[3] ?? '', 'base64url');
+  body[0] = (body[0] ?? 0) ^ 0x01;
+  return [...parts.slice(0, 3), body.toString('base64url')].join('.');
+}
+
 describe('token encryption', () => {
   const key = parseEncryptionKey(generateEncryptionKey());
 
@@ -25,8 +33,20 @@ describe('token encryption', () => {
     const sealed = encryptSecret('secret', key);
     const other = parseEncryptionKey(generateEncryptionKey());
     expect(() => decryptSecret(sealed, other)).toThrow();
-    const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
+    const tampered = flipCiphertextBit(sealed);
+    expect(tampered).not.toBe(sealed);
     expect(() => decryptSecret(tampered, key)).toThrow();
+  });
+
+  it('refuses a tampered ciphertext whose last characters a character swap could miss', () => {
+    // Sealed under a fixed key and IV (counter 160): replacing its next-to-last character with
+    // 'A' changed nothing, so the test that did so passed the untampered value about 1 run in 70.
+    const fixedKey = parseEncryptionKey('AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=');
+    const sealed = 'v1.AAAAAAAAAAAAAACg.iTRSvl1Laq_JHqBuFzxUig.EFxf2LAw';
+    expect(decryptSecret(sealed, fixedKey)).toBe('secret');
+    const tampered = flipCiphertextBit(sealed);
+    expect(tampered).not.toBe(sealed);
+    expect(() => decryptSecret(tampered, fixedKey)).toThrow();
   });
 
   it('names the variable when the key is malformed', () => {

@@ -186,3 +186,27 @@ it('GET /__sandbox/posts lists what was published', async () => {
     message: 'listed',
   });
 });
+
+describe('graph_error headers Node cannot send', () => {
+  const withHeaders = (headers: Record<string, string>) => ({
+    platform: 'facebook',
+    fault: { type: 'graph_error', status: 429, code: 4, headers },
+  });
+
+  it.each([
+    ['a CRLF in a value', { 'x-usage': 'ok\r\nset-cookie: evil=1' }, 'x-usage'],
+    ['a NUL in a value', { 'x-usage': 'a\u0000b' }, 'x-usage'],
+    ['a space in a name', { 'x usage': '1' }, 'x usage'],
+    ['an empty name', { '': '1' }, '""'],
+    ['a framing header the sandbox sets itself', { 'Content-Length': '3' }, 'Content-Length'],
+  ])(
+    'rejects %s with a 400 naming the header, and the next publish still works',
+    async (_, headers, named) => {
+      const response = await control('POST', 'faults', withHeaders(headers));
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toContain(named);
+      expect(() => sandbox.injectFault(withHeaders(headers) as FaultRequest)).toThrow(named);
+      expect((await publish('after-bad-header')).status).toBe(200);
+    },
+  );
+});

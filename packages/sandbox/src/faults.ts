@@ -1,11 +1,48 @@
 // Faults the control API can inject. Not part of any real platform: they let tests and demos
 // see what Herald does when a platform errs, stalls or hangs up.
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  STATUS_CODES,
+  validateHeaderName,
+  validateHeaderValue,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { z } from 'zod';
 import { send, wait, type Reply } from './http.ts';
 
 export const SANDBOX_PLATFORMS = ['facebook'] as const;
 export type SandboxPlatform = (typeof SANDBOX_PLATFORMS)[number];
+
+// Headers the sandbox frames the response with itself: a fault overriding them would corrupt it.
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection']);
+
+/**
+ * Extra response headers, checked when the fault is queued: a name or value Node refuses to
+ * send (CRLF, NUL, a space in a name) would otherwise turn the next publish into a 500.
+ */
+const ResponseHeaders = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
+  for (const [name, value] of Object.entries(headers)) {
+    const problem = headerProblem(name, value);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+  }
+});
+
+function headerProblem(name: string, value: string): string | undefined {
+  const shown = JSON.stringify(name);
+  try {
+    validateHeaderName(name);
+  } catch {
+    return `The header name ${shown} is not a valid HTTP header name.`;
+  }
+  if (FRAMING_HEADERS.has(name.toLowerCase()))
+    return `The header ${shown} is set by the sandbox itself and cannot be injected.`;
+  try {
+    validateHeaderValue(name, value);
+  } catch {
+    return `The value of the header ${shown} contains characters HTTP does not allow (such as CR, LF or NUL).`;
+  }
+  return undefined;
+}
 
 export const Fault = z.discriminatedUnion('type', [
   /** A Graph API error envelope (`{"error":{…}}`) with this HTTP status. */
@@ -19,7 +56,7 @@ export const Fault = z.discriminatedUnion('type', [
     error_user_title: z.string().optional(),
     error_user_msg: z.string().optional(),
     /** Extra response headers, e.g. X-Business-Use-Case-Usage for rate limits. */
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: ResponseHeaders.optional(),
   }),
   /** A bare HTTP response with a non-JSON body, like a load balancer's error page. */
   z.strictObject({

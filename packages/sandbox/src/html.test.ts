@@ -4,9 +4,30 @@ import { startSandbox, type Sandbox } from './index.ts';
 
 let sandbox: Sandbox;
 const logged: string[] = [];
+const logWaiters = new Set<() => void>();
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, log: (line) => logged.push(line) });
+  sandbox = await startSandbox({
+    port: 0,
+    log: (line) => {
+      logged.push(line);
+      for (const wake of logWaiters) wake();
+    },
+  });
 });
+
+/** The first log line containing `text`, waiting for it: the line is written when the response closes. */
+function logLineWith(text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const line = logged.find((l) => l.includes(text));
+      if (line === undefined) return;
+      logWaiters.delete(check);
+      resolve(line);
+    };
+    logWaiters.add(check);
+    check();
+  });
+}
 afterAll(() => sandbox.close());
 
 async function publish(page: string, message: string): Promise<string> {
@@ -59,8 +80,7 @@ it('logs one line per request when asked to, without the token', async () => {
       method: 'POST',
     },
   );
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  const line = logged.find((l) => l.includes('/1000000014/feed'));
+  const line = await logLineWith('/1000000014/feed');
   expect(line).toMatch(
     /^POST \/facebook\/v21\.0\/1000000014\/feed\?access_token=…&message=hi 200 \d+ms$/,
   );

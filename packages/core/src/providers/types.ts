@@ -33,4 +33,6 @@ export interface AdapterHttpConfig {
   fetch?: typeof fetch;
   /** Per-request timeout. A timed-out publish is ambiguous: the platform may have acted. */
   timeoutMs?: number;
+  /** The clock rate-limit reset times are computed from; injected by tests. */
+  now?: () => Date;
 }

@@ -111,3 +111,27 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Moves a post's publishing time to `at`: its targets and every queued publish job for them
+ * (duplicates too). Tests schedule far ahead, look while nothing can run yet, then make it due,
+ * so no assertion races the worker. Returns how many jobs moved (tests only: private tables).
+ */
+export async function makePostDue(db: Db, postId: string, at: Date): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const targets = await tx.postTarget.findMany({ where: { postId }, select: { id: true } });
+    await tx.postTarget.updateMany({ where: { postId }, data: { scheduledFor: at } });
+    const moved = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id::text FROM graphile_worker.reschedule_jobs(
+        ARRAY(
+          SELECT j.id
+          FROM graphile_worker._private_jobs j
+          JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+          WHERE t.identifier = 'publish_target'
+            AND j.payload->>'targetId' = ANY(${targets.map((t) => t.id)}::text[])
+        ),
+        run_at => ${at.toISOString()}::timestamptz
+      )`;
+    return moved.length;
+  });
+}

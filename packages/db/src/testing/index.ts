@@ -49,6 +49,7 @@ export {
   countQueuedJobs,
   createAgency,
   findJob,
+  makePostDue,
   TEST_TOKEN_KEY,
   waitFor,
   type AgencyFixture,

@@ -11,6 +11,7 @@ export interface FacebookAdapterConfig extends AdapterHttpConfig {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const now = () => new Date();
 
 const PublishResponse = z.object({ id: z.string().min(1) });
 const PermalinkResponse = z.object({ permalink_url: z.url({ protocol: /^https?$/ }) });
@@ -64,7 +65,9 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
       } catch (error) {
         throw classifyNetworkError(error, { timeoutMs });
       }
-      if (!response.ok) throw classifyGraphError(response.status, body, response.headers);
+      if (!response.ok) {
+        throw classifyGraphError(response.status, body, response.headers, (config.now ?? now)());
+      }
 
       const published = PublishResponse.safeParse(body);
       if (!published.success) {
