@@ -243,6 +243,9 @@ describe('the compose and reschedule forms', () => {
     expect(await page.getByRole('link', { name: 'Back to this client' }).getAttribute('href')).toBe(
       otherPath,
     );
-    await herald.t.db.client.update({ where: { id: otherId }, data: { timezone: OTHER_CLIENT.timezone } });
+    await herald.t.db.client.update({
+      where: { id: otherId },
+      data: { timezone: OTHER_CLIENT.timezone },
+    });
   });
 });

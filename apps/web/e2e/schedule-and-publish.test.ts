@@ -1,31 +1,23 @@
 // The product's promise, in a real browser: sign in, schedule a post for a client in the
 // client's own timezone, and watch it become Published when due — published by the real worker
 // process, through the Facebook adapter, to the platform sandbox, exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fromZonedLocal, toZonedLocal } from '@herald/core/domain';
-import { generateEncryptionKey, parseEncryptionKey } from '@herald/db';
-import { DEMO_CLIENTS, DEMO_LOGIN, seedDemo } from '@herald/db/seed';
-import { freePort } from '@herald/db/local';
-import {
-  countQueuedJobs,
-  createTestDatabase,
-  makePostDue,
-  waitFor,
-  type TestDatabase,
-} from '@herald/db/testing';
-import { startSandbox, type Sandbox } from '@herald/sandbox';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_CLIENTS, DEMO_LOGIN } from '@herald/db/seed';
+import { countQueuedJobs, makePostDue, waitFor, type TestDatabase } from '@herald/db/testing';
+import type { Sandbox } from '@herald/sandbox';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchChromium,
+  newWatchedPage,
+  startHerald,
+  webDir,
+  type Herald,
+} from './support/herald.ts';
 
-const webDir = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = path.resolve(webDir, '../..');
-const serverBuild = path.join(webDir, 'build/server/index.js');
 const screenshots = path.join(webDir, 'e2e/screenshots');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const CLIENT = DEMO_CLIENTS.find((c) => c.name === 'Northwind Coffee')!;
 const ACCOUNT = CLIENT.pages[0];
@@ -33,107 +25,31 @@ const ACCOUNT = CLIENT.pages[0];
 const VIEWER_TIME_ZONE = 'Europe/Oslo';
 
 describe('scheduling a post in the browser', () => {
+  let herald: Herald;
   let t: TestDatabase;
   let sandbox: Sandbox;
-  let worker: ChildProcessHandle;
-  let web: ChildProcessHandle;
   let webUrl: string;
   let browser: Browser;
   let page: Page;
-  const browserLog: string[] = [];
+  let browserLog: string[];
 
   beforeAll(async () => {
-    if (!existsSync(serverBuild)) {
-      throw new Error(`${serverBuild} is missing: run pnpm --filter @herald/web build first`);
-    }
-    if (!existsSync(chromiumPath)) {
-      throw new Error(
-        `No Chromium at ${chromiumPath}: install Debian's chromium: apt-get install -y chromium ` +
-          '(or set CHROMIUM_PATH). Never `playwright install`.',
-      );
-    }
-
-    t = await createTestDatabase();
-    const tokenKey = generateEncryptionKey();
-    await seedDemo(t.db, { tokenKey: parseEncryptionKey(tokenKey) });
-    sandbox = await startSandbox({ port: 0 });
-
-    worker = startProcess('worker', path.join(repoRoot, 'node_modules/.bin/tsx'), ['src/main.ts'], {
-      cwd: path.join(repoRoot, 'apps/worker'),
-      env: {
-        DATABASE_URL: t.url,
-        TOKEN_ENCRYPTION_KEY: tokenKey,
-        FACEBOOK_GRAPH_URL: sandbox.facebookBaseUrl,
-        WORKER_POLL_INTERVAL_MS: '250',
-      },
-    });
-    const port = await freePort();
-    webUrl = `http://127.0.0.1:${port}`;
-    web = startProcess(
-      'web',
-      path.join(webDir, 'node_modules/.bin/react-router-serve'),
-      ['build/server/index.js'],
-      {
-        cwd: webDir,
-        env: {
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          NODE_ENV: 'production',
-          SESSION_COOKIE_SECURE: 'false',
-          DATABASE_URL: t.url,
-        },
-      },
-    );
-    await Promise.all([
-      worker.waitForLine(/worker: running/, 30_000),
-      web.waitUntil(async () => (await fetch(`${webUrl}/login`)).ok, 30_000),
-    ]);
-
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    const context = await browser.newContext({
-      timezoneId: VIEWER_TIME_ZONE,
-      viewport: { width: 1280, height: 900 },
-    });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning')
-        browserLog.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => browserLog.push(`pageerror: ${e.message}`));
+    herald = await startHerald({ worker: true, webEnv: { SESSION_COOKIE_SECURE: 'false' } });
+    ({ t, sandbox, url: webUrl } = herald);
+    browser = await launchChromium();
+    ({ page, log: browserLog } = await newWatchedPage(browser, { timezoneId: VIEWER_TIME_ZONE }));
   });
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([web?.stop(), worker?.stop()]);
-    await sandbox?.close();
-    await t?.drop();
+    await herald?.stop();
   });
 
   it('signs in, schedules for the client’s local time, and publishes exactly once', async ({
     onTestFailed,
   }) => {
     onTestFailed(() => {
-      console.log(
-        [
-          '--- web ---',
-          ...web.output,
-          '--- worker ---',
-          ...worker.output,
-          '--- browser ---',
-          ...browserLog,
-        ].join('\n'),
-      );
+      console.log([herald.output(), '--- browser ---', ...browserLog].join('\n'));
     });
 
     // Signed out, the dashboard sends you to sign in.
@@ -217,89 +133,3 @@ describe('scheduling a post in the browser', () => {
     expect(received[0]!.accountId).toBe(ACCOUNT.externalId);
   }, 120_000);
 });
-
-interface ChildProcessHandle {
-  output: string[];
-  waitForLine(pattern: RegExp, timeoutMs: number): Promise<void>;
-  waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** A real separate process, in its own process group so stopping it stops its children too. */
-function startProcess(
-  name: string,
-  command: string,
-  args: string[],
-  options: { cwd: string; env: Record<string, string> },
-): ChildProcessHandle {
-  const child: ChildProcess = spawn(command, args, {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const output: string[] = [];
-  const listeners = new Set<(line: string) => void>();
-  for (const stream of [child.stdout!, child.stderr!]) {
-    let buffered = '';
-    stream.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        output.push(`[${name}] ${line}`);
-        for (const listener of listeners) listener(line);
-      }
-    });
-  }
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const failure = (why: string) =>
-    new Error(`${name} ${why}. Its output:\n${output.slice(-40).join('\n')}`);
-
-  return {
-    output,
-    waitForLine: (pattern, timeoutMs) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(failure(`did not print ${pattern}`)), timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          listeners.delete(listener);
-        };
-        const listener = (line: string) => {
-          if (!pattern.test(line)) return;
-          done();
-          resolve();
-        };
-        listeners.add(listener);
-        void exited.then((code) => {
-          done();
-          reject(failure(`exited (code ${code}) before printing ${pattern}`));
-        });
-      }),
-    async waitUntil(check, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        if (child.exitCode !== null) throw failure(`exited (code ${child.exitCode})`);
-        if (await check().catch(() => false)) return;
-        if (Date.now() > deadline) throw failure('did not become ready');
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const signalGroup = (signal: NodeJS.Signals) => {
-        try {
-          process.kill(-child.pid!, signal);
-        } catch {
-          // Already gone.
-        }
-      };
-      signalGroup('SIGTERM');
-      const killTimer = setTimeout(() => signalGroup('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(killTimer);
-    },
-  };
-}

@@ -87,7 +87,10 @@ describe('sign-in over HTTP (server.mjs, production build)', () => {
       // A different email each time, so only the per-client budget (50 failures) runs out.
       flood.push((await from('127.0.0.2', `flood-${i}@herald.test`, 'wrong')).status);
     }
-    expect(flood.slice(0, 49).every((status) => status === 400), flood.join()).toBe(true);
+    expect(
+      flood.slice(0, 49).every((status) => status === 400),
+      flood.join(),
+    ).toBe(true);
     expect(flood.at(-1), flood.join()).toBe(429);
     // A forged X-Forwarded-For does not escape the block: no proxy is trusted.
     const forged = await postFrom(
