@@ -1,6 +1,8 @@
 // The issue-5 probe, as a test: attack the running production build the way we did by hand.
 // Malformed input to every tRPC procedure and every route must never produce a 5xx; oversized
 // bodies get 413; repeated bad sign-ins get 429; every HTML response carries the security headers.
+import http from 'node:http';
+import { Readable } from 'node:stream';
 import { appRouter } from '@herald/api';
 import { DEMO_LOGIN } from '@herald/db/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,18 +160,25 @@ describe('probing the running product', () => {
 
   it('refuses oversized bodies with 413', async () => {
     const big = 'x'.repeat(2 * 1024 * 1024);
-    const trpc = await fetch(`${herald.url}/api/trpc/posts.cancel`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json', origin: herald.url },
-      body: JSON.stringify({ json: { postId: big } }),
-    });
+    const trpc = await postOnNewConnection(
+      `${herald.url}/api/trpc/posts.cancel`,
+      { cookie, 'content-type': 'application/json', origin: herald.url },
+      JSON.stringify({ json: { postId: big } }),
+    );
     expect(trpc.status).toBe(413);
-    const form = await fetch(`${herald.url}/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: herald.url },
-      body: `email=${big}&password=x`,
-    });
+    const form = await postOnNewConnection(
+      `${herald.url}/login`,
+      { 'content-type': 'application/x-www-form-urlencoded', origin: herald.url },
+      `email=${big}&password=x`,
+    );
     expect(form.status).toBe(413);
+    // Chunked, with no Content-Length to refuse up front.
+    const chunked = await postOnNewConnection(
+      `${herald.url}/api/trpc/posts.cancel`,
+      { cookie, 'content-type': 'application/json', origin: herald.url },
+      Readable.from(Array.from({ length: 64 }, () => 'x'.repeat(64 * 1024))),
+    );
+    expect(chunked.status).toBe(413);
   });
 
   it('answers 429 with Retry-After after repeated bad sign-ins', async () => {
@@ -183,6 +192,29 @@ describe('probing the running product', () => {
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
+
+/**
+ * A POST on its own connection: a server that refuses a body early closes the connection, and
+ * fetch would otherwise reuse it for the next request.
+ */
+function postOnNewConnection(
+  url: string,
+  headers: Record<string, string>,
+  body: string | Readable,
+): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', headers, agent: false }, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0 });
+    });
+    // The server may close before it has read everything we send: that is the point.
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    });
+    if (typeof body === 'string') request.end(body);
+    else body.pipe(request);
+  });
+}
 
 function postLogin(url: string, email: string, password: string): Promise<Response> {
   return fetch(`${url}/login`, {

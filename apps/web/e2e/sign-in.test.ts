@@ -93,15 +93,16 @@ describe('sign-in over HTTP (server.mjs, production build)', () => {
     ).toBe(true);
     expect(flood.at(-1), flood.join()).toBe(429);
     // A forged X-Forwarded-For does not escape the block: no proxy is trusted.
+    const member = await createAgency(t.db);
     const forged = await postFrom(
       webUrl,
       '127.0.0.2',
-      { email: agency.email, password: agency.password },
+      { email: member.email, password: member.password },
       { 'x-forwarded-for': '198.51.100.7' },
     );
     expect(forged.status).toBe(429);
     // Another address signs in as usual.
-    expect((await from('127.0.0.3', agency.email, agency.password)).status).toBe(302);
+    expect((await from('127.0.0.3', member.email, member.password)).status).toBe(302);
   });
 
   it('treats a mangled session cookie as signed out, and clears it', async () => {
