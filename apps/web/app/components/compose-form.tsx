@@ -10,12 +10,8 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { formatInZone } from '../lib/format.ts';
 import { summarizeError } from '../lib/trpc-errors.ts';
 import { trpc } from '../lib/trpc.ts';
-import {
-  publishesNow,
-  readZonedInput,
-  suggestedStart,
-  type Occurrence,
-} from '../lib/zoned-input.ts';
+import { useZonedDateTime } from '../lib/use-zoned-date-time.ts';
+import { publishesNow, suggestedStart } from '../lib/zoned-input.ts';
 import { ZonedDateTimeFields } from './zoned-date-time-fields.tsx';
 
 export interface ComposeAccount {
@@ -42,13 +38,10 @@ export function ComposeForm({ client, defaultLocal }: Props) {
   const captionRef = useRef<HTMLTextAreaElement>(null);
   const [caption, setCaption] = useState('');
   const [accountIds, setAccountIds] = useState<string[]>([]);
-  const [date, setDate] = useState(defaultLocal.date);
-  const [time, setTime] = useState(defaultLocal.time);
-  const [occurrence, setOccurrence] = useState<Occurrence | null>(null);
   const [scheduledNote, setScheduledNote] = useState<string | null>(null);
   /** Set by a refused submit, so problems that are normal while typing are shown from then on. */
   const [attempted, setAttempted] = useState(false);
-  const when = readZonedInput(date, time, client.timezone, occurrence);
+  const { when, fields, reset } = useZonedDateTime(defaultLocal, client.timezone, edited);
 
   const schedule = trpc.posts.schedule.useMutation({
     onSuccess: async (post, _input, context) => {
@@ -56,9 +49,7 @@ export function ComposeForm({ client, defaultLocal }: Props) {
       const fresh = suggestedStart(Date.now(), client.timezone);
       setCaption('');
       setAccountIds([]);
-      setDate(fresh.date);
-      setTime(fresh.time);
-      setOccurrence(null);
+      reset(fresh);
       setAttempted(false);
       const first = post.targets[0];
       setScheduledNote(
@@ -200,28 +191,7 @@ export function ComposeForm({ client, defaultLocal }: Props) {
         ) : null}
       </fieldset>
 
-      <ZonedDateTimeFields
-        idPrefix={`${id}-when`}
-        timeZone={client.timezone}
-        date={date}
-        time={time}
-        onDateChange={(value) => {
-          setDate(value);
-          setOccurrence(null);
-          edited();
-        }}
-        onTimeChange={(value) => {
-          setTime(value);
-          setOccurrence(null);
-          edited();
-        }}
-        occurrence={occurrence}
-        onOccurrenceChange={(value) => {
-          setOccurrence(value);
-          edited();
-        }}
-        value={when}
-      />
+      <ZonedDateTimeFields idPrefix={`${id}-when`} timeZone={client.timezone} {...fields} />
       {attempted && when.kind === 'empty' ? (
         <p className="field-error">Pick a date and a time.</p>
       ) : null}

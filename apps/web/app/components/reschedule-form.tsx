@@ -1,7 +1,8 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, type FormEvent } from 'react';
 import { summarizeError } from '../lib/trpc-errors.ts';
 import { trpc } from '../lib/trpc.ts';
-import { readZonedInput, zonedInputValues, type Occurrence } from '../lib/zoned-input.ts';
+import { useZonedDateTime } from '../lib/use-zoned-date-time.ts';
+import { zonedInputValues } from '../lib/zoned-input.ts';
 import { ZonedDateTimeFields } from './zoned-date-time-fields.tsx';
 
 interface Props {
@@ -17,10 +18,7 @@ export function RescheduleForm({ postId, clientId, timeZone, initial, onDone }: 
   const id = useId();
   const utils = trpc.useUtils();
   const start = zonedInputValues(initial, timeZone);
-  const [date, setDate] = useState(start.date);
-  const [time, setTime] = useState(start.time);
-  const [occurrence, setOccurrence] = useState<Occurrence | null>(null);
-  const when = readZonedInput(date, time, timeZone, occurrence);
+  const { when, fields } = useZonedDateTime(start, timeZone, edited);
   const reschedule = trpc.posts.reschedule.useMutation({
     onSuccess: async () => {
       await utils.posts.list.invalidate({ clientId });
@@ -43,28 +41,7 @@ export function RescheduleForm({ postId, clientId, timeZone, initial, onDone }: 
 
   return (
     <form className="reschedule stack" aria-label="Reschedule" onSubmit={submit} noValidate>
-      <ZonedDateTimeFields
-        idPrefix={`${id}-when`}
-        timeZone={timeZone}
-        date={date}
-        time={time}
-        onDateChange={(value) => {
-          setDate(value);
-          setOccurrence(null);
-          edited();
-        }}
-        onTimeChange={(value) => {
-          setTime(value);
-          setOccurrence(null);
-          edited();
-        }}
-        occurrence={occurrence}
-        onOccurrenceChange={(value) => {
-          setOccurrence(value);
-          edited();
-        }}
-        value={when}
-      />
+      <ZonedDateTimeFields idPrefix={`${id}-when`} timeZone={timeZone} {...fields} />
       {error && when.kind !== 'invalid' ? (
         <p className="alert" role="alert">
           {error.fieldErrors.scheduledFor?.[0] ?? error.message}
