@@ -12,18 +12,29 @@ import type { Db } from '@herald/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
+import { errorReference, UNEXPECTED_ERROR_MESSAGE } from './error-reference.ts';
+import { consumeCall, type CallRateLimiter } from './rate-limit.ts';
 import { readSessionToken } from './session-cookie.ts';
 
 export interface CreateContextOptions {
   headers: Headers;
   db: Db;
+  /** Counts every call, batched or not; absent (tests, server-side callers) means no limit. */
+  rateLimiter?: CallRateLimiter;
+  /** Who a signed-out caller is for the rate limit, when the web app can tell (a trusted proxy). */
+  clientAddress?: string | null;
 }
 
 /** Built from request headers plus injected dependencies, so tests call routers directly. */
-export async function createContext({ headers, db }: CreateContextOptions) {
+export async function createContext({
+  headers,
+  db,
+  rateLimiter,
+  clientAddress,
+}: CreateContextOptions) {
   const token = readSessionToken(headers);
   const session = token ? await resolveSession(db, token) : null;
-  return { db, session };
+  return { db, session, rateLimiter: rateLimiter ?? null, clientAddress: clientAddress ?? null };
 }
 
 export type Context = Awaited<ReturnType<typeof createContext>>;
@@ -31,10 +42,23 @@ export type Context = Awaited<ReturnType<typeof createContext>>;
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
+    // Never a stack, in any mode: the browser is not where we debug.
+    const { stack: _stack, ...data } = shape.data;
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // Unexpected errors may carry SQL, Prisma or file paths: the client gets a sentence and a
+      // reference; the server log (the handler's onError) has the same reference and the details.
+      const reference = errorReference(error);
+      return {
+        ...shape,
+        message: UNEXPECTED_ERROR_MESSAGE(reference),
+        data: { ...data, reference, fieldErrors: null },
+      };
+    }
     return {
       ...shape,
       data: {
-        ...shape.data,
+        ...data,
+        reference: null,
         fieldErrors:
           error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : null,
       },
@@ -65,7 +89,18 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapServiceErrors);
+/** Every call costs one point, so a batch of twenty costs twenty. */
+const rateLimit = t.middleware(async ({ ctx, next }) => {
+  if (ctx.rateLimiter) {
+    const key = ctx.session
+      ? `session:${ctx.session.sessionId}`
+      : `address:${ctx.clientAddress ?? 'unknown'}`;
+    await consumeCall(ctx.rateLimiter, key);
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(rateLimit).use(mapServiceErrors);
 
 /**
  * Signed-in member of an organization. The organization comes from the session, never from

@@ -1,22 +1,15 @@
 // The tRPC HTTP endpoint. The API package knows nothing of React Router: it gets the
-// request's headers and the database, and resolves the member from the session cookie.
-import { appRouter, createContext } from '@herald/api';
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+// request and the database, and resolves the member from the session cookie.
+import { createCallRateLimiter, createTrpcHandler } from '@herald/api';
 import { db } from '../lib/db.server.ts';
 import type { Route } from './+types/api.trpc.$';
 
-function handle({ request }: { request: Request }) {
-  return fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req: request,
-    router: appRouter,
-    createContext: () => createContext({ headers: request.headers, db }),
-    onError({ error, path }) {
-      // Expected errors (bad input, not found, forbidden) are answers, not incidents.
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path}:`, error);
-    },
-  });
-}
+// Counted in this process's memory: each replica allows its share (docs/decisions/0008).
+const handle = createTrpcHandler({
+  endpoint: '/api/trpc',
+  db,
+  rateLimiter: createCallRateLimiter(),
+});
 
-export const loader = (args: Route.LoaderArgs) => handle(args);
-export const action = (args: Route.ActionArgs) => handle(args);
+export const loader = ({ request }: Route.LoaderArgs) => handle(request);
+export const action = ({ request }: Route.ActionArgs) => handle(request);
