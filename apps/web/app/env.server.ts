@@ -18,6 +18,8 @@ export const WebEnv = z.object({
   SESSION_COOKIE_SECURE: flag('SESSION_COOKIE_SECURE'),
   /** Defaults to true outside production, where the demo agency is seeded. */
   SHOW_DEMO_LOGIN: flag('SHOW_DEMO_LOGIN'),
+  /** True behind a proxy that sets X-Forwarded-Proto/-Host/-For (TLS-terminating ingress). */
+  TRUST_PROXY: flag('TRUST_PROXY'),
 });
 
 export interface ServerEnv {
@@ -25,6 +27,7 @@ export interface ServerEnv {
   NODE_ENV: 'development' | 'production' | 'test';
   SESSION_COOKIE_SECURE: boolean;
   SHOW_DEMO_LOGIN: boolean;
+  TRUST_PROXY: boolean;
 }
 
 export function parseWebEnv(source: Record<string, string | undefined>): ServerEnv {
@@ -39,6 +42,7 @@ export function parseWebEnv(source: Record<string, string | undefined>): ServerE
     NODE_ENV: result.data.NODE_ENV,
     SESSION_COOKIE_SECURE: result.data.SESSION_COOKIE_SECURE ?? production,
     SHOW_DEMO_LOGIN: result.data.SHOW_DEMO_LOGIN ?? !production,
+    TRUST_PROXY: result.data.TRUST_PROXY ?? false,
   };
 }
 

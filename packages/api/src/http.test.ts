@@ -9,7 +9,7 @@ import {
 } from '@herald/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrpcHandler } from './http.ts';
-import { MAX_BATCH_SIZE } from './limits.ts';
+import { MAX_BATCH_SIZE } from './shared.ts';
 import { createCallRateLimiter } from './rate-limit.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
 

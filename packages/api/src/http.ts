@@ -3,7 +3,7 @@
 import type { Db } from '@herald/db';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { errorReference } from './error-reference.ts';
-import { MAX_BATCH_SIZE } from './limits.ts';
+import { MAX_BATCH_SIZE } from './shared.ts';
 import { rateLimitHeaders, type CallRateLimiter } from './rate-limit.ts';
 import { appRouter } from './root.ts';
 import { createContext } from './trpc.ts';

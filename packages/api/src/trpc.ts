@@ -12,8 +12,9 @@ import type { Db } from '@herald/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
-import { errorReference, UNEXPECTED_ERROR_MESSAGE } from './error-reference.ts';
+import { errorReference } from './error-reference.ts';
 import { consumeCall, type CallRateLimiter } from './rate-limit.ts';
+import { unexpectedErrorMessage } from './shared.ts';
 import { readSessionToken } from './session-cookie.ts';
 
 export interface CreateContextOptions {
@@ -50,7 +51,7 @@ const t = initTRPC.context<Context>().create({
       const reference = errorReference(error);
       return {
         ...shape,
-        message: UNEXPECTED_ERROR_MESSAGE(reference),
+        message: unexpectedErrorMessage(reference),
         data: { ...data, reference, fieldErrors: null },
       };
     }
@@ -107,7 +108,7 @@ export const publicProcedure = t.procedure.use(rateLimit).use(mapServiceErrors);
  * input: services scope every query by ctx.actor.organizationId.
  */
 export const orgProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
+  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
   const actor: Actor = {
     userId: ctx.session.userId,
     organizationId: ctx.session.organizationId,

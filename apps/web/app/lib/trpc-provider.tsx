@@ -1,4 +1,4 @@
-import { MAX_BATCH_SIZE } from '@herald/api/limits';
+import { MAX_BATCH_SIZE } from '@herald/api/shared';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { httpBatchLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
