@@ -90,9 +90,14 @@ export default function handleRequest(
  */
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted || isRouteErrorResponse(error)) return;
+  const { pathname } = new URL(request.url);
+  if (error instanceof Error && /origin.*Aborting the action/.test(error.message)) {
+    // React Router's own cross-site check refused a form post (400): an answer, one line.
+    console.warn(`${request.method} ${pathname} refused: it came from another site.`);
+    return;
+  }
   const reference = newErrorReference();
   const holder = (context as RouterContextProvider).get(errorReferenceContext);
   if (holder) holder.current = reference;
-  const { pathname } = new URL(request.url);
   console.error(`${request.method} ${pathname} failed, reference ${reference}:`, error);
 };

@@ -15,9 +15,11 @@ export const errorReferenceContext = createContext<{ current: string | null } | 
 
 export const edgeMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
   const env = getEnv();
+  const development = env.NODE_ENV === 'development';
   const nonce = createNonce();
   const errorReference = { current: null as string | null };
-  context.set(nonceContext, nonce);
+  // Development's CSP allows inline scripts without one (Vite's), so no nonce is rendered.
+  context.set(nonceContext, development ? null : nonce);
   context.set(errorReferenceContext, errorReference);
 
   const refusal = isCrossSiteRequest(request, env.TRUST_PROXY)
@@ -27,7 +29,7 @@ export const edgeMiddleware: MiddlewareFunction<Response> = async ({ request, co
   response = applySecurityHeaders(response, {
     request,
     nonce,
-    development: env.NODE_ENV === 'development',
+    development,
   });
   if (errorReference.current) response.headers.set('X-Error-Reference', errorReference.current);
   return response;
