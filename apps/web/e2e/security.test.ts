@@ -244,6 +244,26 @@ describe('the web app’s edge', () => {
       expect(await page.locator('input[name=redirectTo]').inputValue()).toBe('');
     });
 
+    it('keeps the error reference on the page once it hydrates', async () => {
+      await signInAs();
+      await t.db.$executeRawUnsafe('ALTER TABLE clients RENAME TO clients_gone');
+      try {
+        browserLog.length = 0;
+        const response = await page.goto(`${web.url}${clientPage()}`);
+        const reference = response!.headers()['x-error-reference'];
+        expect(reference).toMatch(/^[0-9a-f]{8}$/);
+        await hydrated('main');
+        await page.getByText(`Quote reference ${reference} if you contact support.`).waitFor();
+        expect(await page.title()).toBe('Something went wrong · Herald');
+        // Besides the 500 itself and the boundary's log of the (sanitized) error, nothing: a
+        // reference that differed between server and browser would be a hydration error.
+        const expected = /status of 500|Unexpected Server Error/;
+        expect(browserLog.filter((line) => !expected.test(line))).toEqual([]);
+      } finally {
+        await t.db.$executeRawUnsafe('ALTER TABLE clients_gone RENAME TO clients');
+      }
+    });
+
     it('offers a link to sign in again when the session ends in an open tab', async () => {
       await signInAs();
       await page.goto(`${web.url}${clientPage()}`);
