@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { unexpectedErrorMessage } from '@herald/api/shared';
+import { useContext, useEffect, useState, type ReactNode } from 'react';
 import {
   isRouteErrorResponse,
   Links,
@@ -9,8 +10,12 @@ import {
   useRouteError,
 } from 'react-router';
 import stylesheet from './app.css?url';
+import { edgeMiddleware } from './lib/http/edge.server.ts';
+import { ErrorReferenceContext, useNonce } from './lib/request-context.tsx';
 import { TRPCProvider } from './lib/trpc-provider.tsx';
 import type { Route } from './+types/root';
+
+export const middleware: Route.MiddlewareFunction[] = [edgeMiddleware];
 
 export const links: Route.LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
@@ -18,6 +23,7 @@ export const links: Route.LinksFunction = () => [
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -28,8 +34,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -45,23 +51,48 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  const reference = useErrorReference();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   const title = notFound ? 'Page not found' : 'Something went wrong';
+  // Never the error's own message: it may carry internals. The server log has the details.
   const detail = notFound
     ? 'The page you asked for does not exist, or it belongs to another organization.'
     : isRouteErrorResponse(error)
       ? `${error.status} ${error.statusText}`
-      : 'Herald hit an unexpected error. Try again in a moment.';
-  if (!isRouteErrorResponse(error)) console.error(error);
+      : unexpectedErrorMessage(reference);
+  useEffect(() => {
+    // In the browser only: the server logs its errors once, in entry.server's handleError.
+    if (!isRouteErrorResponse(error)) console.error(error);
+  }, [error]);
   return (
     <main className="centered">
+      <title>{`${title} · Herald`}</title>
       <div className="card narrow">
         <h1>{title}</h1>
-        <p className="muted">{detail}</p>
+        <p className="muted" data-error-reference={reference ?? undefined}>
+          {detail}
+        </p>
         <p>
           <a href="/">Back to Herald</a>
         </p>
       </div>
     </main>
   );
+}
+
+/**
+ * The server render gets the reference from entry.server; hydration reads it back from the
+ * page so both render the same text. Errors of client-side navigations have none.
+ */
+function useErrorReference(): string | null {
+  const fromServer = useContext(ErrorReferenceContext);
+  const [reference] = useState(
+    () =>
+      fromServer ??
+      (typeof document === 'undefined'
+        ? null
+        : (document.querySelector<HTMLElement>('[data-error-reference]')?.dataset.errorReference ??
+          null)),
+  );
+  return reference;
 }

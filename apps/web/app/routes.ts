@@ -9,4 +9,5 @@ export default [
     index('routes/_app._index.tsx'),
     route('clients/:clientId', 'routes/_app.clients.$clientId.tsx'),
   ]),
+  route('*', 'routes/not-found.tsx'),
 ] satisfies RouteConfig;

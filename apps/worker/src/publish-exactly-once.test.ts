@@ -145,7 +145,7 @@ function publishJobCompletions(pools: RunningWorker[]) {
     pool.runner.events.on('job:complete', ({ job, error }) => {
       if (job.task_identifier !== PUBLISH_TARGET_TASK) return;
       count++;
-      if (error) errors.push(String(error));
+      if (error) errors.push(error instanceof Error ? error.message : JSON.stringify(error));
       for (const wake of waiters) wake();
     });
   }

@@ -70,7 +70,8 @@ function sampleInput(path: string, ids: TenantIds): Record<string, unknown> | un
   if (schema === undefined || schema instanceof z.ZodOptional) return undefined;
   if (!(schema instanceof z.ZodObject)) throw new Error(`${path}: input is not an object.`);
   const input: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+  const shape: Record<string, z.ZodType> = schema.shape;
+  for (const [key, field] of Object.entries(shape)) {
     if (key in ids) input[key] = ids[key as keyof TenantIds];
     else if (field.safeParse(undefined).success) continue;
     else if (field instanceof z.ZodUUID || field instanceof z.ZodArray)

@@ -12,6 +12,9 @@ import type { Db } from '@herald/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
+import { errorReference } from './error-reference.ts';
+import { consumeCall, type CallRateLimiter } from './rate-limit.ts';
+import { unexpectedErrorMessage } from './shared.ts';
 import { readSessionToken } from './session-cookie.ts';
 
 export interface CreateContextOptions {
@@ -19,13 +22,33 @@ export interface CreateContextOptions {
   db: Db;
   /** The session the web app already resolved for this request; absent: read the cookie. */
   session?: SessionInfo | null;
+  /** Counts every call, batched or not; absent (tests, server-side callers) means no limit. */
+  rateLimiter?: CallRateLimiter;
+  /** Who a signed-out caller is for the rate limit, when the web app can tell. */
+  clientAddress?: string | null;
 }
 
 /** Built from request headers plus injected dependencies, so tests call routers directly. */
-export async function createContext({ headers, db, session }: CreateContextOptions) {
-  if (session !== undefined) return { db, session };
-  const token = readSessionToken(headers);
-  return { db, session: token ? await resolveSession(db, token) : null };
+export async function createContext({
+  headers,
+  db,
+  session,
+  rateLimiter,
+  clientAddress,
+}: CreateContextOptions) {
+  const resolved =
+    session !== undefined
+      ? session
+      : await (async () => {
+          const token = readSessionToken(headers);
+          return token ? resolveSession(db, token) : null;
+        })();
+  return {
+    db,
+    session: resolved,
+    rateLimiter: rateLimiter ?? null,
+    clientAddress: clientAddress ?? null,
+  };
 }
 
 export type Context = Awaited<ReturnType<typeof createContext>>;
@@ -33,10 +56,23 @@ export type Context = Awaited<ReturnType<typeof createContext>>;
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
+    // Never a stack, in any mode: the browser is not where we debug.
+    const { stack: _stack, ...data } = shape.data;
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // Unexpected errors may carry SQL, Prisma or file paths: the client gets a sentence and a
+      // reference; the server log (the handler's onError) has the same reference and the details.
+      const reference = errorReference(error);
+      return {
+        ...shape,
+        message: unexpectedErrorMessage(reference),
+        data: { ...data, reference, fieldErrors: null },
+      };
+    }
     return {
       ...shape,
       data: {
-        ...shape.data,
+        ...data,
+        reference: null,
         fieldErrors:
           error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : null,
       },
@@ -67,14 +103,25 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapServiceErrors);
+/** Every call costs one point, so a batch of twenty costs twenty. */
+const rateLimit = t.middleware(async ({ ctx, next }) => {
+  if (ctx.rateLimiter) {
+    const key = ctx.session
+      ? `session:${ctx.session.sessionId}`
+      : `address:${ctx.clientAddress ?? 'unknown'}`;
+    await consumeCall(ctx.rateLimiter, key);
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(rateLimit).use(mapServiceErrors);
 
 /**
  * Signed-in member of an organization. The organization comes from the session, never from
  * input: services scope every query by ctx.actor.organizationId.
  */
 export const orgProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
+  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
   const actor: Actor = {
     userId: ctx.session.userId,
     organizationId: ctx.session.organizationId,

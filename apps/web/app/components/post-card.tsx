@@ -1,8 +1,8 @@
 import { canTarget, PLATFORM_LABELS, type TargetStatus } from '@herald/core/domain';
 import { useState } from 'react';
 import { formatInZone } from '../lib/format.ts';
-import { summarizeError } from '../lib/trpc-errors.ts';
 import { trpc, type PostView, type TargetView } from '../lib/trpc.ts';
+import { ApiError } from './api-error.tsx';
 import { RescheduleForm } from './reschedule-form.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
@@ -44,11 +44,7 @@ export function PostCard({ post, timeZone, canWrite }: Props) {
           <TargetRow key={target.id} target={target} timeZone={timeZone} />
         ))}
       </ul>
-      {cancel.error ? (
-        <p className="alert" role="alert">
-          {summarizeError(cancel.error).message}
-        </p>
-      ) : null}
+      {cancel.error ? <ApiError error={cancel.error} /> : null}
       {canWrite && rescheduleFrom && !reschedulable ? (
         // The worker moved on while the form was open: saving would only be refused.
         <div className="notice row" role="status">

@@ -1,4 +1,5 @@
 import { trpc } from '../lib/trpc.ts';
+import { ApiError } from './api-error.tsx';
 import { PostCard } from './post-card.tsx';
 
 /** Statuses change in the worker, not here: polling keeps the list honest without sockets. */
@@ -14,13 +15,7 @@ export function PostList({ clientId, timeZone, canWrite }: Props) {
   const posts = trpc.posts.list.useQuery({ clientId }, { refetchInterval: REFRESH_MS });
 
   if (posts.isPending) return <p className="muted">Loading posts…</p>;
-  if (posts.isError) {
-    return (
-      <p className="alert" role="alert">
-        Could not load posts: {posts.error.message}
-      </p>
-    );
-  }
+  if (posts.isError) return <ApiError error={posts.error} prefix="Could not load posts: " />;
   if (posts.data.length === 0) {
     return <p className="muted empty">No posts yet. Scheduled posts will show up here.</p>;
   }

@@ -1,3 +1,4 @@
+import { MAX_BATCH_SIZE } from '@herald/api/shared';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { httpBatchLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
@@ -17,7 +18,9 @@ export function TRPCProvider({ children }: { children: ReactNode }) {
   );
   const [trpcClient] = useState(() =>
     trpc.createClient({
-      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson })],
+      links: [
+        httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: MAX_BATCH_SIZE }),
+      ],
     }),
   );
   return (

@@ -1,26 +1,31 @@
 // The tRPC HTTP endpoint. The API package knows nothing of React Router: it gets the
-// request's headers, the database, and the session sessionMiddleware resolved.
-import { appRouter, createContext } from '@herald/api';
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+// request, the database, the session sessionMiddleware resolved and the caller's address.
+import { createCallRateLimiter, createTrpcHandler } from '@herald/api';
+import { getEnv } from '../env.server.ts';
+import { clientAddress, socketAddressContext } from '../lib/client-address.ts';
 import { db } from '../lib/db.server.ts';
 import { sessionContext, sessionMiddleware } from '../lib/session.server.ts';
 import type { Route } from './+types/api.trpc.$';
 
 export const middleware: Route.MiddlewareFunction[] = [sessionMiddleware];
 
-function handle({ request, context }: Route.LoaderArgs | Route.ActionArgs) {
-  const session = context.get(sessionContext);
-  return fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req: request,
-    router: appRouter,
-    createContext: () => createContext({ headers: request.headers, db, session }),
-    onError({ error, path }) {
-      // Expected errors (bad input, not found, forbidden) are answers, not incidents.
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path}:`, error);
-    },
+// Counted in this process's memory: each replica allows its share (docs/decisions/0008).
+const handle = createTrpcHandler({
+  endpoint: '/api/trpc',
+  db,
+  rateLimiter: createCallRateLimiter(),
+});
+
+function serve({ request, context }: Route.LoaderArgs | Route.ActionArgs) {
+  return handle(request, {
+    session: context.get(sessionContext),
+    clientAddress: clientAddress(
+      request.headers,
+      context.get(socketAddressContext),
+      getEnv().TRUST_PROXY,
+    ),
   });
 }
 
-export const loader = (args: Route.LoaderArgs) => handle(args);
-export const action = (args: Route.ActionArgs) => handle(args);
+export const loader = (args: Route.LoaderArgs) => serve(args);
+export const action = (args: Route.ActionArgs) => serve(args);

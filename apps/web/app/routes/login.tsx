@@ -1,6 +1,6 @@
 import { attemptSignIn } from '@herald/core';
 import { DEMO_LOGIN } from '@herald/db/seed';
-import { data, Form, redirect, useNavigation, useSearchParams } from 'react-router';
+import { data, Form, redirect, useNavigation } from 'react-router';
 import { z } from 'zod';
 import { getEnv } from '../env.server.ts';
 import { clientAddress, socketAddressContext } from '../lib/client-address.ts';
@@ -38,7 +38,12 @@ export function loader({ request, context }: Route.LoaderArgs) {
     throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo')));
   }
   // The demo agency's password is public, but only where the demo agency is meant to exist.
-  return { demoLogin: getEnv().SHOW_DEMO_LOGIN ? DEMO_LOGIN : null };
+  return {
+    demoLogin: getEnv().SHOW_DEMO_LOGIN ? DEMO_LOGIN : null,
+    // Checked here and rendered from loader data, so server and browser render the same value
+    // and a refused redirect (another site) never reaches the page.
+    redirectTo: safeRedirect(new URL(request.url).searchParams.get('redirectTo'), ''),
+  };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -88,7 +93,6 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export default function Login({ loaderData, actionData }: Route.ComponentProps) {
-  const [searchParams] = useSearchParams();
   const submitting = useNavigation().state === 'submitting';
   const fieldErrors: { email?: string; password?: string } = actionData?.fieldErrors ?? {};
   return (
@@ -99,7 +103,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
         </p>
         <h1>Sign in</h1>
         <Form method="post" className="stack" noValidate>
-          <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
+          <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />
           {actionData?.formError ? (
             <p className="alert" role="alert">
               {actionData.formError}

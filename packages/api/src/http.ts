@@ -1,0 +1,47 @@
+// The tRPC endpoint as a fetch handler (Request in, Response out), so the web app mounts it in
+// one line and tests drive the real HTTP semantics: batching, status codes, headers.
+import type { SessionInfo } from '@herald/core';
+import type { Db } from '@herald/db';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { errorReference } from './error-reference.ts';
+import { MAX_BATCH_SIZE } from './shared.ts';
+import { rateLimitHeaders, type CallRateLimiter } from './rate-limit.ts';
+import { appRouter } from './root.ts';
+import { createContext } from './trpc.ts';
+
+export interface TrpcHandlerOptions {
+  /** The path the router is mounted at, e.g. /api/trpc. */
+  endpoint: string;
+  db: Db;
+  rateLimiter?: CallRateLimiter;
+  /** Where unexpected errors are written, with their reference; console.error by default. */
+  logError?: (line: string, error: unknown) => void;
+}
+
+export function createTrpcHandler({
+  endpoint,
+  db,
+  rateLimiter,
+  logError = console.error,
+}: TrpcHandlerOptions) {
+  return (
+    request: Request,
+    caller: { session?: SessionInfo | null; clientAddress?: string | null } = {},
+  ) =>
+    fetchRequestHandler({
+      endpoint,
+      req: request,
+      router: appRouter,
+      maxBatchSize: MAX_BATCH_SIZE,
+      createContext: () => createContext({ headers: request.headers, db, rateLimiter, ...caller }),
+      responseMeta: ({ errors }) => ({ headers: rateLimitHeaders(errors) }),
+      onError({ error, path }) {
+        // Expected errors (bad input, not found, forbidden) are answers, not incidents.
+        if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+        logError(
+          `tRPC ${path ?? '(unknown path)'} failed, reference ${errorReference(error)}:`,
+          error.cause ?? error,
+        );
+      },
+    });
+}
