@@ -2,11 +2,7 @@
 // headers and a CSP that the app hydrates under, cross-site POSTs refused, oversized bodies
 // refused before they are read, unexpected errors shown as a sentence with a reference,
 // 404s without stack traces, and the signed-out and redirect pages behaving.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { signIn } from '@herald/core';
 import { SESSION_COOKIE } from '@herald/api';
 import {
@@ -15,9 +11,9 @@ import {
   type AgencyFixture,
   type TestDatabase,
 } from '@herald/db/testing';
-import { freePort } from '@herald/db/local';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, startWebServer, type WebServer } from './support/herald.ts';
 
 const MB = 1024 * 1024;
 
@@ -30,7 +26,7 @@ describe('the web app’s edge', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     agency = await createAgency(t.db);
-    web = await startWeb({ DATABASE_URL: t.url });
+    web = await startWebServer({ DATABASE_URL: t.url, SESSION_COOKIE_SECURE: 'false' });
     browser = await launchChromium();
   });
 
@@ -320,148 +316,4 @@ function postWithoutFinishing(
     };
     writeMore();
   });
-}
-
-// The built web app under react-router-serve as a real process, as `pnpm start` serves it, and
-// a headless Debian Chromium (the same pattern as schedule-and-publish.test.ts).
-const webDir = fileURLToPath(new URL('..', import.meta.url));
-const serverBuild = path.join(webDir, 'build/server/index.js');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-interface ChildProcessHandle {
-  output: string[];
-  waitForLine(pattern: RegExp, timeoutMs: number): Promise<void>;
-  waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void>;
-  stop(): Promise<void>;
-}
-
-interface WebServer extends ChildProcessHandle {
-  url: string;
-}
-
-/** The production build, served the way `pnpm start` serves it. */
-async function startWeb(env: Record<string, string>): Promise<WebServer> {
-  if (!existsSync(serverBuild)) {
-    throw new Error(`${serverBuild} is missing: run pnpm --filter @herald/web build first`);
-  }
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const web = startProcess(
-    'web',
-    path.join(webDir, 'node_modules/.bin/react-router-serve'),
-    ['build/server/index.js'],
-    {
-      cwd: webDir,
-      env: {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        NODE_ENV: 'production',
-        SESSION_COOKIE_SECURE: 'false',
-        ...env,
-      },
-    },
-  );
-  await web.waitUntil(async () => (await fetch(`${url}/login`)).ok, 30_000);
-  return { ...web, url };
-}
-
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `No Chromium at ${chromiumPath}: install Debian's chromium: apt-get install -y chromium ` +
-        '(or set CHROMIUM_PATH). Never `playwright install`.',
-    );
-  }
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
-
-/** A real separate process, in its own process group so stopping it stops its children too. */
-function startProcess(
-  name: string,
-  command: string,
-  args: string[],
-  options: { cwd: string; env: Record<string, string> },
-): ChildProcessHandle {
-  const child: ChildProcess = spawn(command, args, {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const output: string[] = [];
-  const listeners = new Set<(line: string) => void>();
-  for (const stream of [child.stdout!, child.stderr!]) {
-    let buffered = '';
-    stream.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        output.push(`[${name}] ${line}`);
-        for (const listener of listeners) listener(line);
-      }
-    });
-  }
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const failure = (why: string) =>
-    new Error(`${name} ${why}. Its output:\n${output.slice(-40).join('\n')}`);
-
-  return {
-    output,
-    waitForLine: (pattern, timeoutMs) =>
-      new Promise<void>((resolve, reject) => {
-        if (output.some((line) => pattern.test(line))) return resolve();
-        const timer = setTimeout(() => reject(failure(`did not print ${pattern}`)), timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          listeners.delete(listener);
-        };
-        const listener = (line: string) => {
-          if (!pattern.test(line)) return;
-          done();
-          resolve();
-        };
-        listeners.add(listener);
-        void exited.then((code) => {
-          done();
-          reject(failure(`exited (code ${code}) before printing ${pattern}`));
-        });
-      }),
-    async waitUntil(check, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        if (child.exitCode !== null) throw failure(`exited (code ${child.exitCode})`);
-        if (await check().catch(() => false)) return;
-        if (Date.now() > deadline) throw failure('did not become ready');
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const signalGroup = (signal: NodeJS.Signals) => {
-        try {
-          process.kill(-child.pid!, signal);
-        } catch {
-          // Already gone.
-        }
-      };
-      signalGroup('SIGTERM');
-      const killTimer = setTimeout(() => signalGroup('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(killTimer);
-    },
-  };
 }

@@ -32,9 +32,6 @@ export interface Herald {
 export async function startHerald(
   options: { worker?: boolean; webEnv?: Record<string, string> } = {},
 ): Promise<Herald> {
-  if (!existsSync(serverBuild)) {
-    throw new Error(`${serverBuild} is missing: run pnpm --filter @herald/web build first`);
-  }
   const t = await createTestDatabase();
   const tokenKey = generateEncryptionKey();
   await seedDemo(t.db, { tokenKey: parseEncryptionKey(tokenKey) });
@@ -51,22 +48,9 @@ export async function startHerald(
         },
       })
     : undefined;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const web = startProcess('web', process.execPath, ['server.mjs'], {
-    cwd: webDir,
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      DATABASE_URL: t.url,
-      ...options.webEnv,
-    },
-  });
-  await Promise.all([
-    worker?.waitForLine(/worker: running/, 30_000),
-    web.waitUntil(async () => (await fetch(`${url}/login`)).ok, 30_000),
-  ]);
+  const web = await startWebServer({ DATABASE_URL: t.url, ...options.webEnv });
+  await worker?.waitForLine(/worker: running/, 30_000);
+  const url = web.url;
   return {
     t,
     sandbox,
@@ -81,6 +65,26 @@ export async function startHerald(
       await t.drop();
     },
   };
+}
+
+export interface WebServer extends ChildProcessHandle {
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+}
+
+/** The production build under server.mjs, as `pnpm start` and the web image serve it. */
+export async function startWebServer(env: Record<string, string>): Promise<WebServer> {
+  if (!existsSync(serverBuild)) {
+    throw new Error(`${serverBuild} is missing: run pnpm --filter @herald/web build first`);
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const web = startProcess('web', process.execPath, ['server.mjs'], {
+    cwd: webDir,
+    env: { PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
+  });
+  await web.waitUntil(async () => (await fetch(`${url}/login`)).ok, 30_000);
+  return { ...web, url };
 }
 
 /** Debian's Chromium, headless, with the flags our closed network needs (never a downloaded browser). */
@@ -173,6 +177,7 @@ export function startProcess(
     output,
     waitForLine: (pattern, timeoutMs) =>
       new Promise<void>((resolve, reject) => {
+        if (output.some((line) => pattern.test(line))) return resolve();
         const timer = setTimeout(() => reject(failure(`did not print ${pattern}`)), timeoutMs);
         const done = () => {
           clearTimeout(timer);
