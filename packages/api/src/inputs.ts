@@ -3,11 +3,12 @@
 import { z } from 'zod';
 
 // NUL cannot be stored in Postgres text; a lone UTF-16 surrogate would be silently replaced.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 
 /** A string every text column can store as given. `label` names the field in the message. */
 export const safeText = (label: string) =>
-  z.string().refine((value) => !UNSTORABLE.test(value), {
+  z.string().refine(storable, {
     error: `${label} contains a character that cannot be saved. Remove it and try again.`,
   });
 
