@@ -1,4 +1,10 @@
-import { PLATFORM_LABELS, PLATFORM_RULES, type Platform } from '@herald/core/domain';
+import {
+  isAccountUsable,
+  PLATFORM_LABELS,
+  PLATFORM_RULES,
+  type Platform,
+  type SocialAccountStatus,
+} from '@herald/core/domain';
 import { useId, useState, type FormEvent } from 'react';
 import { formatInZone } from '../lib/format.ts';
 import { summarizeError } from '../lib/trpc-errors.ts';
@@ -10,7 +16,7 @@ export interface ComposeAccount {
   id: string;
   platform: Platform;
   handle: string;
-  status: string;
+  status: SocialAccountStatus;
 }
 
 interface Props {
@@ -19,7 +25,8 @@ interface Props {
   defaultLocal: { date: string; time: string };
 }
 
-const UNUSABLE: Record<string, string> = {
+/** Why an account Herald cannot post with is greyed out (isAccountUsable decides which). */
+const UNUSABLE: Partial<Record<SocialAccountStatus, string>> = {
   needs_action: 'Needs reconnecting before Herald can post to it.',
   revoked: 'Access was revoked. Reconnect it to post again.',
 };
@@ -112,7 +119,9 @@ export function ComposeForm({ client, defaultLocal }: Props) {
         ) : (
           <ul className="account-list">
             {client.socialAccounts.map((account) => {
-              const unusable = UNUSABLE[account.status];
+              const unusable = isAccountUsable(account.status)
+                ? null
+                : (UNUSABLE[account.status] ?? 'Reconnect it before Herald can post to it.');
               const inputId = `${id}-account-${account.id}`;
               return (
                 <li key={account.id}>
