@@ -1,10 +1,10 @@
 // Scheduling use cases. Each writes its rows and the matching queue change in ONE
 // transaction, so a post is never scheduled without a job, nor a job left for a cancelled post.
-import { removeJob, type Db, type Tx } from '@herald/db';
+import { lockPostTargets, removeJob, type Db, type Tx } from '@herald/db';
 import { captionProblems } from '../domain/platform-rules.ts';
 import { scheduleTimeProblem } from '../domain/schedule-window.ts';
 import { isAccountUsable } from '../domain/social-accounts.ts';
-import { canTarget, type TargetStatus } from '../domain/target-status.ts';
+import { canTarget } from '../domain/target-status.ts';
 import { requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
@@ -208,10 +208,7 @@ function assertSchedulable(scheduledFor: Date, now: Date): void {
 
 /** Locks the post's targets so a worker cannot start one while we change it. */
 async function lockTargets(tx: Tx, actor: Actor, postId: string) {
-  const rows = await tx.$queryRaw<{ id: string; status: TargetStatus }[]>`
-    SELECT id::text, status::text FROM post_targets
-    WHERE post_id = ${postId}::uuid AND organization_id = ${actor.organizationId}::uuid
-    ORDER BY id FOR UPDATE`;
+  const rows = await lockPostTargets(tx, { postId, organizationId: actor.organizationId });
   if (rows.length === 0) throw new NotFoundError('Post');
   return rows;
 }

@@ -4,7 +4,7 @@
 //   2. publish: call the platform adapter
 //   3. settle:  store the outcome; retry, fail, or park for a human, per the retry policy
 // A duplicate or stale job finds the target claimed or settled and does nothing.
-import { decryptSecret, type Db, type Tx } from '@herald/db';
+import { decryptSecret, lockTarget, type Db, type Tx } from '@herald/db';
 import { decideAfterFailure } from '../domain/retry-policy.ts';
 import { isAccountUsable } from '../domain/social-accounts.ts';
 import { canTarget, type TargetEvent, type TargetStatus } from '../domain/target-status.ts';
@@ -92,12 +92,10 @@ async function claim(
   targetId: string,
   now: Date,
 ): Promise<Claim | { skipped: 'missing' | 'not_due' | `status_${TargetStatus}` }> {
-  const [row] = await tx.$queryRaw<
-    { status: TargetStatus; scheduled_for: Date; next_attempt_at: Date | null }[]
-  >`SELECT status::text, scheduled_for, next_attempt_at FROM post_targets WHERE id = ${targetId}::uuid FOR UPDATE`;
+  const row = await lockTarget(tx, targetId);
   if (!row) return { skipped: 'missing' };
   if (row.status !== 'scheduled') return { skipped: `status_${row.status}` };
-  const dueAt = row.next_attempt_at ?? row.scheduled_for;
+  const dueAt = row.nextAttemptAt ?? row.scheduledFor;
   if (dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return { skipped: 'not_due' };
 
   const target = await tx.postTarget.findUniqueOrThrow({
