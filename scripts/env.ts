@@ -1,4 +1,5 @@
 // The only place the stack script reads process.env.
+import { loadEnv } from '@herald/db/env';
 import { z } from 'zod';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback);
@@ -13,15 +14,7 @@ const StackEnv = z.object({
   FACEBOOK_GRAPH_URL: z.url().optional(),
 });
 
-export function loadStackEnv() {
-  const result = StackEnv.safeParse(process.env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    console.error(`Invalid environment:\n${lines.join('\n')}`);
-    process.exit(1);
-  }
-  return result.data;
-}
+export const loadStackEnv = () => loadEnv(StackEnv, process.env, 'pnpm dev/start');
 
 /** Everything else passes through to the child processes untouched. */
 export const inheritedEnv = (): NodeJS.ProcessEnv => ({ ...process.env });

@@ -1,13 +1,7 @@
 // The only place the web app reads process.env. Parsed once at start-up (entry.server.tsx);
 // a missing or bad variable stops the server with a message that names it.
+import { envFlag as flag, parseEnv } from '@herald/db/env';
 import { z } from 'zod';
-
-/** "true"/"false" (or 1/0) from the environment; absent means "use the default". */
-const flag = (name: string) =>
-  z
-    .enum(['true', 'false', '1', '0'], { error: `${name} must be true or false` })
-    .transform((value) => value === 'true' || value === '1')
-    .optional();
 
 export const WebEnv = z.object({
   DATABASE_URL: z
@@ -44,19 +38,15 @@ export interface ServerEnv {
 }
 
 export function parseWebEnv(source: Record<string, string | undefined>): ServerEnv {
-  const result = WebEnv.safeParse(source);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid environment for the web app:\n${lines.join('\n')}`);
-  }
-  const production = result.data.NODE_ENV === 'production';
+  const data = parseEnv(WebEnv, source, 'the web app');
+  const production = data.NODE_ENV === 'production';
   return {
-    DATABASE_URL: result.data.DATABASE_URL,
-    NODE_ENV: result.data.NODE_ENV,
-    SESSION_COOKIE_SECURE: result.data.SESSION_COOKIE_SECURE ?? production,
-    SHOW_DEMO_LOGIN: result.data.SHOW_DEMO_LOGIN ?? !production,
-    SESSION_IDLE_TIMEOUT_MS: result.data.SESSION_IDLE_TIMEOUT_HOURS * 60 * 60 * 1000,
-    TRUST_PROXY: result.data.TRUST_PROXY,
+    DATABASE_URL: data.DATABASE_URL,
+    NODE_ENV: data.NODE_ENV,
+    SESSION_COOKIE_SECURE: data.SESSION_COOKIE_SECURE ?? production,
+    SHOW_DEMO_LOGIN: data.SHOW_DEMO_LOGIN ?? !production,
+    SESSION_IDLE_TIMEOUT_MS: data.SESSION_IDLE_TIMEOUT_HOURS * 60 * 60 * 1000,
+    TRUST_PROXY: data.TRUST_PROXY,
   };
 }
 

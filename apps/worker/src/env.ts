@@ -1,5 +1,6 @@
 // The only place the worker reads process.env. Parsed once at start-up; a missing or bad
 // variable stops the process with a message that names it.
+import { loadEnv } from '@herald/db/env';
 import { z } from 'zod';
 
 export const WorkerEnv = z.object({
@@ -22,16 +23,6 @@ export const MigrateEnv = z.object({
 
 export const SeedEnv = WorkerEnv.pick({ DATABASE_URL: true, TOKEN_ENCRYPTION_KEY: true });
 
-function parse<T extends z.ZodType>(schema: T): z.infer<T> {
-  const result = schema.safeParse(process.env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    console.error(`Invalid environment:\n${lines.join('\n')}`);
-    process.exit(1);
-  }
-  return result.data;
-}
-
-export const loadWorkerEnv = () => parse(WorkerEnv);
-export const loadMigrateEnv = () => parse(MigrateEnv);
-export const loadSeedEnv = () => parse(SeedEnv);
+export const loadWorkerEnv = () => loadEnv(WorkerEnv, process.env, 'the worker');
+export const loadMigrateEnv = () => loadEnv(MigrateEnv, process.env, 'the migrations');
+export const loadSeedEnv = () => loadEnv(SeedEnv, process.env, 'the seed');

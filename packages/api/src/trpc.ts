@@ -127,5 +127,5 @@ export const orgProcedure = publicProcedure.use(({ ctx, next }) => {
     organizationId: ctx.session.organizationId,
     role: ctx.session.role,
   };
-  return next({ ctx: { ...ctx, session: ctx.session as SessionInfo, actor } });
+  return next({ ctx: { ...ctx, session: ctx.session, actor } });
 });

@@ -1,5 +1,6 @@
 // The only place the sandbox reads process.env. Parsed once at start-up; a bad variable stops
-// the process with a message that names it.
+// the process with a message that names it. The sandbox imports no package of ours (it stands
+// in for the platforms), so it keeps this small copy of @herald/db/env (docs/decisions/0011).
 import { z } from 'zod';
 
 export const SandboxEnv = z.object({

@@ -2,9 +2,11 @@ import {
   captionLength,
   captionLimitProblem,
   captionProblems,
+  isAccountUsable,
   PLATFORM_LABELS,
   PLATFORM_RULES,
   type Platform,
+  type SocialAccountStatus,
 } from '@herald/core/domain';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { formatInZone } from '../lib/format.ts';
@@ -18,7 +20,7 @@ export interface ComposeAccount {
   id: string;
   platform: Platform;
   handle: string;
-  status: string;
+  status: SocialAccountStatus;
 }
 
 interface Props {
@@ -27,7 +29,8 @@ interface Props {
   defaultLocal: { date: string; time: string };
 }
 
-const UNUSABLE: Record<string, string> = {
+/** Why an account Herald cannot post with is greyed out (isAccountUsable decides which). */
+const UNUSABLE: Partial<Record<SocialAccountStatus, string>> = {
   needs_action: 'Needs reconnecting before Herald can post to it.',
   revoked: 'Access was revoked. Reconnect it to post again.',
 };
@@ -160,7 +163,9 @@ export function ComposeForm({ client, defaultLocal }: Props) {
         ) : (
           <ul className="account-list">
             {client.socialAccounts.map((account) => {
-              const unusable = UNUSABLE[account.status];
+              const unusable = isAccountUsable(account.status)
+                ? null
+                : (UNUSABLE[account.status] ?? 'Reconnect it before Herald can post to it.');
               const inputId = `${id}-account-${account.id}`;
               return (
                 <li key={account.id}>

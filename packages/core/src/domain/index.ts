@@ -3,6 +3,8 @@ export * from './platforms.ts';
 export * from './platform-rules.ts';
 export * from './publish-error-kind.ts';
 export * from './retry-policy.ts';
+export * from './schedule-window.ts';
+export * from './social-accounts.ts';
 export * from './target-status.ts';
 export * from './zoned-time.ts';
 export * from './permissions.ts';

@@ -2,15 +2,16 @@
 export const MEMBER_ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
-export type Permission = 'posts:read' | 'posts:write';
+export type Permission = 'clients:read' | 'posts:read' | 'posts:write';
 
 const GRANTS: Record<MemberRole, readonly Permission[]> = {
-  owner: ['posts:read', 'posts:write'],
-  admin: ['posts:read', 'posts:write'],
-  editor: ['posts:read', 'posts:write'],
-  viewer: ['posts:read'],
+  owner: ['clients:read', 'posts:read', 'posts:write'],
+  admin: ['clients:read', 'posts:read', 'posts:write'],
+  editor: ['clients:read', 'posts:read', 'posts:write'],
+  viewer: ['clients:read', 'posts:read'],
 };
 
 export function roleAllows(role: MemberRole, permission: Permission): boolean {
-  return GRANTS[role].includes(permission);
+  // A role this code does not know (a newer database, a stale session) is granted nothing.
+  return Object.hasOwn(GRANTS, role) && GRANTS[role].includes(permission);
 }

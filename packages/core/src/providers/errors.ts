@@ -5,7 +5,9 @@
 //   permanent    — the content was rejected: retrying cannot help
 //   ambiguous    — the request may have reached the platform: reconcile, never blind-retry
 
-export type PublishErrorKind = 'retryable' | 'rate_limited' | 'auth' | 'permanent' | 'ambiguous';
+import type { PublishErrorKind } from '../domain/publish-error-kind.ts';
+
+export type { PublishErrorKind };
 
 export interface PublishErrorData {
   kind: PublishErrorKind;

@@ -2,7 +2,6 @@
 // token in an HTTP-only cookie; we store only its SHA-256, so a leaked table cannot sign in.
 import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword, type Db } from '@herald/db';
-import type { MemberRole } from '../domain/permissions.ts';
 import { normaliseEmail } from '../domain/sign-in-throttle.ts';
 import type { Actor } from './actor.ts';
 
@@ -110,7 +109,7 @@ export async function resolveSession(
     sessionId: session.id,
     userId: session.userId,
     organizationId: session.organizationId,
-    role: member.role as MemberRole,
+    role: member.role,
     user: { id: session.user.id, email: session.user.email, name: session.user.name },
     organization: { id: session.organization.id, name: session.organization.name },
   };

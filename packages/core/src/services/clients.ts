@@ -1,5 +1,5 @@
 import type { Db } from '@herald/db';
-import type { Actor } from './actor.ts';
+import { requirePermission, type Actor } from './actor.ts';
 import { NotFoundError } from './errors.ts';
 
 const accountFields = {
@@ -11,7 +11,8 @@ const accountFields = {
 } as const;
 
 /** The organization's clients with their connected accounts (never their tokens). */
-export function listClients(db: Db, actor: Actor) {
+export async function listClients(db: Db, actor: Actor) {
+  requirePermission(actor, 'clients:read');
   return db.client.findMany({
     where: { organizationId: actor.organizationId },
     orderBy: { name: 'asc' },
@@ -25,6 +26,7 @@ export function listClients(db: Db, actor: Actor) {
 }
 
 export async function getClient(db: Db, actor: Actor, clientId: string) {
+  requirePermission(actor, 'clients:read');
   const client = await db.client.findFirst({
     where: { id: clientId, organizationId: actor.organizationId },
     select: {

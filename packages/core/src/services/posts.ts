@@ -1,16 +1,18 @@
 // Scheduling use cases. Each writes its rows and the matching queue change in ONE
 // transaction, so a post is never scheduled without a job, nor a job left for a cancelled post.
-import { addJob, removeJob, type Db, type Tx } from '@herald/db';
+import { lockPostTargets, removeJob, type Db, type Tx } from '@herald/db';
 import { captionProblems } from '../domain/platform-rules.ts';
-import type { Platform } from '../domain/platforms.ts';
-import { nextTargetStatus, type TargetStatus } from '../domain/target-status.ts';
+import { scheduleTimeProblem } from '../domain/schedule-window.ts';
+import { isAccountUsable } from '../domain/social-accounts.ts';
+import { canTarget } from '../domain/target-status.ts';
 import { requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
-import { PUBLISH_TARGET_TASK, publishJobKey } from './publish-job.ts';
+import { enqueuePublish, publishJobKey } from './publish-job.ts';
+import { moveTarget } from './target-transitions.ts';
 
-/** How far in the past a requested time may be (a "publish now" from a slow browser). */
-const PAST_GRACE_MS = 60_000;
+/** A concurrent change (a worker starting a target) won the race: nothing was written. */
+const CHANGED_MEANWHILE = 'This post changed while you were editing it. Reload it and try again.';
 
 export interface SchedulePostInput {
   clientId: string;
@@ -61,16 +63,16 @@ export async function schedulePost(
   });
   if (accounts.length !== accountIds.length) throw new NotFoundError('Social account');
   for (const account of accounts) {
-    if (account.status === 'needs_action' || account.status === 'revoked') {
+    if (!isAccountUsable(account.status)) {
       throw new InvalidInputError(
         `${account.handle} must be reconnected before posts can be scheduled to it.`,
       );
     }
-    const problems = captionProblems(account.platform as Platform, input.caption);
+    const problems = captionProblems(account.platform, input.caption);
     if (problems.length > 0)
       throw new InvalidInputError(`${account.handle}: ${problems.join(' ')}`);
   }
-  assertNotPast(input.scheduledFor, now);
+  assertSchedulable(input.scheduledFor, now);
 
   const postId = await db.$transaction(async (tx) => {
     const post = await tx.post.create({
@@ -115,20 +117,23 @@ export async function reschedulePost(
   now = new Date(),
 ) {
   requirePermission(actor, 'posts:write');
-  assertNotPast(input.scheduledFor, now);
+  assertSchedulable(input.scheduledFor, now);
   await db.$transaction(async (tx) => {
     const targets = await lockTargets(tx, actor, input.postId);
-    const movable = targets.filter((t) => nextTargetStatus(t.status, 'reschedule'));
+    const movable = targets.filter((t) => canTarget(t.status, 'reschedule'));
     if (movable.length === 0) {
       throw new ConflictError(
         'Nothing left to reschedule: every account has published, started or been cancelled.',
       );
     }
     for (const target of movable) {
-      await tx.postTarget.update({
-        where: { id: target.id },
-        data: { status: 'scheduled', scheduledFor: input.scheduledFor, nextAttemptAt: null },
+      // A fresh retry budget: the attempts so far stay in publish_attempts.
+      const moved = await moveTarget(tx, target, 'reschedule', {
+        scheduledFor: input.scheduledFor,
+        nextAttemptAt: null,
+        attemptCount: 0,
       });
+      if (!moved) throw new ConflictError(CHANGED_MEANWHILE);
       await enqueuePublish(tx, target.id, input.scheduledFor);
     }
     await recordActivity(tx, {
@@ -148,17 +153,15 @@ export async function cancelPost(db: Db, actor: Actor, input: { postId: string }
   requirePermission(actor, 'posts:write');
   await db.$transaction(async (tx) => {
     const targets = await lockTargets(tx, actor, input.postId);
-    const cancellable = targets.filter((t) => nextTargetStatus(t.status, 'cancel'));
+    const cancellable = targets.filter((t) => canTarget(t.status, 'cancel'));
     if (cancellable.length === 0) {
       throw new ConflictError(
         'Nothing left to cancel: every account has published, started or been cancelled.',
       );
     }
     for (const target of cancellable) {
-      await tx.postTarget.update({
-        where: { id: target.id },
-        data: { status: 'cancelled', nextAttemptAt: null },
-      });
+      const moved = await moveTarget(tx, target, 'cancel', { nextAttemptAt: null });
+      if (!moved) throw new ConflictError(CHANGED_MEANWHILE);
       await removeJob(tx, publishJobKey(target.id));
     }
     await recordActivity(tx, {
@@ -198,27 +201,14 @@ export async function listPosts(db: Db, actor: Actor, input: { clientId: string;
   });
 }
 
-function assertNotPast(scheduledFor: Date, now: Date): void {
-  if (scheduledFor.getTime() < now.getTime() - PAST_GRACE_MS) {
-    throw new InvalidInputError('That time has already passed. Pick a time in the future.');
-  }
-}
-
-function enqueuePublish(tx: Tx, targetId: string, runAt: Date) {
-  return addJob(tx, {
-    identifier: PUBLISH_TARGET_TASK,
-    payload: { targetId },
-    runAt,
-    jobKey: publishJobKey(targetId),
-  });
+function assertSchedulable(scheduledFor: Date, now: Date): void {
+  const problem = scheduleTimeProblem(scheduledFor, now);
+  if (problem) throw new InvalidInputError(problem);
 }
 
 /** Locks the post's targets so a worker cannot start one while we change it. */
 async function lockTargets(tx: Tx, actor: Actor, postId: string) {
-  const rows = await tx.$queryRaw<{ id: string; status: TargetStatus }[]>`
-    SELECT id::text, status::text FROM post_targets
-    WHERE post_id = ${postId}::uuid AND organization_id = ${actor.organizationId}::uuid
-    ORDER BY id FOR UPDATE`;
+  const rows = await lockPostTargets(tx, { postId, organizationId: actor.organizationId });
   if (rows.length === 0) throw new NotFoundError('Post');
   return rows;
 }

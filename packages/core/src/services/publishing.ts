@@ -4,15 +4,17 @@
 //   2. publish: call the platform adapter
 //   3. settle:  store the outcome; retry, fail, or park for a human, per the retry policy
 // A duplicate or stale job finds the target claimed or settled and does nothing.
-import { addJob, decryptSecret, type Db, type Tx } from '@herald/db';
+import { decryptSecret, lockTarget, type Db, type Tx } from '@herald/db';
 import { decideAfterFailure } from '../domain/retry-policy.ts';
-import { transitionTarget, type TargetStatus } from '../domain/target-status.ts';
+import { isAccountUsable } from '../domain/social-accounts.ts';
+import { canTarget, type TargetEvent, type TargetStatus } from '../domain/target-status.ts';
 import type { Platform } from '../domain/platforms.ts';
 import { AmbiguousPublishError, AuthPublishError, PublishError } from '../providers/errors.ts';
 import type { PlatformAdapter, PublishedPost } from '../providers/types.ts';
 import { recordActivity } from './activity.ts';
 import { notify } from './notifications.ts';
-import { PUBLISH_TARGET_TASK, publishJobKey } from './publish-job.ts';
+import { enqueuePublish } from './publish-job.ts';
+import { moveTarget } from './target-transitions.ts';
 
 /** A job may start a little before its run_at; a target due later than this was moved. */
 const EARLY_TOLERANCE_MS = 5_000;
@@ -90,32 +92,33 @@ async function claim(
   targetId: string,
   now: Date,
 ): Promise<Claim | { skipped: 'missing' | 'not_due' | `status_${TargetStatus}` }> {
-  const [row] = await tx.$queryRaw<
-    { status: TargetStatus; scheduled_for: Date; next_attempt_at: Date | null }[]
-  >`SELECT status::text, scheduled_for, next_attempt_at FROM post_targets WHERE id = ${targetId}::uuid FOR UPDATE`;
+  const row = await lockTarget(tx, targetId);
   if (!row) return { skipped: 'missing' };
   if (row.status !== 'scheduled') return { skipped: `status_${row.status}` };
-  const dueAt = row.next_attempt_at ?? row.scheduled_for;
+  const dueAt = row.nextAttemptAt ?? row.scheduledFor;
   if (dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return { skipped: 'not_due' };
 
   const target = await tx.postTarget.findUniqueOrThrow({
     where: { id: targetId },
     include: { post: true, socialAccount: true },
   });
+  // `attempt` counts within the current retry budget (a reschedule starts a new one); the
+  // history in publish_attempts numbers every try of the target.
   const attempt = target.attemptCount + 1;
-  await tx.postTarget.update({
-    where: { id: targetId },
-    data: {
-      status: transitionTarget('scheduled', 'start'),
-      attemptCount: attempt,
-      nextAttemptAt: null,
-    },
+  const previous = await tx.publishAttempt.aggregate({
+    where: { targetId },
+    _max: { attemptNumber: true },
   });
+  const started = await moveTarget(tx, { id: targetId, status: row.status }, 'start', {
+    attemptCount: attempt,
+    nextAttemptAt: null,
+  });
+  if (!started) return { skipped: `status_${target.status}` };
   const attemptRow = await tx.publishAttempt.create({
     data: {
       organizationId: target.organizationId,
       targetId,
-      attemptNumber: attempt,
+      attemptNumber: (previous._max.attemptNumber ?? 0) + 1,
       startedAt: now,
     },
   });
@@ -126,11 +129,11 @@ async function claim(
     attemptId: attemptRow.id,
     attempt,
     postId: target.postId,
-    platform: account.platform as Platform,
+    platform: account.platform,
     accountId: account.id,
     accountHandle: account.handle,
     accountExternalId: account.externalId,
-    accountUsable: account.status === 'active' || account.status === 'expiring',
+    accountUsable: isAccountUsable(account.status),
     accessToken: decryptSecret(account.accessTokenEncrypted, deps.tokenKey),
     caption: target.caption ?? target.post.caption,
   };
@@ -142,20 +145,18 @@ async function settleSuccess(
   published: PublishedPost,
   now: Date,
 ): Promise<PublishTargetResult> {
-  await tx.postTarget.update({
-    where: { id: claim.targetId },
-    data: {
-      status: transitionTarget('publishing', 'succeed'),
-      externalId: published.externalId,
-      externalUrl: published.url,
-      publishedAt: now,
-      lastError: null,
-    },
-  });
+  // The attempt's history is kept either way: the platform did publish.
   await tx.publishAttempt.update({
     where: { id: claim.attemptId },
     data: { outcome: 'succeeded', externalId: published.externalId, finishedAt: now },
   });
+  const moved = await settleTarget(tx, claim, 'succeed', {
+    externalId: published.externalId,
+    externalUrl: published.url,
+    publishedAt: now,
+    lastError: null,
+  });
+  if ('skipped' in moved) return moved.skipped;
   await recordActivity(tx, {
     organizationId: claim.organizationId,
     actorUserId: null,
@@ -188,7 +189,6 @@ async function settleFailure(
     now,
     ...(error.retryAt ? { retryAt: error.retryAt } : {}),
   });
-  const where = { id: claim.targetId };
   const activity = {
     organizationId: claim.organizationId,
     actorUserId: null,
@@ -203,31 +203,21 @@ async function settleFailure(
   };
 
   if (decision.action === 'retry') {
-    await tx.postTarget.update({
-      where,
-      data: {
-        status: transitionTarget('publishing', 'retry'),
-        nextAttemptAt: decision.at,
-        lastError: error.message,
-      },
+    const moved = await settleTarget(tx, claim, 'retry', {
+      nextAttemptAt: decision.at,
+      lastError: error.message,
     });
+    if ('skipped' in moved) return moved.skipped;
     // The running job's key is cleared and a new job takes it; a crash after this commit
     // leaves the new job in place (docs/decisions/0004).
-    await addJob(tx, {
-      identifier: PUBLISH_TARGET_TASK,
-      payload: { targetId: claim.targetId },
-      runAt: decision.at,
-      jobKey: publishJobKey(claim.targetId),
-    });
+    await enqueuePublish(tx, claim.targetId, decision.at);
     await recordActivity(tx, { ...activity, action: 'target.retry_scheduled' });
     return { outcome: 'retry_scheduled', at: decision.at };
   }
 
   if (decision.action === 'hold') {
-    await tx.postTarget.update({
-      where,
-      data: { status: transitionTarget('publishing', 'ambiguous'), lastError: error.message },
-    });
+    const moved = await settleTarget(tx, claim, 'ambiguous', { lastError: error.message });
+    if ('skipped' in moved) return moved.skipped;
     await notify(tx, {
       organizationId: claim.organizationId,
       kind: 'publish_unconfirmed',
@@ -239,10 +229,8 @@ async function settleFailure(
     return { outcome: 'unconfirmed', error: error.message };
   }
 
-  await tx.postTarget.update({
-    where,
-    data: { status: transitionTarget('publishing', 'fail'), lastError: error.message },
-  });
+  const moved = await settleTarget(tx, claim, 'fail', { lastError: error.message });
+  if ('skipped' in moved) return moved.skipped;
   if (decision.reason === 'auth') {
     await tx.socialAccount.update({
       where: { id: claim.accountId },
@@ -269,4 +257,34 @@ async function settleFailure(
   }
   await recordActivity(tx, { ...activity, action: 'target.failed' });
   return { outcome: 'failed', error: error.message };
+}
+
+/**
+ * Moves the claimed target on from its real status. Something else may have changed it since
+ * the claim (a human, a recovery sweep): then nothing is written and the job reports a skip.
+ */
+async function settleTarget(
+  tx: Tx,
+  claim: Claim,
+  event: TargetEvent,
+  data: Parameters<typeof moveTarget>[3],
+): Promise<{ moved: TargetStatus } | { skipped: PublishTargetResult }> {
+  const current = await tx.postTarget.findUnique({
+    where: { id: claim.targetId },
+    select: { status: true },
+  });
+  if (!current) return { skipped: { outcome: 'skipped', reason: 'missing' } };
+  const moved = canTarget(current.status, event)
+    ? await moveTarget(tx, { id: claim.targetId, status: current.status }, event, data)
+    : null;
+  if (moved) return { moved };
+  await recordActivity(tx, {
+    organizationId: claim.organizationId,
+    actorUserId: null,
+    action: 'target.settle_skipped',
+    subjectType: 'post_target',
+    subjectId: claim.targetId,
+    data: { event, status: current.status, attempt: claim.attempt },
+  });
+  return { skipped: { outcome: 'skipped', reason: `status_${current.status}` } };
 }

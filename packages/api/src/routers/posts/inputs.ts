@@ -1,14 +1,18 @@
 import { z } from 'zod';
+import { instant, safeText } from '../../inputs.ts';
 
 export const SchedulePostInput = z.object({
   clientId: z.uuid(),
-  caption: z.string().trim().min(1, 'Write a caption').max(100_000),
-  accountIds: z.array(z.uuid()).min(1, 'Pick at least one account').max(50),
+  caption: safeText('The caption')
+    .trim()
+    .min(1, 'Write a caption.')
+    .max(100_000, 'The caption is too long.'),
+  accountIds: z.array(z.uuid()).min(1, 'Pick at least one account.').max(50),
   /** The instant to publish at; the web app converts the client's local time. */
-  scheduledFor: z.date(),
+  scheduledFor: instant(),
 });
 
-export const ReschedulePostInput = z.object({ postId: z.uuid(), scheduledFor: z.date() });
+export const ReschedulePostInput = z.object({ postId: z.uuid(), scheduledFor: instant() });
 export const PostIdInput = z.object({ postId: z.uuid() });
 export const ListPostsInput = z.object({
   clientId: z.uuid(),

@@ -1,0 +1,42 @@
+// Row locks on post targets, which Prisma cannot express. Each runs inside the caller's
+// transaction and holds the lock until it commits.
+import type { TargetStatus } from './generated/prisma/enums.ts';
+import type { TransactionClient } from './generated/prisma/internal/prismaNamespace.ts';
+
+export interface LockedTarget {
+  id: string;
+  status: TargetStatus;
+  scheduledFor: Date;
+  nextAttemptAt: Date | null;
+}
+
+/** Locks one target (a worker about to claim it); null when it does not exist. */
+export async function lockTarget(
+  tx: TransactionClient,
+  targetId: string,
+): Promise<LockedTarget | null> {
+  const [row] = await tx.$queryRaw<
+    { id: string; status: TargetStatus; scheduled_for: Date; next_attempt_at: Date | null }[]
+  >`
+    SELECT id::text, status::text, scheduled_for, next_attempt_at FROM post_targets
+    WHERE id = ${targetId}::uuid FOR UPDATE`;
+  return row
+    ? {
+        id: row.id,
+        status: row.status,
+        scheduledFor: row.scheduled_for,
+        nextAttemptAt: row.next_attempt_at,
+      }
+    : null;
+}
+
+/** Locks every target of the organization's post, in id order (so lockers never deadlock). */
+export function lockPostTargets(
+  tx: TransactionClient,
+  where: { postId: string; organizationId: string },
+): Promise<{ id: string; status: TargetStatus }[]> {
+  return tx.$queryRaw<{ id: string; status: TargetStatus }[]>`
+    SELECT id::text, status::text FROM post_targets
+    WHERE post_id = ${where.postId}::uuid AND organization_id = ${where.organizationId}::uuid
+    ORDER BY id FOR UPDATE`;
+}
