@@ -3,6 +3,7 @@
 import {
   describeZoneOffset,
   LocalTimeError,
+  PAST_GRACE_MS,
   resolveZonedLocal,
   toZonedLocal,
 } from '@herald/core/domain';
@@ -85,13 +86,10 @@ export function suggestedStart(now: number, timeZone: string): { date: string; t
 }
 
 /**
- * The server publishes at once a time up to this far in the past (core's posts service) and
- * refuses an older one; the form says "publishing now" inside that window.
+ * Whether `instant` has passed at `now` but is recent enough that scheduling publishes it at
+ * once (the domain's grace, which the server applies too); the form then says "publishing now".
  */
-export const PUBLISH_NOW_GRACE_MS = 60_000;
-
-/** Whether `instant` has passed at `now` but is recent enough that scheduling publishes it now. */
 export function publishesNow(instant: Date, now: number): boolean {
   const t = instant.getTime();
-  return t <= now && t >= now - PUBLISH_NOW_GRACE_MS;
+  return t <= now && t >= now - PAST_GRACE_MS;
 }
