@@ -26,6 +26,16 @@ const host = process.env.HOST;
 const app = express();
 app.disable('x-powered-by');
 app.use(compression());
+// Static files never reach the app's middleware: give them the headers safe on any response
+// (the app sets the same ones, and its CSP, on everything it answers).
+app.use((_req, res, next) => {
+  res.set({
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'strict-origin-when-cross-origin',
+  });
+  next();
+});
 app.use(
   '/assets',
   express.static(path.join(clientDir, 'assets'), { immutable: true, maxAge: '1y' }),

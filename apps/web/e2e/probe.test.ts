@@ -157,6 +157,13 @@ describe('probing the running product', () => {
     }
   });
 
+  it('sends the headers that are safe on any response with static files too', async () => {
+    const response = await fetch(`${herald.url}/favicon.svg`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+  });
+
   it('refuses oversized bodies with 413 before reading them whole', async () => {
     const json = { cookie, 'content-type': 'application/json', origin: herald.url };
     const form = { 'content-type': 'application/x-www-form-urlencoded', origin: herald.url };
