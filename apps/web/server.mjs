@@ -27,20 +27,23 @@ const app = express();
 app.disable('x-powered-by');
 app.use(compression());
 // Static files never reach the app's middleware: give them the headers safe on any response
-// (the app sets the same ones, and its CSP, on everything it answers).
-app.use((_req, res, next) => {
+// (the app sets these, and its CSP, on everything it answers itself).
+/** @param {import('express').Response} res */
+const safeHeaders = (res) =>
   res.set({
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'strict-origin-when-cross-origin',
   });
-  next();
-});
 app.use(
   '/assets',
-  express.static(path.join(clientDir, 'assets'), { immutable: true, maxAge: '1y' }),
+  express.static(path.join(clientDir, 'assets'), {
+    immutable: true,
+    maxAge: '1y',
+    setHeaders: safeHeaders,
+  }),
 );
-app.use(express.static(clientDir, { maxAge: '1h' }));
+app.use(express.static(clientDir, { maxAge: '1h', setHeaders: safeHeaders }));
 app.use(morgan('tiny'));
 app.all(
   '*',

@@ -1,12 +1,10 @@
 // Sign-in and sessions against the production build, as a browser or an attacker meets them:
 // our production server (server.mjs) over real HTTP (and Chromium for the cookie), plus the build's request
 // handler in-process where the test must count what the server does.
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freePort } from '@herald/db/local';
+import { pathToFileURL } from 'node:url';
 import {
   createAgency,
   createTestDatabase,
@@ -15,9 +13,8 @@ import {
 } from '@herald/db/testing';
 import { createRequestHandler, type ServerBuild } from 'react-router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/herald.ts';
+import { launchChromium, startWebServer, webDir, type WebServer } from './support/herald.ts';
 
-const webDir = fileURLToPath(new URL('..', import.meta.url));
 const serverBuild = path.join(webDir, 'build/server/index.js');
 const MANGLED_COOKIE = 'herald_session=%E0%A4%A';
 
@@ -30,18 +27,15 @@ function requireBuild() {
 describe('sign-in over HTTP (server.mjs, production build)', () => {
   let t: TestDatabase;
   let agency: AgencyFixture;
-  let web: ServerProcess;
+  let web: WebServer;
   let webUrl: string;
 
   beforeAll(async () => {
-    requireBuild();
     t = await createTestDatabase();
     agency = await createAgency(t.db);
-    const port = await freePort();
-    webUrl = `http://localhost:${port}`;
-    // As `pnpm start` runs it: production mode, plain http, no cookie override.
-    web = startServer(port, { DATABASE_URL: t.url, NODE_ENV: 'production' });
-    await web.ready;
+    // As `pnpm start` runs it: production mode, plain http on localhost, no cookie override.
+    web = await startWebServer({ DATABASE_URL: t.url }, { host: 'localhost' });
+    webUrl = web.url;
   });
 
   afterAll(async () => {
@@ -253,38 +247,4 @@ function postFrom(
     request.on('error', reject);
     request.end(body);
   });
-}
-
-interface ServerProcess {
-  ready: Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** The production server in its own process group; ready when it prints where it listens. */
-function startServer(port: number, env: Record<string, string>): ServerProcess {
-  const child: ChildProcess = spawn(process.execPath, ['server.mjs'], {
-    cwd: webDir,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const output: string[] = [];
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = new Promise<void>((resolve, reject) => {
-    for (const stream of [child.stdout!, child.stderr!]) {
-      stream.on('data', (chunk: Buffer) => {
-        output.push(chunk.toString());
-        if (output.join('').includes(`http://localhost:${port}`)) resolve();
-      });
-    }
-    void exited.then(() => reject(new Error(`the web server exited:\n${output.join('')}`)));
-  });
-  return {
-    ready,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      process.kill(-child.pid!, 'SIGTERM');
-      await exited;
-    },
-  };
 }

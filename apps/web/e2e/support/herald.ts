@@ -72,18 +72,31 @@ export interface WebServer extends ChildProcessHandle {
   url: string;
 }
 
-/** The production build under server.mjs, as `pnpm start` and the web image serve it. */
-export async function startWebServer(env: Record<string, string>): Promise<WebServer> {
+/**
+ * The production build under server.mjs, as `pnpm start` and the web image serve it: on
+ * 127.0.0.1, or with `host: 'localhost'` on every interface and addressed as localhost (what
+ * `pnpm start` prints, and a secure context in browsers).
+ */
+export async function startWebServer(
+  env: Record<string, string>,
+  options: { host?: '127.0.0.1' | 'localhost' } = {},
+): Promise<WebServer> {
   if (!existsSync(serverBuild)) {
     throw new Error(`${serverBuild} is missing: run pnpm --filter @herald/web build first`);
   }
+  const host = options.host ?? '127.0.0.1';
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   const web = startProcess('web', process.execPath, ['server.mjs'], {
     cwd: webDir,
-    env: { PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
+    env: {
+      PORT: String(port),
+      ...(host === '127.0.0.1' ? { HOST: host } : {}),
+      NODE_ENV: 'production',
+      ...env,
+    },
   });
-  await web.waitUntil(async () => (await fetch(`${url}/login`)).ok, 30_000);
+  await web.waitForLine(/listening on http/, 30_000);
   return { ...web, url };
 }
 
