@@ -124,4 +124,54 @@ describe('publishing a target', () => {
     // The job that was queued stays as it was: no retry was queued over it.
     expect(await findJob(t.db, publishJobKey(targetId))).toEqual(queued);
   });
+
+  it('lets a stale attempt settle nothing while a newer attempt owns the target', async () => {
+    const { targetId } = await scheduleOne('Two workers, one post');
+    const queued = await findJob(t.db, publishJobKey(targetId));
+    const first = deferred();
+    const second = deferred();
+    const started: Array<() => void> = [];
+    const callStarted = (n: number) => new Promise<void>((resolve) => (started[n] = resolve));
+    const firstStarted = callStarted(0);
+    const secondStarted = callStarted(1);
+    let calls = 0;
+    platform = async () => {
+      const call = calls++;
+      started[call]!();
+      if (call === 0) {
+        await first.promise;
+        throw new RetryablePublishError('The platform is down.');
+      }
+      await second.promise;
+      return { externalId: 'fb_2', url: 'https://facebook.test/fb_2' };
+    };
+
+    const row = await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } });
+    clock = row.scheduledFor;
+    const firstRun = publishTarget(deps, targetId);
+    await firstStarted;
+    // A recovery sweep gives up on attempt 1 and a second worker starts attempt 2.
+    await t.db.postTarget.update({ where: { id: targetId }, data: { status: 'scheduled' } });
+    const secondRun = publishTarget(deps, targetId);
+    await secondStarted;
+
+    // Attempt 1's failure comes back while attempt 2 is on the platform: no retry is queued
+    // over it, and the target stays attempt 2's.
+    first.resolve();
+    expect(await firstRun).toEqual({ outcome: 'skipped', reason: 'superseded' });
+    expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } })).toMatchObject({
+      status: 'publishing',
+      attemptCount: 2,
+    });
+    expect(await findJob(t.db, publishJobKey(targetId))).toEqual(queued);
+
+    second.resolve();
+    expect((await secondRun).outcome).toBe('published');
+  });
 });
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}

@@ -30,7 +30,10 @@ export type PublishTargetResult =
   | { outcome: 'published'; externalId: string; url: string }
   | { outcome: 'retry_scheduled'; at: Date }
   | { outcome: 'failed' | 'unconfirmed'; error: string }
-  | { outcome: 'skipped'; reason: 'missing' | 'not_due' | `status_${TargetStatus}` };
+  | { outcome: 'skipped'; reason: SkipReason };
+
+/** Why a job did nothing: no such target, not due yet, a newer attempt owns it, or its status. */
+type SkipReason = 'missing' | 'not_due' | 'superseded' | `status_${TargetStatus}`;
 
 interface Claim {
   targetId: string;
@@ -261,7 +264,8 @@ async function settleFailure(
 
 /**
  * Moves the claimed target on from its real status. Something else may have changed it since
- * the claim (a human, a recovery sweep): then nothing is written and the job reports a skip.
+ * the claim (a human, a recovery sweep that let a newer attempt start): then nothing is
+ * written and the job reports a skip.
  */
 async function settleTarget(
   tx: Tx,
@@ -271,12 +275,21 @@ async function settleTarget(
 ): Promise<{ moved: TargetStatus } | { skipped: PublishTargetResult }> {
   const current = await tx.postTarget.findUnique({
     where: { id: claim.targetId },
-    select: { status: true },
+    select: { status: true, attemptCount: true },
   });
   if (!current) return { skipped: { outcome: 'skipped', reason: 'missing' } };
-  const moved = canTarget(current.status, event)
-    ? await moveTarget(tx, { id: claim.targetId, status: current.status }, event, data)
-    : null;
+  // A newer attempt owns the target: this one's outcome must not move it (a retry queued
+  // here could publish the post a second time).
+  const superseded = current.attemptCount !== claim.attempt;
+  const moved =
+    !superseded && canTarget(current.status, event)
+      ? await moveTarget(
+          tx,
+          { id: claim.targetId, status: current.status, attemptCount: claim.attempt },
+          event,
+          data,
+        )
+      : null;
   if (moved) return { moved };
   await recordActivity(tx, {
     organizationId: claim.organizationId,
@@ -286,5 +299,6 @@ async function settleTarget(
     subjectId: claim.targetId,
     data: { event, status: current.status, attempt: claim.attempt },
   });
-  return { skipped: { outcome: 'skipped', reason: `status_${current.status}` } };
+  const reason = superseded ? 'superseded' : (`status_${current.status}` as const);
+  return { skipped: { outcome: 'skipped', reason } };
 }

@@ -7,11 +7,14 @@ import { transitionTarget, type TargetEvent, type TargetStatus } from '../domain
 export interface TargetRow {
   id: string;
   status: TargetStatus;
+  /** When set, the row must also still be on this attempt (a settle of one try). */
+  attemptCount?: number;
 }
 
 /**
  * Applies `event` to the target and writes `data` with the new status. Returns the new status,
- * or null when the row no longer has `target.status` (nothing is written then). Throws
+ * or null when the row no longer has `target.status` (or `target.attemptCount`): nothing is
+ * written then. Throws
  * InvalidTransitionError when the domain does not allow the event from that status.
  */
 export async function moveTarget(
@@ -22,7 +25,11 @@ export async function moveTarget(
 ): Promise<TargetStatus | null> {
   const to = transitionTarget(target.status, event);
   const { count } = await tx.postTarget.updateMany({
-    where: { id: target.id, status: target.status },
+    where: {
+      id: target.id,
+      status: target.status,
+      ...(target.attemptCount === undefined ? {} : { attemptCount: target.attemptCount }),
+    },
     data: { ...data, status: to },
   });
   return count === 1 ? to : null;
