@@ -34,7 +34,7 @@ describe('target status machine', () => {
     expect(transitionTarget('failed', 'reschedule')).toBe('scheduled');
     expect(() => transitionTarget('publishing', 'cancel')).toThrow(InvalidTransitionError);
     expect(() => transitionTarget('published', 'reschedule')).toThrow(
-      'A published target cannot reschedule',
+      'A published target cannot reschedule.',
     );
   });
 

@@ -37,7 +37,7 @@ export class InvalidTransitionError extends Error {
     readonly from: TargetStatus,
     readonly event: TargetEvent,
   ) {
-    super(`A ${from} target cannot ${event}`);
+    super(`A ${from} target cannot ${event}.`);
     this.name = 'InvalidTransitionError';
   }
 }

@@ -3,13 +3,13 @@
 /** The row does not exist in the caller's organization (other tenants' rows look the same). */
 export class NotFoundError extends Error {
   constructor(what: string) {
-    super(`${what} not found`);
+    super(`${what} not found.`);
     this.name = 'NotFoundError';
   }
 }
 
 export class ForbiddenError extends Error {
-  constructor(message = 'Your role does not allow this') {
+  constructor(message = 'Your role does not allow this.') {
     super(message);
     this.name = 'ForbiddenError';
   }
