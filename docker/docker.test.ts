@@ -141,6 +141,20 @@ describe('docker/Dockerfile', () => {
       'COPY --from=build --chown=node:node /repo/prisma/migrations ./prisma/migrations',
     );
     expect(stage('worker')).toContain('ENV MIGRATIONS_DIR=/app/prisma/migrations');
+  });
+
+  it("exposes the worker's health server on the port it listens on, and probes /healthz", () => {
+    const worker = stage('worker');
+    const port = /^ENV WORKER_HEALTH_PORT=(\d+)$/m.exec(worker)?.[1];
+    expect(port).toBeDefined();
+    expect(worker).toMatch(new RegExp(`^EXPOSE ${port}$`, 'm'));
+    expect(worker).toMatch(/^HEALTHCHECK .*process\.env\.WORKER_HEALTH_PORT\+'\/healthz'/m);
+    const parsed = WorkerEnv.safeParse({
+      DATABASE_URL: 'postgresql://x',
+      TOKEN_ENCRYPTION_KEY: 'x',
+      WORKER_HEALTH_PORT: port,
+    });
+    expect(parsed.success && parsed.data.WORKER_HEALTH_PORT).toBe(Number(port));
     expect(json('apps/worker/package.json').scripts.build).toContain('dist/migrate.js');
   });
 });

@@ -11,8 +11,14 @@ const worker = await startWorker({
   },
   concurrency: env.WORKER_CONCURRENCY,
   pollInterval: env.WORKER_POLL_INTERVAL_MS,
+  ...(env.WORKER_HEALTH_PORT === undefined
+    ? {}
+    : { health: { port: env.WORKER_HEALTH_PORT, host: env.WORKER_HEALTH_HOST } }),
 });
-console.log(`worker: running (concurrency ${env.WORKER_CONCURRENCY})`);
+console.log(
+  `worker: running (concurrency ${env.WORKER_CONCURRENCY})` +
+    (worker.health ? `; health and metrics on ${worker.health.url}` : ''),
+);
 
 let signals = 0;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -4,6 +4,8 @@ import { createDb } from '@herald/db';
 import { parseCronItems, run, type Logger, type Runner } from 'graphile-worker';
 import { cronItems } from './crontab.ts';
 import pg from 'pg';
+import { startHealthServer, type HealthServer } from './observability/health-server.ts';
+import { createWorkerMetrics } from './observability/metrics.ts';
 import { createTaskList } from './tasks/index.ts';
 
 export interface WorkerConfig {
@@ -14,10 +16,14 @@ export interface WorkerConfig {
   pollInterval?: number;
   /** Graphile's logger; its console logger by default. */
   logger?: Logger;
+  /** Serve /healthz, /readyz and /metrics on this port (0: any free one); absent: no server. */
+  health?: { port: number; host?: string };
 }
 
 export interface RunningWorker {
   runner: Runner;
+  /** The health and metrics server, when `health` was given. */
+  health: HealthServer | undefined;
   /** Graceful: takes no new jobs, waits for running ones, then closes the database pool. */
   stop(): Promise<void>;
 }
@@ -42,24 +48,39 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
       console.error(`worker: database connection failed: ${error.message}`),
     ),
   );
+  const metrics = createWorkerMetrics(db);
   const runner = await run({
     pgPool,
     concurrency,
     pollInterval: config.pollInterval ?? 1_000,
     // main.ts owns signals, so it can close our own pool after Graphile's.
     noHandleSignals: true,
-    taskList: createTaskList(deps),
+    taskList: createTaskList(deps, metrics),
     // Given, not read from a `crontab` file: Graphile would warn at every start that it is missing.
     parsedCronItems: parseCronItems(cronItems),
     ...(config.logger ? { logger: config.logger } : {}),
   });
   let stopping: Promise<void> | undefined;
+  const health = config.health
+    ? await startHealthServer({
+        ...config.health,
+        metrics: metrics.registry,
+        // Not ready once shutting down, so no new work is routed here; otherwise ready while
+        // the database answers.
+        ready: async () => {
+          if (stopping) return false;
+          await pgPool.query('SELECT 1');
+          return !stopping;
+        },
+      })
+    : undefined;
   return {
     runner,
+    health,
     stop: () =>
       (stopping ??= (async () => {
         await runner.stop();
-        await Promise.all([pgPool.end(), db.$disconnect()]);
+        await Promise.all([pgPool.end(), db.$disconnect(), health?.close()]);
       })()),
   };
 }

@@ -1,5 +1,5 @@
 export { createDb, type Db, type CreateDbOptions } from './client.ts';
-export { addJob, removeJob, type AddJobSpec } from './jobs.ts';
+export { addJob, countJobsByState, removeJob, type AddJobSpec, type JobCounts } from './jobs.ts';
 export { lockPostTargets, lockTarget, type LockedTarget } from './targets.ts';
 export { Prisma } from './generated/prisma/client.ts';
 export type * from './generated/prisma/models.ts';

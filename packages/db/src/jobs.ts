@@ -32,3 +32,28 @@ export async function addJob(tx: TransactionClient, spec: AddJobSpec): Promise<s
 export async function removeJob(tx: TransactionClient, jobKey: string): Promise<void> {
   await tx.$queryRaw`SELECT graphile_worker.remove_job(${jobKey}::text)`;
 }
+
+/** Graphile Worker's queue by state, for the worker's metrics and the queue-health views. */
+export interface JobCounts {
+  /** Runnable now, waiting for a free worker. */
+  due: number;
+  /** Waiting for their run_at. */
+  scheduled: number;
+  /** Locked by a worker pool (running, or left by a pool that died). */
+  locked: number;
+  /** Out of attempts: Graphile keeps them until someone acts. */
+  failed: number;
+}
+
+export async function countJobsByState(
+  db: Pick<TransactionClient, '$queryRaw'>,
+): Promise<JobCounts> {
+  const [row] = await db.$queryRaw<JobCounts[]>`
+    SELECT
+      count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at <= now())::int AS due,
+      count(*) FILTER (WHERE locked_at IS NULL AND attempts < max_attempts AND run_at > now())::int AS scheduled,
+      count(*) FILTER (WHERE locked_at IS NOT NULL)::int AS locked,
+      count(*) FILTER (WHERE locked_at IS NULL AND attempts >= max_attempts)::int AS failed
+    FROM graphile_worker._private_jobs`;
+  return row ?? { due: 0, scheduled: 0, locked: 0, failed: 0 };
+}

@@ -1,0 +1,49 @@
+// The worker's Prometheus metrics: the process's own (CPU, memory, event-loop lag), the queue
+// by state (read from Postgres at each scrape, so every worker reports the same truth), and
+// what this worker's publish jobs ended with and how long they took.
+import { countJobsByState, type Db } from '@herald/db';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const JOB_STATES = ['due', 'scheduled', 'locked', 'failed'] as const;
+
+export interface WorkerMetrics {
+  registry: Registry;
+  /** One publish job finished with this outcome (published, retry_scheduled, failed, …). */
+  recordPublish(outcome: string, seconds: number): void;
+}
+
+export function createWorkerMetrics(db: Db): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  new Gauge({
+    name: 'herald_jobs',
+    help: 'Jobs in the queue by state: due, scheduled, locked, failed.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await countJobsByState(db);
+      for (const state of JOB_STATES) this.set({ state }, counts[state]);
+    },
+  });
+  const outcomes = new Counter({
+    name: 'herald_publish_jobs_total',
+    help: 'Publish jobs this worker finished, by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'herald_publish_job_duration_seconds',
+    help: 'How long a publish job took, platform call included.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    recordPublish(outcome, seconds) {
+      outcomes.inc({ outcome });
+      duration.observe(seconds);
+    },
+  };
+}
