@@ -1,12 +1,14 @@
 import { clientsRouter } from './routers/clients/router.ts';
 import { meRouter } from './routers/me/router.ts';
 import { postsRouter } from './routers/posts/router.ts';
+import { queueRouter } from './routers/queue/router.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
   me: meRouter,
   clients: clientsRouter,
   posts: postsRouter,
+  queue: queueRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,3 +9,4 @@ export * from './target-status.ts';
 export * from './zoned-time.ts';
 export * from './permissions.ts';
 export * from './sign-in-throttle.ts';
+export * from './queue-health.ts';

@@ -6,3 +6,4 @@ export * from './posts.ts';
 export * from './publish-job.ts';
 export * from './publishing.ts';
 export * from './sign-in-throttle.ts';
+export * from './queue-health.ts';
