@@ -127,7 +127,10 @@ async function up(mode: 'dev' | 'start') {
           run('sandbox', bin('tsx'), ['watch', 'src/main.ts'], 'packages/sandbox', {
             PORT: String(env.SANDBOX_PORT),
           }),
-          run('worker', bin('tsx'), ['watch', 'src/main.ts'], 'apps/worker', shared),
+          run('worker', bin('tsx'), ['watch', 'src/main.ts'], 'apps/worker', {
+            ...shared,
+            LOG_FORMAT: 'pretty',
+          }),
           run(
             'web',
             path.join(root, 'apps/web/node_modules/.bin/react-router'),

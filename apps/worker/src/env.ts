@@ -16,6 +16,9 @@ export const WorkerEnv = z.object({
   /** Serve /healthz, /readyz and /metrics on this port; unset: no health server. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   WORKER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+  /** JSON lines for machines (the default), or colourful lines for a person (`pnpm dev`). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 

@@ -1,9 +1,12 @@
 import { parseEncryptionKey } from '@herald/db';
 import { loadWorkerEnv } from './env.ts';
+import { createLogger } from './observability/logger.ts';
 import { startWorker } from './worker.ts';
 
 const env = loadWorkerEnv();
+const log = await createLogger({ format: env.LOG_FORMAT, level: env.LOG_LEVEL });
 const worker = await startWorker({
+  log,
   databaseUrl: env.DATABASE_URL,
   tokenKey: parseEncryptionKey(env.TOKEN_ENCRYPTION_KEY),
   adapters: {
@@ -15,7 +18,8 @@ const worker = await startWorker({
     ? {}
     : { health: { port: env.WORKER_HEALTH_PORT, host: env.WORKER_HEALTH_HOST } }),
 });
-console.log(
+log.info(
+  { concurrency: env.WORKER_CONCURRENCY, health: worker.health?.url ?? null },
   `worker: running (concurrency ${env.WORKER_CONCURRENCY})` +
     (worker.health ? `; health and metrics on ${worker.health.url}` : ''),
 );
@@ -26,11 +30,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // First signal: finish running jobs (Kubernetes sends SIGTERM, then SIGKILL after the
     // grace period). A second one means "now".
     if (++signals > 1) process.exit(1);
-    console.log(`worker: ${signal} received, finishing running jobs`);
+    log.info(`worker: ${signal} received, finishing running jobs`);
     worker.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error('worker: shutdown failed', error);
+        log.error({ err: error }, 'worker: shutdown failed');
         process.exit(1);
       },
     );

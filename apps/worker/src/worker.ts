@@ -2,9 +2,11 @@ import type { PublishingDeps } from '@herald/core';
 import { createAdapterRegistry, type AdapterRegistryConfig } from '@herald/core/providers';
 import { createDb } from '@herald/db';
 import { parseCronItems, run, type Logger, type Runner } from 'graphile-worker';
+import type { Logger as Log } from 'pino';
 import { cronItems } from './crontab.ts';
 import pg from 'pg';
 import { startHealthServer, type HealthServer } from './observability/health-server.ts';
+import { graphileLogger } from './observability/logger.ts';
 import { createWorkerMetrics } from './observability/metrics.ts';
 import { createTaskList } from './tasks/index.ts';
 
@@ -14,7 +16,9 @@ export interface WorkerConfig {
   adapters: AdapterRegistryConfig;
   concurrency?: number;
   pollInterval?: number;
-  /** Graphile's logger; its console logger by default. */
+  /** Our structured log; Graphile writes through it too unless `logger` is given. */
+  log?: Log;
+  /** Graphile's logger (tests capture it); by default Graphile writes through `log`. */
   logger?: Logger;
   /** Serve /healthz, /readyz and /metrics on this port (0: any free one); absent: no server. */
   health?: { port: number; host?: string };
@@ -40,13 +44,13 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
   // so stop() could resolve while connections were still closing (and a dropped or
   // restarted database then raised errors nobody handled).
   const pgPool = new pg.Pool({ connectionString: config.databaseUrl, max: concurrency + 2 });
-  pgPool.on('error', (error) =>
-    console.error(`worker: idle database connection failed: ${error.message}`),
-  );
+  const report = (what: string) => (error: Error) =>
+    config.log
+      ? config.log.error({ err: error }, what)
+      : console.error(`${what}: ${error.message}`);
+  pgPool.on('error', report('worker: idle database connection failed'));
   pgPool.on('connect', (client) =>
-    client.on('error', (error) =>
-      console.error(`worker: database connection failed: ${error.message}`),
-    ),
+    client.on('error', report('worker: database connection failed')),
   );
   const metrics = createWorkerMetrics(db);
   const runner = await run({
@@ -58,7 +62,11 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     taskList: createTaskList(deps, metrics),
     // Given, not read from a `crontab` file: Graphile would warn at every start that it is missing.
     parsedCronItems: parseCronItems(cronItems),
-    ...(config.logger ? { logger: config.logger } : {}),
+    ...(config.logger
+      ? { logger: config.logger }
+      : config.log
+        ? { logger: graphileLogger(config.log) }
+        : {}),
   });
   let stopping: Promise<void> | undefined;
   const health = config.health

@@ -10,5 +10,5 @@ export const publishTargetTask =
     const started = performance.now();
     const result = await publishTarget(deps, targetId, helpers.abortSignal);
     metrics.recordPublish(result.outcome, (performance.now() - started) / 1000);
-    helpers.logger.info(`target ${targetId}: ${result.outcome}`, { result });
+    helpers.logger.info(`target ${targetId}: ${result.outcome}`, { targetId, result });
   };
