@@ -10,3 +10,4 @@ export * from './zoned-time.ts';
 export * from './permissions.ts';
 export * from './sign-in-throttle.ts';
 export * from './queue-health.ts';
+export * from './publish-prerequisites.ts';

@@ -168,6 +168,57 @@ describe('publishing a target', () => {
     second.resolve();
     expect((await secondRun).outcome).toBe('published');
   });
+
+  it('fails without calling the platform when the token has expired, and holds the account', async () => {
+    const { targetId } = await scheduleOne('Token gone stale');
+    const account = agency.accounts[0]!;
+    await t.db.socialAccount.update({
+      where: { id: account.id },
+      data: { tokenExpiresAt: new Date(clock.getTime() + 60_000) },
+    });
+    let calls = 0;
+    platform = () => {
+      calls++;
+      return Promise.resolve({ externalId: 'fb_x', url: 'https://facebook.test/fb_x' });
+    };
+    const result = await runWhenDue(targetId); // an hour later: the token died on the way
+    expect(calls).toBe(0);
+    expect(result).toMatchObject({ outcome: 'failed' });
+    expect(await t.db.socialAccount.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject(
+      { status: 'needs_action' },
+    );
+    const notification = await t.db.notification.findFirstOrThrow({
+      where: { organizationId: agency.organizationId, kind: 'account_needs_action' },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(notification.body).toContain('expired on 2030-03-01. Reconnect the account');
+    // Put the account back for the tests after this one.
+    await t.db.socialAccount.update({
+      where: { id: account.id },
+      data: { status: 'active', statusReason: null, tokenExpiresAt: null },
+    });
+  });
+
+  it('fails content the platform would refuse without calling it, saying why', async () => {
+    const { targetId } = await scheduleOne('Fine when scheduled');
+    // An override written by another path (an import, an older version) that breaks the rules.
+    await t.db.postTarget.update({
+      where: { id: targetId },
+      data: { caption: 'x'.repeat(63_207) },
+    });
+    let calls = 0;
+    platform = () => {
+      calls++;
+      return Promise.resolve({ externalId: 'fb_y', url: 'https://facebook.test/fb_y' });
+    };
+    expect(await runWhenDue(targetId)).toEqual({
+      outcome: 'failed',
+      error: 'The caption is 63,207 characters; Facebook allows 63,206 characters.',
+    });
+    expect(calls).toBe(0);
+    const [attempt] = await t.db.publishAttempt.findMany({ where: { targetId } });
+    expect(attempt).toMatchObject({ outcome: 'permanent', platformCode: 'prerequisite' });
+  });
 });
 
 function deferred() {

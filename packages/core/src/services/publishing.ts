@@ -6,10 +6,18 @@
 // A duplicate or stale job finds the target claimed or settled and does nothing.
 import { decryptSecret, lockTarget, type Db, type Tx } from '@herald/db';
 import { decideAfterFailure } from '../domain/retry-policy.ts';
-import { isAccountUsable } from '../domain/social-accounts.ts';
+import {
+  publishPrerequisiteProblem,
+  type PublishPrerequisites,
+} from '../domain/publish-prerequisites.ts';
 import { canTarget, type TargetEvent, type TargetStatus } from '../domain/target-status.ts';
 import type { Platform } from '../domain/platforms.ts';
-import { AmbiguousPublishError, AuthPublishError, PublishError } from '../providers/errors.ts';
+import {
+  AmbiguousPublishError,
+  AuthPublishError,
+  PermanentPublishError,
+  PublishError,
+} from '../providers/errors.ts';
 import type { PlatformAdapter, PublishedPost } from '../providers/types.ts';
 import { recordActivity } from './activity.ts';
 import { notify } from './notifications.ts';
@@ -45,9 +53,10 @@ interface Claim {
   accountId: string;
   accountHandle: string;
   accountExternalId: string;
-  accountUsable: boolean;
   accessToken: string;
   caption: string;
+  /** What must hold before the platform is called (checked outside the claim's transaction). */
+  prerequisites: Omit<PublishPrerequisites, 'now'>;
 }
 
 export async function publishTarget(
@@ -59,11 +68,14 @@ export async function publishTarget(
   const claimed = await deps.db.$transaction((tx) => claim(tx, deps, targetId, now()));
   if ('skipped' in claimed) return { outcome: 'skipped', reason: claimed.skipped };
 
-  if (!claimed.accountUsable) {
-    // Known-dead credentials: do not spend a platform call (or risk a lockout) to learn it again.
-    const failure = new AuthPublishError(
-      `${claimed.accountHandle} needs to be reconnected before Herald can post to it.`,
-    );
+  // Known-dead credentials or content the platform would refuse: do not spend a platform call
+  // (or risk a lockout) to learn it again.
+  const problem = publishPrerequisiteProblem({ ...claimed.prerequisites, now: now() });
+  if (problem) {
+    const failure =
+      problem.kind === 'auth'
+        ? new AuthPublishError(problem.message, { platformCode: 'prerequisite' })
+        : new PermanentPublishError(problem.message, { platformCode: 'prerequisite' });
     return deps.db.$transaction((tx) => settleFailure(tx, claimed, failure, now()));
   }
 
@@ -126,6 +138,7 @@ async function claim(
     },
   });
   const account = target.socialAccount;
+  const caption = target.caption ?? target.post.caption;
   return {
     targetId,
     organizationId: target.organizationId,
@@ -136,9 +149,15 @@ async function claim(
     accountId: account.id,
     accountHandle: account.handle,
     accountExternalId: account.externalId,
-    accountUsable: isAccountUsable(account.status),
     accessToken: decryptSecret(account.accessTokenEncrypted, deps.tokenKey),
-    caption: target.caption ?? target.post.caption,
+    caption,
+    prerequisites: {
+      platform: account.platform,
+      accountHandle: account.handle,
+      accountStatus: account.status,
+      tokenExpiresAt: account.tokenExpiresAt,
+      caption,
+    },
   };
 }
 
