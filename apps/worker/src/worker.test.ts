@@ -1,7 +1,7 @@
 // Starting and stopping a worker pool: what it says in its logs, and what it serves.
 import { PUBLISH_TARGET_TASK } from '@herald/core';
 import { addJob } from '@herald/db';
-import { createTestDatabase, TEST_TOKEN_KEY, type TestDatabase } from '@herald/db/testing';
+import { createTestDatabase, TEST_TOKEN_KEY, waitFor, type TestDatabase } from '@herald/db/testing';
 import { Logger } from 'graphile-worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWorker } from './worker.ts';
@@ -74,4 +74,53 @@ it('serves /healthz, /readyz and /metrics with the queue by state and publish ou
   }
   // Stopped: nothing listens any more.
   await expect(fetch(`${worker.health!.url}/healthz`)).rejects.toThrow();
+});
+
+it('beats while it runs, sweeps a dead pool it finds, and leaves no beat behind when stopped', async () => {
+  // A pool that died long ago holding a job.
+  await t.db.workerHeartbeat.create({
+    data: {
+      poolId: 'pool-long-gone',
+      host: 'elsewhere',
+      pid: 1,
+      startedAt: new Date(Date.now() - 3_600_000),
+      lastBeatAt: new Date(Date.now() - 600_000),
+    },
+  });
+  await t.db.$transaction((tx) =>
+    addJob(tx, {
+      identifier: 'some_later_task',
+      payload: {},
+      runAt: new Date(Date.now() + 3_600_000),
+      jobKey: 'held',
+    }),
+  );
+  await t.db.$executeRaw`UPDATE graphile_worker._private_jobs
+    SET locked_by = 'pool-long-gone', locked_at = now() WHERE key = 'held'`;
+
+  const worker = await startWorker({
+    databaseUrl: t.url,
+    tokenKey: TEST_TOKEN_KEY,
+    adapters: { facebook: { baseUrl: 'http://127.0.0.1:9' } },
+    concurrency: 1,
+    logger: new Logger(() => () => {}),
+    heartbeatIntervalMs: 50,
+    sweepIntervalMs: 50,
+  });
+  try {
+    expect(worker.poolId).toMatch(/^pool-/);
+    const beat = await t.db.workerHeartbeat.findUnique({ where: { poolId: worker.poolId } });
+    expect(beat).toMatchObject({ pid: process.pid });
+    await waitFor(
+      'the dead pool to be swept',
+      async () => (await t.db.workerHeartbeat.count({ where: { poolId: 'pool-long-gone' } })) === 0,
+      10_000,
+    );
+    const [job] = await t.db.$queryRaw<{ locked_by: string | null }[]>`
+      SELECT locked_by FROM graphile_worker._private_jobs WHERE key = 'held'`;
+    expect(job!.locked_by).toBeNull();
+  } finally {
+    await worker.stop();
+  }
+  expect(await t.db.workerHeartbeat.count({ where: { poolId: worker.poolId } })).toBe(0);
 });

@@ -1,7 +1,14 @@
-import type { PublishingDeps } from '@herald/core';
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import {
+  beatHeartbeat,
+  recoverDeadWorkers,
+  removeHeartbeat,
+  type PublishingDeps,
+} from '@herald/core';
 import { createAdapterRegistry, type AdapterRegistryConfig } from '@herald/core/providers';
 import { createDb } from '@herald/db';
-import { parseCronItems, run, type Logger, type Runner } from 'graphile-worker';
+import { parseCronItems, run, type Logger, type Runner, type WorkerEvents } from 'graphile-worker';
 import type { Logger as Log } from 'pino';
 import { cronItems } from './crontab.ts';
 import pg from 'pg';
@@ -22,10 +29,15 @@ export interface WorkerConfig {
   logger?: Logger;
   /** Serve /healthz, /readyz and /metrics on this port (0: any free one); absent: no server. */
   health?: { port: number; host?: string };
+  /** How often this pool beats, and how often it looks for dead pools (docs/decisions/0012). */
+  heartbeatIntervalMs?: number;
+  sweepIntervalMs?: number;
 }
 
 export interface RunningWorker {
   runner: Runner;
+  /** Graphile's id for this process's worker pool: what its locked jobs carry. */
+  poolId: string;
   /** The health and metrics server, when `health` was given. */
   health: HealthServer | undefined;
   /** Graceful: takes no new jobs, waits for running ones, then closes the database pool. */
@@ -44,16 +56,20 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
   // so stop() could resolve while connections were still closing (and a dropped or
   // restarted database then raised errors nobody handled).
   const pgPool = new pg.Pool({ connectionString: config.databaseUrl, max: concurrency + 2 });
-  const report = (what: string) => (error: Error) =>
+  const report = (what: string) => (error: unknown) =>
     config.log
       ? config.log.error({ err: error }, what)
-      : console.error(`${what}: ${error.message}`);
+      : console.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   pgPool.on('error', report('worker: idle database connection failed'));
   pgPool.on('connect', (client) =>
     client.on('error', report('worker: database connection failed')),
   );
   const metrics = createWorkerMetrics(db);
+  const events: WorkerEvents = new EventEmitter();
+  let poolId: string | undefined;
+  events.on('pool:create', ({ workerPool }) => (poolId = workerPool.id));
   const runner = await run({
+    events,
     pgPool,
     concurrency,
     pollInterval: config.pollInterval ?? 1_000,
@@ -68,6 +84,30 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
         ? { logger: graphileLogger(config.log) }
         : {}),
   });
+  if (!poolId) throw new Error('Graphile Worker started without announcing its pool id.');
+  const pool = { poolId, host: hostname(), pid: process.pid, startedAt: new Date() };
+  // Beat now, so no sweeper takes this pool for dead; then on a timer. Every pool also sweeps:
+  // whichever finds a dead pool first recovers it (the row lock keeps it to one).
+  await beatHeartbeat(db, pool, new Date());
+  const timers = [
+    setInterval(
+      () => void beatHeartbeat(db, pool, new Date()).catch(report('worker: heartbeat failed')),
+      config.heartbeatIntervalMs ?? 5_000,
+    ),
+    setInterval(
+      () =>
+        void recoverDeadWorkers(db, new Date()).then((result) => {
+          if (result.pools.length > 0) {
+            const line = `worker: recovered dead pools ${result.pools.join(', ')}`;
+            if (config.log) config.log.warn(result, line);
+            else console.warn(line);
+          }
+        }, report('worker: recovery sweep failed')),
+      config.sweepIntervalMs ?? 10_000,
+    ),
+  ];
+  for (const timer of timers) timer.unref();
+
   let stopping: Promise<void> | undefined;
   const health = config.health
     ? await startHealthServer({
@@ -84,10 +124,13 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     : undefined;
   return {
     runner,
+    poolId: pool.poolId,
     health,
     stop: () =>
       (stopping ??= (async () => {
+        for (const timer of timers) clearInterval(timer);
         await runner.stop();
+        await removeHeartbeat(db, pool.poolId).catch(report('worker: heartbeat removal failed'));
         await Promise.all([pgPool.end(), db.$disconnect(), health?.close()]);
       })()),
   };

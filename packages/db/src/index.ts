@@ -2,6 +2,7 @@ export { createDb, type Db, type CreateDbOptions } from './client.ts';
 export { addJob, countJobsByState, removeJob, type AddJobSpec, type JobCounts } from './jobs.ts';
 export { attemptStatsSince, type AttemptStats } from './queue-stats.ts';
 export { lockPostTargets, lockTarget, type LockedTarget } from './targets.ts';
+export { forceUnlockPools, jobsLockedBy, lockStalePools, type LockedJob } from './workers.ts';
 export { Prisma } from './generated/prisma/client.ts';
 export type * from './generated/prisma/models.ts';
 export * from './generated/prisma/enums.ts';

@@ -7,3 +7,4 @@ export * from './publish-job.ts';
 export * from './publishing.ts';
 export * from './sign-in-throttle.ts';
 export * from './queue-health.ts';
+export * from './worker-recovery.ts';
