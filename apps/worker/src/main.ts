@@ -14,6 +14,7 @@ const worker = await startWorker({
   },
   concurrency: env.WORKER_CONCURRENCY,
   pollInterval: env.WORKER_POLL_INTERVAL_MS,
+  shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
   ...(env.WORKER_HEALTH_PORT === undefined
     ? {}
     : { health: { port: env.WORKER_HEALTH_PORT, host: env.WORKER_HEALTH_HOST } }),

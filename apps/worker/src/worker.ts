@@ -29,6 +29,12 @@ export interface WorkerConfig {
   logger?: Logger;
   /** Serve /healthz, /readyz and /metrics on this port (0: any free one); absent: no server. */
   health?: { port: number; host?: string };
+  /**
+   * On stop, running jobs get this long to finish before their abort signal fires (a publish
+   * then stops where it is and settles honestly). Keep it under Kubernetes'
+   * terminationGracePeriodSeconds.
+   */
+  shutdownGraceMs?: number;
   /** How often this pool beats, and how often it looks for dead pools (docs/decisions/0012). */
   heartbeatIntervalMs?: number;
   sweepIntervalMs?: number;
@@ -73,6 +79,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     pgPool,
     concurrency,
     pollInterval: config.pollInterval ?? 1_000,
+    gracefulShutdownAbortTimeout: config.shutdownGraceMs ?? 25_000,
     // main.ts owns signals, so it can close our own pool after Graphile's.
     noHandleSignals: true,
     taskList: createTaskList(deps, metrics),
