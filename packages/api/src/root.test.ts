@@ -46,7 +46,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
 }
 
 /** Ids owned by one organization, keyed by the input field that carries them. */
-type TenantIds = Record<'clientId' | 'postId', string> & { accountIds: string[] };
+type TenantIds = Record<'clientId' | 'postId' | 'targetId', string> & { accountIds: string[] };
 
 /** A fresh post per call, so a mutation tried earlier (cancel) does not change the answer. */
 async function tenantIds(t: TestDatabase, agency: AgencyFixture): Promise<TenantIds> {
@@ -58,7 +58,12 @@ async function tenantIds(t: TestDatabase, agency: AgencyFixture): Promise<Tenant
     accountIds: [agency.accounts[0]!.id],
     scheduledFor: new Date(Date.now() + 3_600_000),
   });
-  return { clientId: agency.clientId, postId: post.id, accountIds: [agency.accounts[0]!.id] };
+  return {
+    clientId: agency.clientId,
+    postId: post.id,
+    targetId: post.targets[0]!.id,
+    accountIds: [agency.accounts[0]!.id],
+  };
 }
 
 /**
@@ -78,6 +83,8 @@ function sampleInput(path: string, ids: TenantIds): Record<string, unknown> | un
       throw new Error(`${path}: add the id field "${key}" to TenantIds.`);
     else if (field instanceof z.ZodString) input[key] = 'A sample caption.';
     else if (field instanceof z.ZodDate) input[key] = new Date(Date.now() + 3_600_000);
+    // The last option: by convention the one that needs no further fields.
+    else if (field instanceof z.ZodEnum) input[key] = field.options.at(-1);
     else throw new Error(`${path}: no sample value for the field "${key}".`);
   }
   return input;

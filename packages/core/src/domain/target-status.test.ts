@@ -4,8 +4,9 @@ import {
   isSettled,
   nextTargetStatus,
   TARGET_STATUSES,
+  derivePostStatus,
+  TARGET_EVENTS,
   transitionTarget,
-  type TargetEvent,
 } from './target-status.ts';
 
 describe('target status machine', () => {
@@ -39,18 +40,42 @@ describe('target status machine', () => {
   });
 
   it('has no way out of published or cancelled', () => {
-    const events: TargetEvent[] = [
-      'start',
-      'succeed',
-      'retry',
-      'fail',
-      'ambiguous',
-      'reschedule',
-      'cancel',
-    ];
-    for (const event of events) {
+    for (const event of TARGET_EVENTS) {
       expect(nextTargetStatus('published', event)).toBeNull();
       expect(nextTargetStatus('cancelled', event)).toBeNull();
     }
+  });
+
+  it('lets a person retry a failed or unconfirmed target, and settle an unconfirmed one', () => {
+    expect(transitionTarget('failed', 'retry_by_hand')).toBe('scheduled');
+    expect(transitionTarget('unconfirmed', 'retry_by_hand')).toBe('scheduled');
+    expect(transitionTarget('unconfirmed', 'confirm_published')).toBe('published');
+    expect(transitionTarget('unconfirmed', 'confirm_failed')).toBe('failed');
+    for (const status of ['scheduled', 'publishing', 'published', 'cancelled'] as const) {
+      expect(nextTargetStatus(status, 'retry_by_hand')).toBeNull();
+    }
+    for (const status of ['scheduled', 'publishing', 'published', 'failed'] as const) {
+      expect(nextTargetStatus(status, 'confirm_published')).toBeNull();
+      expect(nextTargetStatus(status, 'confirm_failed')).toBeNull();
+    }
+    expect(() => transitionTarget('published', 'retry_by_hand')).toThrow(
+      'A published target cannot retry_by_hand.',
+    );
+  });
+});
+
+describe('derivePostStatus', () => {
+  it.each([
+    [['scheduled', 'scheduled'], 'scheduled'],
+    [['published', 'publishing'], 'publishing'],
+    [['published', 'unconfirmed', 'failed'], 'needs_check'],
+    [['published', 'published', 'cancelled'], 'published'],
+    [['published', 'scheduled'], 'scheduled'],
+    [['published', 'failed'], 'partially_published'],
+    [['failed', 'cancelled'], 'failed'],
+    [['cancelled'], 'cancelled'],
+    [[], 'cancelled'],
+  ] as const)('%j is %s', (statuses, expected) => {
+    expect(derivePostStatus(statuses)).toBe(expected);
   });
 });

@@ -4,6 +4,8 @@
 //     │  ▲                 │  │  └──ambiguous──▶ unconfirmed   (a human or reconcile decides)
 //     │  └─────retry───────┘  └──fail──▶ failed ──reschedule──▶ scheduled
 //     └──cancel──▶ cancelled
+//   By hand: failed or unconfirmed ──retry_by_hand──▶ scheduled (a fresh budget, due now);
+//   unconfirmed ──confirm_published──▶ published, ──confirm_failed──▶ failed (a person checked).
 
 export const TARGET_STATUSES = [
   'scheduled',
@@ -15,8 +17,19 @@ export const TARGET_STATUSES = [
 ] as const;
 export type TargetStatus = (typeof TARGET_STATUSES)[number];
 
-export type TargetEvent =
-  'start' | 'succeed' | 'retry' | 'fail' | 'ambiguous' | 'reschedule' | 'cancel';
+export const TARGET_EVENTS = [
+  'start',
+  'succeed',
+  'retry',
+  'fail',
+  'ambiguous',
+  'reschedule',
+  'cancel',
+  'retry_by_hand',
+  'confirm_published',
+  'confirm_failed',
+] as const;
+export type TargetEvent = (typeof TARGET_EVENTS)[number];
 
 const TRANSITIONS: Record<TargetStatus, Partial<Record<TargetEvent, TargetStatus>>> = {
   scheduled: { start: 'publishing', reschedule: 'scheduled', cancel: 'cancelled' },
@@ -26,10 +39,14 @@ const TRANSITIONS: Record<TargetStatus, Partial<Record<TargetEvent, TargetStatus
     fail: 'failed',
     ambiguous: 'unconfirmed',
   },
-  failed: { reschedule: 'scheduled' },
+  failed: { reschedule: 'scheduled', retry_by_hand: 'scheduled' },
   published: {},
   cancelled: {},
-  unconfirmed: {},
+  unconfirmed: {
+    retry_by_hand: 'scheduled',
+    confirm_published: 'published',
+    confirm_failed: 'failed',
+  },
 };
 
 export class InvalidTransitionError extends Error {
@@ -66,4 +83,24 @@ export function isSettled(status: TargetStatus): boolean {
     status === 'failed' ||
     status === 'unconfirmed'
   );
+}
+
+/** A post's status as people read it, derived from its targets' (one per account). */
+export type PostStatus =
+  | 'scheduled'
+  | 'publishing'
+  | 'published'
+  | 'partially_published'
+  | 'failed'
+  | 'needs_check'
+  | 'cancelled';
+
+export function derivePostStatus(targets: readonly TargetStatus[]): PostStatus {
+  const live = targets.filter((status) => status !== 'cancelled');
+  if (live.length === 0) return 'cancelled';
+  if (live.includes('publishing')) return 'publishing';
+  if (live.includes('unconfirmed')) return 'needs_check';
+  if (live.every((status) => status === 'published')) return 'published';
+  if (live.includes('scheduled')) return 'scheduled';
+  return live.includes('published') ? 'partially_published' : 'failed';
 }

@@ -8,3 +8,4 @@ export * from './publishing.ts';
 export * from './sign-in-throttle.ts';
 export * from './queue-health.ts';
 export * from './worker-recovery.ts';
+export * from './target-controls.ts';

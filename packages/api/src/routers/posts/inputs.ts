@@ -18,3 +18,18 @@ export const ListPostsInput = z.object({
   clientId: z.uuid(),
   limit: z.number().int().min(1).max(200).optional(),
 });
+export const TargetIdInput = z.object({ targetId: z.uuid() });
+export const ResolveTargetInput = z
+  .object({
+    targetId: z.uuid(),
+    resolution: z.enum(['published', 'failed']),
+    /** Where the post is, when it was published. */
+    url: z
+      .url({ protocol: /^https?$/, error: 'Give the link to the post on the platform.' })
+      .optional(),
+    note: safeText('The note').max(500).optional(),
+  })
+  .refine((input) => input.resolution !== 'published' || input.url, {
+    path: ['url'],
+    error: 'Give the link to the post on the platform.',
+  });

@@ -1,7 +1,23 @@
-import { cancelPost, getPost, listPosts, reschedulePost, schedulePost } from '@herald/core';
+import {
+  cancelPost,
+  getPost,
+  listPosts,
+  publishPostNow,
+  reschedulePost,
+  resolveUnconfirmedTarget,
+  retryTarget,
+  schedulePost,
+} from '@herald/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { orgProcedure } from '../../trpc.ts';
-import { ListPostsInput, PostIdInput, ReschedulePostInput, SchedulePostInput } from './inputs.ts';
+import {
+  ListPostsInput,
+  PostIdInput,
+  ReschedulePostInput,
+  ResolveTargetInput,
+  SchedulePostInput,
+  TargetIdInput,
+} from './inputs.ts';
 
 export const postsRouter = {
   list: orgProcedure
@@ -19,4 +35,23 @@ export const postsRouter = {
   cancel: orgProcedure
     .input(PostIdInput)
     .mutation(({ ctx, input }) => cancelPost(ctx.db, ctx.actor, input)),
+  publishNow: orgProcedure
+    .input(PostIdInput)
+    .mutation(({ ctx, input }) => publishPostNow(ctx.db, ctx.actor, input)),
+  retryTarget: orgProcedure
+    .input(TargetIdInput)
+    .mutation(({ ctx, input }) => retryTarget(ctx.db, ctx.actor, input)),
+  resolveTarget: orgProcedure.input(ResolveTargetInput).mutation(({ ctx, input }) =>
+    resolveUnconfirmedTarget(
+      ctx.db,
+      ctx.actor,
+      input.resolution === 'published'
+        ? { targetId: input.targetId, resolution: 'published', url: input.url! }
+        : {
+            targetId: input.targetId,
+            resolution: 'failed',
+            ...(input.note ? { note: input.note } : {}),
+          },
+    ),
+  ),
 } satisfies TRPCRouterRecord;

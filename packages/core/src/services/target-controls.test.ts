@@ -1,0 +1,111 @@
+import {
+  createAgency,
+  createTestDatabase,
+  findJob,
+  type AgencyFixture,
+  type TestDatabase,
+} from '@herald/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from './actor.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
+import { schedulePost } from './posts.ts';
+import { publishJobKey } from './publish-job.ts';
+import { publishPostNow, resolveUnconfirmedTarget, retryTarget } from './target-controls.ts';
+
+describe('operator controls on targets', () => {
+  let t: TestDatabase;
+  let agency: AgencyFixture;
+  let other: AgencyFixture;
+  let actor: Actor;
+  const now = new Date('2030-05-01T12:00:00Z');
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    agency = await createAgency(t.db);
+    other = await createAgency(t.db);
+    actor = { userId: agency.userId, organizationId: agency.organizationId, role: agency.role };
+  });
+  afterAll(() => t.drop());
+
+  async function targetIn(status: 'scheduled' | 'failed' | 'unconfirmed') {
+    const post = await schedulePost(
+      t.db,
+      actor,
+      {
+        clientId: agency.clientId,
+        caption: `A ${status} target`,
+        accountIds: [agency.accounts[0]!.id],
+        scheduledFor: new Date(now.getTime() + 3_600_000),
+      },
+      now,
+    );
+    const id = post.targets[0]!.id;
+    await t.db.postTarget.update({ where: { id }, data: { status, attemptCount: 4 } });
+    return { postId: post.id, targetId: id };
+  }
+
+  it.each(['failed', 'unconfirmed'] as const)(
+    'retries a %s target now, with a fresh budget and a job due now',
+    async (status) => {
+      const { targetId } = await targetIn(status);
+      const post = await retryTarget(t.db, actor, { targetId }, now);
+      expect(post.targets[0]).toMatchObject({ status: 'scheduled', attemptCount: 0 });
+      expect(post.targets[0]!.nextAttemptAt).toEqual(now);
+      expect((await findJob(t.db, publishJobKey(targetId)))?.run_at).toEqual(now);
+    },
+  );
+
+  it('refuses to retry a target that has not failed', async () => {
+    const { targetId } = await targetIn('scheduled');
+    await expect(retryTarget(t.db, actor, { targetId }, now)).rejects.toThrow(ConflictError);
+  });
+
+  it('settles an unconfirmed target as published, with its link, or as failed', async () => {
+    const published = await targetIn('unconfirmed');
+    const url = 'https://www.facebook.com/123_456';
+    const post = await resolveUnconfirmedTarget(
+      t.db,
+      actor,
+      { targetId: published.targetId, resolution: 'published', url },
+      now,
+    );
+    expect(post.targets[0]).toMatchObject({ status: 'published', externalUrl: url });
+    expect(post.targets[0]!.publishedAt).toEqual(now);
+
+    const failed = await targetIn('unconfirmed');
+    const after = await resolveUnconfirmedTarget(
+      t.db,
+      actor,
+      { targetId: failed.targetId, resolution: 'failed' },
+      now,
+    );
+    expect(after.targets[0]).toMatchObject({
+      status: 'failed',
+      lastError: 'A person checked: it was not published.',
+    });
+    // Only a target that needs a check can be settled this way.
+    await expect(
+      resolveUnconfirmedTarget(t.db, actor, { targetId: failed.targetId, resolution: 'failed' }),
+    ).rejects.toThrow('Only a target that needs a check can be marked published or failed.');
+  });
+
+  it("treats another organization's target as not found", async () => {
+    const { targetId } = await targetIn('failed');
+    const stranger: Actor = {
+      userId: other.userId,
+      organizationId: other.organizationId,
+      role: other.role,
+    };
+    await expect(retryTarget(t.db, stranger, { targetId }, now)).rejects.toThrow(NotFoundError);
+    expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } })).toMatchObject({
+      status: 'failed',
+    });
+  });
+
+  it('publishes a scheduled post now', async () => {
+    const { postId, targetId } = await targetIn('scheduled');
+    const post = await publishPostNow(t.db, actor, { postId }, now);
+    expect(post.targets[0]!.scheduledFor).toEqual(now);
+    expect((await findJob(t.db, publishJobKey(targetId)))?.run_at).toEqual(now);
+  });
+});
