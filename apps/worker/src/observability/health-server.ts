@@ -6,6 +6,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
+/** The paths probes and Prometheus use (docker/k8s manifests are checked against these). */
+export const HEALTH_PATHS = { live: '/healthz', ready: '/readyz', metrics: '/metrics' } as const;
+
 export interface HealthServerOptions {
   port: number;
   host?: string;
@@ -28,15 +31,15 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       response.end(body);
     };
     if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'GET only.\n');
-    if (path === '/healthz') return reply(200, 'ok\n');
-    if (path === '/readyz') {
+    if (path === HEALTH_PATHS.live) return reply(200, 'ok\n');
+    if (path === HEALTH_PATHS.ready) {
       void options.ready().then(
         (ready) => reply(ready ? 200 : 503, ready ? 'ready\n' : 'not ready\n'),
         () => reply(503, 'not ready\n'),
       );
       return;
     }
-    if (path === '/metrics') {
+    if (path === HEALTH_PATHS.metrics) {
       void options.metrics.metrics().then(
         (text) => reply(200, text, options.metrics.contentType),
         (error: unknown) => reply(500, `metrics failed: ${String(error)}\n`),
