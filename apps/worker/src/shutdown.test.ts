@@ -1,6 +1,6 @@
 // Stopping a worker while a publish hangs on the platform: the job gets its grace period, then
 // its abort signal, and the target settles honestly instead of staying `publishing`.
-import { schedulePost } from '@herald/core';
+import { scheduleOneTarget } from '@herald/core/testing';
 import {
   createAgency,
   createTestDatabase,
@@ -39,17 +39,10 @@ it('aborts a publish that outlasts the grace period, and settles it as unconfirm
   });
   // The platform takes the post, then never answers.
   sandbox.injectFault({ platform: 'facebook', fault: { type: 'delay', ms: 600_000 } });
-  const post = await schedulePost(
-    t.db,
-    { userId: agency.userId, organizationId: agency.organizationId, role: agency.role },
-    {
-      clientId: agency.clientId,
-      caption: 'Caught by the shutdown',
-      accountIds: [agency.accounts[0]!.id],
-      scheduledFor: new Date(Date.now() + 3_600_000),
-    },
-  );
-  await makePostDue(t.db, post.id, new Date());
+  const { postId, targetId } = await scheduleOneTarget(t.db, agency, {
+    caption: 'Caught by the shutdown',
+  });
+  await makePostDue(t.db, postId, new Date());
   while (!sandbox.posts().some((p) => p.message === 'Caught by the shutdown')) {
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -57,7 +50,7 @@ it('aborts a publish that outlasts the grace period, and settles it as unconfirm
   // Without the abort at the end of the grace period this would wait for the platform.
   await worker.stop();
 
-  const target = await t.db.postTarget.findUniqueOrThrow({ where: { id: post.targets[0]!.id } });
+  const target = await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } });
   expect(target.status).toBe('unconfirmed');
   const [attempt] = await t.db.publishAttempt.findMany({ where: { targetId: target.id } });
   expect(attempt).toMatchObject({ outcome: 'ambiguous' });

@@ -5,8 +5,7 @@ import {
   type TestDatabase,
 } from '@herald/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from './actor.ts';
-import { schedulePost } from './posts.ts';
+import { actorOf, scheduleOneTarget } from '../testing.ts';
 import { getQueueHealth } from './queue-health.ts';
 
 const NOW = new Date('2030-05-01T12:00:00Z');
@@ -16,11 +15,6 @@ describe('the queue-health summary', () => {
   let t: TestDatabase;
   let agency: AgencyFixture;
   let other: AgencyFixture;
-  const actorOf = (a: AgencyFixture): Actor => ({
-    userId: a.userId,
-    organizationId: a.organizationId,
-    role: a.role,
-  });
 
   /** A one-account post whose target is then put in `status` at `scheduledFor`. */
   async function target(
@@ -28,18 +22,10 @@ describe('the queue-health summary', () => {
     status: 'scheduled' | 'publishing' | 'failed' | 'unconfirmed' | 'published',
     scheduledFor: Date,
   ) {
-    const post = await schedulePost(
-      t.db,
-      actorOf(a),
-      {
-        clientId: a.clientId,
-        caption: `${status} at ${scheduledFor.toISOString()}`,
-        accountIds: [a.accounts[0]!.id],
-        scheduledFor: minutes(30),
-      },
-      NOW,
-    );
-    const id = post.targets[0]!.id;
+    const { targetId: id } = await scheduleOneTarget(t.db, a, {
+      caption: `${status} at ${scheduledFor.toISOString()}`,
+      now: NOW,
+    });
     await t.db.postTarget.update({ where: { id }, data: { status, scheduledFor } });
     return id;
   }

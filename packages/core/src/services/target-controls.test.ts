@@ -8,7 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from './actor.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
-import { schedulePost } from './posts.ts';
+import { actorOf, scheduleOneTarget } from '../testing.ts';
 import { publishJobKey } from './publish-job.ts';
 import { publishPostNow, resolveUnconfirmedTarget, retryTarget } from './target-controls.ts';
 
@@ -23,25 +23,17 @@ describe('operator controls on targets', () => {
     t = await createTestDatabase();
     agency = await createAgency(t.db);
     other = await createAgency(t.db);
-    actor = { userId: agency.userId, organizationId: agency.organizationId, role: agency.role };
+    actor = actorOf(agency);
   });
   afterAll(() => t.drop());
 
   async function targetIn(status: 'scheduled' | 'failed' | 'unconfirmed') {
-    const post = await schedulePost(
-      t.db,
-      actor,
-      {
-        clientId: agency.clientId,
-        caption: `A ${status} target`,
-        accountIds: [agency.accounts[0]!.id],
-        scheduledFor: new Date(now.getTime() + 3_600_000),
-      },
-      now,
-    );
-    const id = post.targets[0]!.id;
-    await t.db.postTarget.update({ where: { id }, data: { status, attemptCount: 4 } });
-    return { postId: post.id, targetId: id };
+    const scheduled = await scheduleOneTarget(t.db, agency, { caption: `A ${status} target`, now });
+    await t.db.postTarget.update({
+      where: { id: scheduled.targetId },
+      data: { status, attemptCount: 4 },
+    });
+    return scheduled;
   }
 
   it.each(['failed', 'unconfirmed'] as const)(
@@ -91,12 +83,9 @@ describe('operator controls on targets', () => {
 
   it("treats another organization's target as not found", async () => {
     const { targetId } = await targetIn('failed');
-    const stranger: Actor = {
-      userId: other.userId,
-      organizationId: other.organizationId,
-      role: other.role,
-    };
-    await expect(retryTarget(t.db, stranger, { targetId }, now)).rejects.toThrow(NotFoundError);
+    await expect(retryTarget(t.db, actorOf(other), { targetId }, now)).rejects.toThrow(
+      NotFoundError,
+    );
     expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } })).toMatchObject({
       status: 'failed',
     });

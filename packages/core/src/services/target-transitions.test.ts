@@ -1,7 +1,7 @@
 import { createAgency, createTestDatabase, type TestDatabase } from '@herald/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidTransitionError } from '../domain/target-status.ts';
-import { schedulePost } from './posts.ts';
+import { scheduleOneTarget } from '../testing.ts';
 import { moveTarget } from './target-transitions.ts';
 
 describe('moving a target between statuses', () => {
@@ -10,17 +10,7 @@ describe('moving a target between statuses', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     const agency = await createAgency(t.db);
-    const post = await schedulePost(
-      t.db,
-      { userId: agency.userId, organizationId: agency.organizationId, role: agency.role },
-      {
-        clientId: agency.clientId,
-        caption: 'Guarded',
-        accountIds: [agency.accounts[0]!.id],
-        scheduledFor: new Date(Date.now() + 3_600_000),
-      },
-    );
-    targetId = post.targets[0]!.id;
+    ({ targetId } = await scheduleOneTarget(t.db, agency, { caption: 'Guarded' }));
   });
   afterAll(() => t.drop());
 

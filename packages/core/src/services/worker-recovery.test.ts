@@ -6,7 +6,7 @@ import {
   type TestDatabase,
 } from '@herald/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schedulePost } from './posts.ts';
+import { scheduleOneTarget } from '../testing.ts';
 import { publishJobKey } from './publish-job.ts';
 import { beatHeartbeat, recoverDeadWorkers } from './worker-recovery.ts';
 
@@ -24,18 +24,7 @@ describe('recovering from dead worker pools', () => {
 
   /** A target a pool has claimed and is publishing: its job locked by that pool. */
   async function publishingUnder(poolId: string, caption: string) {
-    const post = await schedulePost(
-      t.db,
-      { userId: agency.userId, organizationId: agency.organizationId, role: agency.role },
-      {
-        clientId: agency.clientId,
-        caption,
-        accountIds: [agency.accounts[0]!.id],
-        scheduledFor: new Date(now.getTime() + 3_600_000),
-      },
-      now,
-    );
-    const targetId = post.targets[0]!.id;
+    const { targetId } = await scheduleOneTarget(t.db, agency, { caption, now });
     await t.db.postTarget.update({
       where: { id: targetId },
       data: { status: 'publishing', attemptCount: 1 },
