@@ -68,6 +68,8 @@ it('serves /healthz, /readyz and /metrics with the queue by state and publish ou
     expect(metrics).toMatch(/^herald_jobs\{state="due"\} 0$/m);
     expect(metrics).toMatch(/^herald_publish_jobs_total\{outcome="skipped"\} 1$/m);
     expect(metrics).toMatch(/^herald_publish_job_duration_seconds_count 1$/m);
+    // A missing target never starts an attempt, so no lateness is observed yet.
+    expect(metrics).toMatch(/^# TYPE herald_publish_lateness_seconds histogram$/m);
     expect(metrics).toMatch(/^process_cpu_user_seconds_total /m);
   } finally {
     await worker.stop();

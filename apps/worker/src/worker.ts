@@ -53,10 +53,12 @@ export interface RunningWorker {
 export async function startWorker(config: WorkerConfig): Promise<RunningWorker> {
   const concurrency = config.concurrency ?? 4;
   const db = createDb(config.databaseUrl, { max: concurrency + 2 });
+  const metrics = createWorkerMetrics(db);
   const deps: PublishingDeps = {
     db,
     adapterFor: createAdapterRegistry(config.adapters),
     tokenKey: config.tokenKey,
+    onAttemptStarted: ({ platform, latenessMs }) => metrics.recordLateness(platform, latenessMs),
   };
   // Our own pool rather than Graphile's: Graphile ends the pool it makes without waiting,
   // so stop() could resolve while connections were still closing (and a dropped or
@@ -70,7 +72,6 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
   pgPool.on('connect', (client) =>
     client.on('error', report('worker: database connection failed')),
   );
-  const metrics = createWorkerMetrics(db);
   const events: WorkerEvents = new EventEmitter();
   let poolId: string | undefined;
   events.on('pool:create', ({ workerPool }) => (poolId = workerPool.id));

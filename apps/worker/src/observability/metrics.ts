@@ -10,6 +10,8 @@ export interface WorkerMetrics {
   registry: Registry;
   /** One publish job finished with this outcome (published, retry_scheduled, failed, …). */
   recordPublish(outcome: string, seconds: number): void;
+  /** A publish attempt started this late after its target was due. */
+  recordLateness(platform: string, milliseconds: number): void;
 }
 
 export function createWorkerMetrics(db: Db): WorkerMetrics {
@@ -39,8 +41,19 @@ export function createWorkerMetrics(db: Db): WorkerMetrics {
     registers: [registry],
   });
 
+  const lateness = new Histogram({
+    name: 'herald_publish_lateness_seconds',
+    help: 'How late publish attempts start after their target is due.',
+    labelNames: ['platform'] as const,
+    buckets: [0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+    registers: [registry],
+  });
+
   return {
     registry,
+    recordLateness(platform, milliseconds) {
+      lateness.observe({ platform }, milliseconds / 1000);
+    },
     recordPublish(outcome, seconds) {
       outcomes.inc({ outcome });
       duration.observe(seconds);

@@ -219,6 +219,19 @@ describe('publishing a target', () => {
     const [attempt] = await t.db.publishAttempt.findMany({ where: { targetId } });
     expect(attempt).toMatchObject({ outcome: 'permanent', platformCode: 'prerequisite' });
   });
+
+  it('records how late each attempt started after its target was due', async () => {
+    const { targetId } = await scheduleOne('Started a little late');
+    const row = await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } });
+    const started: number[] = [];
+    platform = () =>
+      Promise.resolve({ externalId: 'fb_late', url: 'https://facebook.test/fb_late' });
+    clock = new Date(row.scheduledFor.getTime() + 250);
+    await publishTarget({ ...deps, onAttemptStarted: (a) => started.push(a.latenessMs) }, targetId);
+    expect(started).toEqual([250]);
+    const [attempt] = await t.db.publishAttempt.findMany({ where: { targetId } });
+    expect(attempt!.latenessMs).toBe(250);
+  });
 });
 
 function deferred() {

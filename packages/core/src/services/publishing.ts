@@ -32,6 +32,8 @@ export interface PublishingDeps {
   adapterFor: (platform: Platform) => PlatformAdapter;
   tokenKey: Buffer;
   now?: () => Date;
+  /** Told when an attempt starts, and how late after its due time (the worker's metrics). */
+  onAttemptStarted?: (attempt: { platform: Platform; latenessMs: number }) => void;
 }
 
 export type PublishTargetResult =
@@ -48,6 +50,8 @@ interface Claim {
   organizationId: string;
   attemptId: string;
   attempt: number;
+  /** How late after its due time this attempt started. */
+  latenessMs: number;
   postId: string;
   platform: Platform;
   accountId: string;
@@ -67,6 +71,7 @@ export async function publishTarget(
   const now = deps.now ?? (() => new Date());
   const claimed = await deps.db.$transaction((tx) => claim(tx, deps, targetId, now()));
   if ('skipped' in claimed) return { outcome: 'skipped', reason: claimed.skipped };
+  deps.onAttemptStarted?.({ platform: claimed.platform, latenessMs: claimed.latenessMs });
 
   // Known-dead credentials or content the platform would refuse: do not spend a platform call
   // (or risk a lockout) to learn it again.
@@ -112,6 +117,7 @@ async function claim(
   if (row.status !== 'scheduled') return { skipped: `status_${row.status}` };
   const dueAt = row.nextAttemptAt ?? row.scheduledFor;
   if (dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return { skipped: 'not_due' };
+  const latenessMs = Math.max(0, now.getTime() - dueAt.getTime());
 
   const target = await tx.postTarget.findUniqueOrThrow({
     where: { id: targetId },
@@ -135,6 +141,7 @@ async function claim(
       targetId,
       attemptNumber: (previous._max.attemptNumber ?? 0) + 1,
       startedAt: now,
+      latenessMs,
     },
   });
   const account = target.socialAccount;
@@ -144,6 +151,7 @@ async function claim(
     organizationId: target.organizationId,
     attemptId: attemptRow.id,
     attempt,
+    latenessMs,
     postId: target.postId,
     platform: account.platform,
     accountId: account.id,
