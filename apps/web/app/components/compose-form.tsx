@@ -11,6 +11,7 @@ import {
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { formatInZone } from '../lib/format.ts';
 import { summarizeError } from '../lib/trpc-errors.ts';
+import { ApiError } from './api-error.tsx';
 import { trpc } from '../lib/trpc.ts';
 import { useZonedDateTime } from '../lib/use-zoned-date-time.ts';
 import { publishesNow, suggestedStart } from '../lib/zoned-input.ts';
@@ -207,11 +208,7 @@ export function ComposeForm({ client, defaultLocal }: Props) {
         <p className="field-error">{fieldError('scheduledFor')}</p>
       ) : null}
 
-      {serverError ? (
-        <p className="alert" role="alert">
-          {serverError.message}
-        </p>
-      ) : null}
+      {schedule.error ? <ApiError error={schedule.error} /> : null}
       {scheduledNote ? (
         <p className="notice" role="status">
           {scheduledNote}

@@ -1,5 +1,6 @@
 import { useId, type FormEvent } from 'react';
 import { summarizeError } from '../lib/trpc-errors.ts';
+import { ApiError } from './api-error.tsx';
 import { trpc } from '../lib/trpc.ts';
 import { useZonedDateTime } from '../lib/use-zoned-date-time.ts';
 import { zonedInputValues } from '../lib/zoned-input.ts';
@@ -42,7 +43,9 @@ export function RescheduleForm({ postId, clientId, timeZone, initial, onDone }: 
   return (
     <form className="reschedule stack" aria-label="Reschedule" onSubmit={submit} noValidate>
       <ZonedDateTimeFields idPrefix={`${id}-when`} timeZone={timeZone} {...fields} />
-      {error && when.kind !== 'invalid' ? (
+      {reschedule.error?.data?.code === 'UNAUTHORIZED' ? (
+        <ApiError error={reschedule.error} />
+      ) : error && when.kind !== 'invalid' ? (
         <p className="alert" role="alert">
           {error.fieldErrors.scheduledFor?.[0] ?? error.message}
         </p>
