@@ -8,6 +8,9 @@ const LABELS: Record<TargetStatus, string> = {
   cancelled: 'Cancelled',
   // The platform may or may not have the post; a person has to look.
   unconfirmed: 'Needs check',
+  // Herald is asking the platform whether an unanswered attempt went through.
+  reconciling: 'Checking',
+  waiting_for_account: 'Waiting for account',
 };
 
 export function StatusBadge({ status }: { status: TargetStatus }) {

@@ -24,10 +24,36 @@ describe('target status machine', () => {
     }
   });
 
-  it('puts a retryable failure back on the schedule, and parks an ambiguous one for a human', () => {
+  it('puts a retryable failure back on the schedule, and sends an ambiguous one to reconcile', () => {
     expect(transitionTarget('publishing', 'retry')).toBe('scheduled');
-    expect(transitionTarget('publishing', 'ambiguous')).toBe('unconfirmed');
+    expect(transitionTarget('publishing', 'ambiguous')).toBe('reconciling');
     expect(transitionTarget('publishing', 'fail')).toBe('failed');
+  });
+
+  it('settles a reconciling target by what the platform says, or parks it for a person', () => {
+    expect(transitionTarget('reconciling', 'succeed')).toBe('published');
+    expect(transitionTarget('reconciling', 'retry')).toBe('scheduled');
+    expect(transitionTarget('reconciling', 'fail')).toBe('failed');
+    expect(transitionTarget('reconciling', 'unresolved')).toBe('unconfirmed');
+    // Nobody may cancel or re-run what may already be live.
+    for (const event of ['start', 'cancel', 'reschedule', 'retry_by_hand', 'hold'] as const) {
+      expect(nextTargetStatus('reconciling', event)).toBeNull();
+    }
+    for (const status of TARGET_STATUSES.filter((s) => s !== 'reconciling')) {
+      expect(nextTargetStatus(status, 'unresolved')).toBeNull();
+    }
+  });
+
+  it('holds a due or running target while its account needs a person, and resumes it', () => {
+    expect(transitionTarget('scheduled', 'hold')).toBe('waiting_for_account');
+    expect(transitionTarget('publishing', 'hold')).toBe('waiting_for_account');
+    expect(transitionTarget('waiting_for_account', 'resume')).toBe('scheduled');
+    expect(transitionTarget('waiting_for_account', 'cancel')).toBe('cancelled');
+    expect(nextTargetStatus('waiting_for_account', 'start')).toBeNull();
+    for (const status of TARGET_STATUSES.filter((s) => s !== 'waiting_for_account')) {
+      expect(nextTargetStatus(status, 'resume')).toBeNull();
+    }
+    expect(() => transitionTarget('failed', 'hold')).toThrow('A failed target cannot hold.');
   });
 
   it('cancels and reschedules only what has not started', () => {
@@ -68,6 +94,9 @@ describe('derivePostStatus', () => {
   it.each([
     [['scheduled', 'scheduled'], 'scheduled'],
     [['published', 'publishing'], 'publishing'],
+    [['published', 'reconciling'], 'publishing'],
+    [['waiting_for_account', 'published'], 'waiting_for_account'],
+    [['waiting_for_account', 'unconfirmed'], 'needs_check'],
     [['published', 'unconfirmed', 'failed'], 'needs_check'],
     [['published', 'published', 'cancelled'], 'published'],
     [['published', 'scheduled'], 'scheduled'],

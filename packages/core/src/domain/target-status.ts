@@ -1,9 +1,14 @@
 // The life of a PostTarget (one post on one account), as pure data and functions.
 //
 //   scheduled ──start──▶ publishing ──succeed──▶ published
-//     │  ▲                 │  │  └──ambiguous──▶ unconfirmed   (a human or reconcile decides)
+//     │  ▲                 │  │  └──ambiguous──▶ reconciling   (the platform is asked first)
 //     │  └─────retry───────┘  └──fail──▶ failed ──reschedule──▶ scheduled
 //     └──cancel──▶ cancelled
+//   Reconciling (docs/decisions/0013): the post was found ──succeed──▶ published; it was not
+//   ──retry──▶ scheduled or ──fail──▶ failed (the normal policy); nobody can tell
+//   ──unresolved──▶ unconfirmed (a person decides).
+//   The account needs a person (docs/decisions/0013): scheduled or publishing ──hold──▶
+//   waiting_for_account ──resume──▶ scheduled once it is usable again (or ──cancel──▶).
 //   By hand: failed or unconfirmed ──retry_by_hand──▶ scheduled (a fresh budget, due now);
 //   unconfirmed ──confirm_published──▶ published, ──confirm_failed──▶ failed (a person checked).
 
@@ -14,6 +19,8 @@ export const TARGET_STATUSES = [
   'failed',
   'cancelled',
   'unconfirmed',
+  'reconciling',
+  'waiting_for_account',
 ] as const;
 export type TargetStatus = (typeof TARGET_STATUSES)[number];
 
@@ -28,17 +35,33 @@ export const TARGET_EVENTS = [
   'retry_by_hand',
   'confirm_published',
   'confirm_failed',
+  'unresolved',
+  'hold',
+  'resume',
 ] as const;
 export type TargetEvent = (typeof TARGET_EVENTS)[number];
 
 const TRANSITIONS: Record<TargetStatus, Partial<Record<TargetEvent, TargetStatus>>> = {
-  scheduled: { start: 'publishing', reschedule: 'scheduled', cancel: 'cancelled' },
+  scheduled: {
+    start: 'publishing',
+    reschedule: 'scheduled',
+    cancel: 'cancelled',
+    hold: 'waiting_for_account',
+  },
   publishing: {
     succeed: 'published',
     retry: 'scheduled',
     fail: 'failed',
-    ambiguous: 'unconfirmed',
+    ambiguous: 'reconciling',
+    hold: 'waiting_for_account',
   },
+  reconciling: {
+    succeed: 'published',
+    retry: 'scheduled',
+    fail: 'failed',
+    unresolved: 'unconfirmed',
+  },
+  waiting_for_account: { resume: 'scheduled', cancel: 'cancelled' },
   failed: { reschedule: 'scheduled', retry_by_hand: 'scheduled' },
   published: {},
   cancelled: {},
@@ -93,13 +116,15 @@ export type PostStatus =
   | 'partially_published'
   | 'failed'
   | 'needs_check'
+  | 'waiting_for_account'
   | 'cancelled';
 
 export function derivePostStatus(targets: readonly TargetStatus[]): PostStatus {
   const live = targets.filter((status) => status !== 'cancelled');
   if (live.length === 0) return 'cancelled';
-  if (live.includes('publishing')) return 'publishing';
+  if (live.includes('publishing') || live.includes('reconciling')) return 'publishing';
   if (live.includes('unconfirmed')) return 'needs_check';
+  if (live.includes('waiting_for_account')) return 'waiting_for_account';
   if (live.every((status) => status === 'published')) return 'published';
   if (live.includes('scheduled')) return 'scheduled';
   return live.includes('published') ? 'partially_published' : 'failed';

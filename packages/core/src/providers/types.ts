@@ -1,15 +1,45 @@
-// The one interface every platform adapter implements. Adapters speak HTTP to a configurable
-// base URL (the real platform, or the sandbox), get credentials handed to them, and never
-// touch the database.
+// The one interface every platform adapter implements (contract version 2, docs/decisions/0013).
+// Adapters speak HTTP to a configurable base URL (the real platform, or the sandbox), get
+// credentials and progress handed to them, and never touch the database: the engine stores
+// what they report.
 import type { Platform } from '../domain/platforms.ts';
+import type { PlatformRules } from '../domain/platform-rules.ts';
 
-export interface PublishRequest {
+/** JSON the engine stores for an adapter and hands back unchanged. */
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * What the platform has already done for this target, in the adapter's own words: an
+ * Instagram container id, an upload session and its offset, the id of a post whose answer
+ * we lost. Opaque to the engine; each adapter validates what it gets back, since a value
+ * stored by an older version of the adapter may come back.
+ */
+export type ProviderProgress = { [key: string]: JsonValue };
+
+export interface AccountCredentials {
   /** The platform's id for the account (Facebook: the Page id). */
-  accountExternalId: string;
+  externalId: string;
   /** Decrypted access token for that account. */
   accessToken: string;
+}
+
+export interface PublishContent {
   /** The text to publish, already resolved for this platform. */
   caption: string;
+}
+
+export interface PublishRequest {
+  account: AccountCredentials;
+  content: PublishContent;
+  /** What an earlier attempt reported; null on a first attempt. Continue from it, never redo it. */
+  progress: ProviderProgress | null;
+  /**
+   * Report a step the platform has taken and must not take again. The engine has stored it
+   * when the promise resolves, so a crash after this point resumes from here. Report the
+   * whole progress each time (it replaces the last report).
+   */
+  saveProgress(progress: ProviderProgress): Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -20,10 +50,51 @@ export interface PublishedPost {
   url: string;
 }
 
+export interface ReconcileRequest {
+  account: AccountCredentials;
+  content: PublishContent;
+  /** The last progress the attempt reported (it may name the post outright). */
+  progress: ProviderProgress | null;
+  /** When the unanswered attempt ran: a post it made was created between these instants. */
+  window: { from: Date; to: Date };
+  signal?: AbortSignal;
+}
+
+/** What became of an attempt whose answer we never heard. */
+export type ReconcileOutcome =
+  | { status: 'published'; post: PublishedPost }
+  | { status: 'not_published' }
+  /** The platform could not tell us (it erred, or cannot be searched): a person decides. */
+  | { status: 'unknown'; reason: string };
+
+export interface RefreshTokenRequest {
+  accessToken: string;
+  refreshToken: string | null;
+  signal?: AbortSignal;
+}
+
+export interface RefreshedToken {
+  accessToken: string;
+  /** Null when the platform says the token does not expire. */
+  expiresAt: Date | null;
+  /** A new refresh token when the platform rotates them; undefined keeps the old one. */
+  refreshToken?: string | null;
+}
+
 export interface PlatformAdapter {
   readonly platform: Platform;
-  /** Publishes once. Failures are thrown as PublishError (see ./errors.ts), never as plain errors. */
+  /** What the platform accepts, as data (checked before any call, and in the composer). */
+  readonly rules: PlatformRules;
+  /**
+   * Publishes once, continuing from `progress`. Failures are thrown as PublishError (see
+   * ./errors.ts), never as plain errors; an AmbiguousPublishError sends the target to
+   * `reconcile`, never to a blind retry.
+   */
   publish(request: PublishRequest): Promise<PublishedPost>;
+  /** Finds out whether an attempt we did not hear back from published. Never publishes. */
+  reconcile(request: ReconcileRequest): Promise<ReconcileOutcome>;
+  /** Exchanges credentials for fresh ones, where the platform has a way to. */
+  refreshToken?(request: RefreshTokenRequest): Promise<RefreshedToken>;
 }
 
 export interface AdapterHttpConfig {

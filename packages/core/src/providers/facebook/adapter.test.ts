@@ -10,7 +10,7 @@ import {
   RetryablePublishError,
   type PublishError,
 } from '../errors.ts';
-import type { PublishRequest } from '../types.ts';
+import type { ProviderProgress, ReconcileRequest } from '../types.ts';
 import { createFacebookAdapter, type FacebookAdapterConfig } from './adapter.ts';
 
 const PAGE = '1000000101';
@@ -23,16 +23,28 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 beforeEach(() => sandbox.clearFaults());
 
+interface Options {
+  accessToken?: string;
+  signal?: AbortSignal;
+  progress?: ProviderProgress | null;
+  /** Every progress the adapter reports is pushed here. */
+  saved?: ProviderProgress[];
+}
+
+const adapter = (config: Partial<FacebookAdapterConfig> = {}) =>
+  createFacebookAdapter({ baseUrl: sandbox.facebookBaseUrl, ...config });
+
 function publish(
   caption: string,
   config: Partial<FacebookAdapterConfig> = {},
-  request: Partial<PublishRequest> = {},
+  options: Options = {},
 ) {
-  return createFacebookAdapter({ baseUrl: sandbox.facebookBaseUrl, ...config }).publish({
-    accountExternalId: PAGE,
-    accessToken: TOKEN,
-    caption,
-    ...request,
+  return adapter(config).publish({
+    account: { externalId: PAGE, accessToken: options.accessToken ?? TOKEN },
+    content: { caption },
+    progress: options.progress ?? null,
+    saveProgress: async (progress) => void options.saved?.push(progress),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 
@@ -216,6 +228,113 @@ describe('no answer', () => {
     const error = await publishError(unique('refused'), { baseUrl: gone.facebookBaseUrl });
     expect(error).toBeInstanceOf(RetryablePublishError);
     expect(error.message).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('progress', () => {
+  it("reports the post's id before anything else can go wrong", async () => {
+    const saved: ProviderProgress[] = [];
+    const published = await publish(unique('progress'), {}, { saved });
+    expect(saved).toEqual([{ postId: published.externalId }]);
+  });
+
+  it('continues from a known post id without posting again', async () => {
+    const first = await publish(unique('resumed'));
+    const before = sandbox.posts().length;
+    const again = await publish(
+      'ignored: the post exists',
+      {},
+      { progress: { postId: first.externalId } },
+    );
+    expect(again).toEqual(first);
+    expect(sandbox.posts()).toHaveLength(before);
+  });
+
+  it('progress it cannot read (an older shape) is ignored: it publishes afresh', async () => {
+    const caption = unique('old shape');
+    await publish(caption, {}, { progress: { containerId: 42 } });
+    expect(received(caption)).toHaveLength(1);
+  });
+
+  it('a post whose id could not be recorded is ambiguous, never lost', async () => {
+    const caption = unique('unrecorded');
+    const error = await adapter()
+      .publish({
+        account: { externalId: PAGE, accessToken: TOKEN },
+        content: { caption },
+        progress: null,
+        saveProgress: () => Promise.reject(new Error('database gone')),
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmbiguousPublishError);
+    expect(received(caption)).toHaveLength(1);
+  });
+});
+
+describe('reconcile', () => {
+  const reconcile = (caption: string, request: Partial<ReconcileRequest> = {}, config = {}) => {
+    const now = Date.now();
+    return adapter(config).reconcile({
+      account: { externalId: PAGE, accessToken: TOKEN },
+      content: { caption },
+      progress: null,
+      window: { from: new Date(now - 60_000), to: new Date(now) },
+      ...request,
+    });
+  };
+
+  it('finds the post by the id the attempt reported', async () => {
+    const published = await publish(unique('by id'));
+    expect(await reconcile('whatever', { progress: { postId: published.externalId } })).toEqual({
+      status: 'published',
+      post: published,
+    });
+  });
+
+  it("finds a post whose answer was lost by its exact text in the Page's feed", async () => {
+    fault({ fault: { type: 'drop_connection', afterAccepting: true } });
+    const caption = unique('lost answer');
+    await publishError(caption);
+    const [post] = received(caption);
+    expect(await reconcile(caption)).toEqual({
+      status: 'published',
+      post: { externalId: post!.id, url: `${sandbox.url}/facebook/posts/${post!.id}` },
+    });
+  });
+
+  it('answers not published when the feed around the attempt lacks the text', async () => {
+    fault({ fault: { type: 'drop_connection', afterAccepting: false } });
+    const caption = unique('never arrived');
+    await publishError(caption);
+    expect(await reconcile(caption)).toEqual({ status: 'not_published' });
+  });
+
+  it('looks only around the attempt: an older identical post is not ours', async () => {
+    const caption = unique('yesterday');
+    await publish(caption);
+    const dayAgo = Date.now() - 24 * 3_600_000;
+    const window = { from: new Date(dayAgo - 60_000), to: new Date(dayAgo) };
+    expect(await reconcile(caption, { window })).toEqual({ status: 'not_published' });
+  });
+
+  it('reads past the first page of the feed', async () => {
+    const caption = unique('deep');
+    await publish(caption);
+    for (let i = 0; i < 105; i += 1) await publish(unique('filler'));
+    expect(await reconcile(caption)).toMatchObject({ status: 'published' });
+  });
+
+  it.each<{ name: string; inject: FaultRequest['fault'] }>([
+    { name: 'a 500', inject: { type: 'http_status', status: 500 } },
+    { name: 'a Graph error', inject: { type: 'graph_error', status: 400, code: 190 } },
+    { name: 'a dropped connection', inject: { type: 'drop_connection' } },
+  ])('is unknown, with the reason, when the feed read fails with $name', async ({ inject }) => {
+    fault({ on: 'read', fault: inject });
+    const outcome = await reconcile(unique('unreadable'));
+    expect(outcome).toMatchObject({
+      status: 'unknown',
+      reason: expect.stringMatching(/^Herald could not read the Page's recent posts: /),
+    });
   });
 });
 

@@ -64,6 +64,7 @@ export const graphErrors = {
   badJson: () => oauth(100, '(#100) The request body is not valid JSON'),
   nonexistingField: (field: string) =>
     oauth(100, `(#100) Tried accessing nonexisting field (${field}) on node type (PagePost)`),
+  invalidParameter: (name: string) => oauth(100, `(#100) Invalid parameter: ${name}`),
   unknownPath: (path: string) => oauth(2500, `Unknown path components: ${path}`),
   unsupported: (method: string, id: string): GraphError => ({
     status: 400,

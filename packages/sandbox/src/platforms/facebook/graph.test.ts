@@ -231,6 +231,60 @@ describe('GET /{post-id}', () => {
   });
 });
 
+describe('GET /{page-id}/feed', () => {
+  const LISTED = '1000000077';
+  const LIST_TOKEN = `sbx-page-${LISTED}-list`;
+  const list = async (query: Record<string, string>, token = LIST_TOKEN, page = LISTED) => {
+    const response = await fetch(`${feed(page)}?${new URLSearchParams(query)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as {
+        data: { id: string; message?: string; created_time?: string }[];
+        paging?: { next?: string; cursors: { before: string; after: string } };
+        error?: { code: number };
+      },
+    };
+  };
+
+  it("lists the Page's posts newest first, a page at a time, and only that Page's", async () => {
+    const ids: string[] = [];
+    for (const message of ['one', 'two', 'three']) {
+      ids.push((await postForm(feed(LISTED), { message }, LIST_TOKEN)).body.id);
+    }
+    await postForm(feed(), { message: 'on another page' }, TOKEN);
+
+    const first = await list({ limit: '2', fields: 'id,message' });
+    expect(first.status).toBe(200);
+    expect(first.body.data).toEqual([
+      { id: ids[2], message: 'three' },
+      { id: ids[1], message: 'two' },
+    ]);
+    const next = await fetch(first.body.paging!.next!, {
+      headers: { authorization: `Bearer ${LIST_TOKEN}` },
+    });
+    const second = (await next.json()) as { data: { id: string }[]; paging?: { next?: string } };
+    expect(second.data.map((p) => p.id)).toEqual([ids[0]]);
+    expect(second.paging?.next).toBeUndefined();
+  });
+
+  it('keeps to since/until, given in Unix seconds', async () => {
+    const { body } = await postForm(feed(LISTED), { message: 'timed' }, LIST_TOKEN);
+    const at = Date.parse(recorded(body.id)!.createdAt) / 1000;
+    const around = await list({ since: String(Math.floor(at)), until: String(Math.ceil(at)) });
+    expect(around.body.data.map((p) => p.id)).toContain(body.id);
+    const later = await list({ since: String(Math.ceil(at) + 60) });
+    expect(later.body).toEqual({ data: [] });
+    expect((await list({ since: 'soon-ish' })).body.error?.code).toBe(100);
+  });
+
+  it("refuses another Page's token and applies the token rules", async () => {
+    expect((await list({}, TOKEN)).body.error?.code).toBe(190);
+    expect((await list({}, 'not-a-token')).body.error?.code).toBe(190);
+  });
+});
+
 describe('unknown routes', () => {
   it('answers Graph 2500 under /facebook and a plain 404 elsewhere', async () => {
     const graph = await fetch(`${sandbox.facebookBaseUrl}/v21.0/${PAGE}/feed/extra`, {

@@ -1,4 +1,5 @@
-// Facebook Graph API, as much as Herald uses: publish to a Page feed and read a post back.
+// Facebook Graph API, as much as Herald uses: publish to a Page feed, read a post back, and
+// list a Page's feed (newest first, `since`/`until` in Unix seconds, cursor paging).
 // Mounted under /facebook, so `{sandbox}/facebook` stands in for https://graph.facebook.com.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { replyUnderFault } from '../../faults.ts';
@@ -26,6 +27,9 @@ export const facebook: PlatformRoutes = {
     }
     if (req.method === 'POST' && edges.length === 1 && edges[0] === 'feed') {
       return publish(req, res, url, node, ctx);
+    }
+    if (req.method === 'GET' && edges.length === 1 && edges[0] === 'feed') {
+      return listFeed(req, res, url, node, ctx);
     }
     if (req.method === 'GET' && edges.length === 0) return read(req, res, url, node, ctx);
     const error = edges.length
@@ -95,18 +99,110 @@ async function read(
       .filter(Boolean) ?? ['created_time', 'message'];
     const unknown = fields.find((f) => !isPostField(f));
     if (unknown) return graphErrorReply(graphErrors.nonexistingField(unknown));
-    const values: Record<PostField, string | undefined> = {
-      id: post.id,
-      message: post.message || undefined,
-      created_time: graphTime(post.createdAt),
-      permalink_url: `${ctx.publicUrl}${postPath(post)}`,
-      link: post.link,
-    };
-    // Graph leaves out fields the object has no value for, and always answers with the id.
-    const body = Object.fromEntries(fields.map((f) => [f, values[f as PostField]]));
-    return json(200, { ...body, id: post.id });
+    // Graph always answers with the id.
+    return json(200, { ...postFields(ctx, post, fields), id: post.id });
   };
   await replyUnderFault(req, res, fault, act, injectedGraphError, ctx.closing);
+}
+
+const MAX_FEED_LIMIT = 100;
+const DEFAULT_FEED_LIMIT = 25;
+
+async function listFeed(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  pageId: string,
+  ctx: SandboxContext,
+): Promise<void> {
+  const request = await readGraphRequest(req, url);
+  const fault = ctx.store.takeFault('facebook', 'read');
+  const act = (): Reply => {
+    if (isGraphError(request)) return graphErrorReply(request);
+    const auth = authenticate(request.token, ctx.store);
+    if (isGraphError(auth)) return graphErrorReply(auth);
+    if (!NUMERIC_ID.test(pageId)) return graphErrorReply(graphErrors.unsupported('get', pageId));
+    if (auth.pageId !== pageId) return graphErrorReply(graphErrors.invalidToken());
+    const { since, until, limit, after, fields } = request.params;
+    const from = unixSeconds(since);
+    const to = unixSeconds(until);
+    if (from === null) return graphErrorReply(graphErrors.invalidParameter('since'));
+    if (to === null) return graphErrorReply(graphErrors.invalidParameter('until'));
+    const size = limit === undefined ? DEFAULT_FEED_LIMIT : Number(limit);
+    if (!Number.isInteger(size) || size < 1) {
+      return graphErrorReply(graphErrors.invalidParameter('limit'));
+    }
+    const wanted = fields
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean) ?? ['created_time', 'message'];
+    const unknown = wanted.find((f) => !isPostField(f));
+    if (unknown) return graphErrorReply(graphErrors.nonexistingField(unknown));
+
+    const posts = ctx.store
+      .posts()
+      .filter((post) => post.platform === 'facebook' && post.accountId === pageId)
+      .filter((post) => {
+        const at = Date.parse(post.createdAt) / 1000;
+        return (from === undefined || at >= from) && (to === undefined || at <= to);
+      })
+      .reverse();
+    const start = after === undefined ? 0 : decodeCursor(after);
+    if (start === null) return graphErrorReply(graphErrors.invalidParameter('after'));
+    const page = posts.slice(start, start + Math.min(size, MAX_FEED_LIMIT));
+    const data = page.map((post) => ({ ...postFields(ctx, post, wanted), id: post.id }));
+    const end = start + page.length;
+    const paging =
+      page.length === 0
+        ? undefined
+        : {
+            cursors: { before: encodeCursor(start), after: encodeCursor(end) },
+            ...(end < posts.length
+              ? { next: nextPageUrl(ctx, url, request.params, encodeCursor(end)) }
+              : {}),
+          };
+    return json(200, paging ? { data, paging } : { data });
+  };
+  await replyUnderFault(req, res, fault, act, injectedGraphError, ctx.closing);
+}
+
+function postFields(ctx: SandboxContext, post: RecordedPost, fields: readonly string[]) {
+  const values: Record<PostField, string | undefined> = {
+    id: post.id,
+    message: post.message || undefined,
+    created_time: graphTime(post.createdAt),
+    permalink_url: `${ctx.publicUrl}${postPath(post)}`,
+    link: post.link,
+  };
+  // Graph leaves out fields the object has no value for.
+  return Object.fromEntries(fields.map((f) => [f, values[f as PostField]]));
+}
+
+/** Graph takes Unix seconds (or strtotime text; the sandbox accepts ISO 8601 for that). */
+function unixSeconds(value: string | undefined): number | undefined | null {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? null : parsed / 1000;
+}
+
+const encodeCursor = (index: number) => Buffer.from(`index:${index}`).toString('base64');
+function decodeCursor(cursor: string): number | null {
+  const match = /^index:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString());
+  return match ? Number(match[1]) : null;
+}
+
+/** The next page's URL, as Graph gives it: the same query with `after` (and the token). */
+function nextPageUrl(
+  ctx: SandboxContext,
+  url: URL,
+  params: Record<string, string>,
+  after: string,
+): string {
+  const next = new URL(url.pathname, ctx.publicUrl);
+  for (const [key, value] of Object.entries(params)) next.searchParams.set(key, value);
+  next.searchParams.set('after', after);
+  return next.toString();
 }
 
 function postPage(ctx: SandboxContext, id: string): Reply {
