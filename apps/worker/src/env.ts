@@ -15,6 +15,8 @@ export const WorkerEnv = z.object({
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   /** Running jobs get this long after SIGTERM before they are aborted (below the pod's grace). */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
+  /** After an unanswered publish, wait this long before asking the platform what happened. */
+  WORKER_RECONCILE_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   /** Serve /healthz, /readyz and /metrics on this port; unset: no health server. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   WORKER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),

@@ -15,6 +15,7 @@ const worker = await startWorker({
   concurrency: env.WORKER_CONCURRENCY,
   pollInterval: env.WORKER_POLL_INTERVAL_MS,
   shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
+  reconcileDelayMs: env.WORKER_RECONCILE_DELAY_MS,
   ...(env.WORKER_HEALTH_PORT === undefined
     ? {}
     : { health: { port: env.WORKER_HEALTH_PORT, host: env.WORKER_HEALTH_HOST } }),

@@ -35,6 +35,8 @@ export interface WorkerConfig {
    * terminationGracePeriodSeconds.
    */
   shutdownGraceMs?: number;
+  /** How long after an unanswered publish the platform is asked about it (docs/decisions/0013). */
+  reconcileDelayMs?: number;
   /** How often this pool beats, and how often it looks for dead pools (docs/decisions/0012). */
   heartbeatIntervalMs?: number;
   sweepIntervalMs?: number;
@@ -59,6 +61,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     adapterFor: createAdapterRegistry(config.adapters),
     tokenKey: config.tokenKey,
     onAttemptStarted: ({ platform, latenessMs }) => metrics.recordLateness(platform, latenessMs),
+    ...(config.reconcileDelayMs === undefined ? {} : { reconcileDelayMs: config.reconcileDelayMs }),
   };
   // Our own pool rather than Graphile's: Graphile ends the pool it makes without waiting,
   // so stop() could resolve while connections were still closing (and a dropped or

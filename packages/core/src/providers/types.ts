@@ -39,7 +39,7 @@ export interface PublishRequest {
    * when the promise resolves, so a crash after this point resumes from here. Report the
    * whole progress each time (it replaces the last report).
    */
-  saveProgress(progress: ProviderProgress): Promise<void>;
+  saveProgress: (progress: ProviderProgress) => Promise<void>;
   signal?: AbortSignal;
 }
 

@@ -44,7 +44,7 @@ describe('recovering from dead worker pools', () => {
         SELECT locked_by FROM graphile_worker._private_jobs WHERE key = ${publishJobKey(targetId)}`
     )[0]?.locked_by;
 
-  it('unlocks a silent pool at once and leaves its half-done publish unconfirmed, never a live pool', async () => {
+  it('unlocks a silent pool at once and sends its half-done publish to reconcile, never a live pool', async () => {
     const pool = { host: 'test', pid: 1, startedAt: ago(600_000) };
     await beatHeartbeat(t.db, { ...pool, poolId: 'pool-dead' }, ago(45_000));
     await beatHeartbeat(t.db, { ...pool, poolId: 'pool-alive' }, ago(5_000));
@@ -53,13 +53,15 @@ describe('recovering from dead worker pools', () => {
 
     expect(await recoverDeadWorkers(t.db, now)).toEqual({
       pools: ['pool-dead'],
-      unconfirmedTargets: [lost],
+      reconcilingTargets: [lost],
     });
 
     expect(await lockedBy(lost)).toBeNull();
     expect(await lockedBy(running)).toBe('pool-alive');
+    // Due at once: its unlocked job runs again and asks the platform.
     expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: lost } })).toMatchObject({
-      status: 'unconfirmed',
+      status: 'reconciling',
+      nextAttemptAt: now,
     });
     expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: running } })).toMatchObject({
       status: 'publishing',
@@ -67,13 +69,10 @@ describe('recovering from dead worker pools', () => {
     const [attempt] = await t.db.publishAttempt.findMany({ where: { targetId: lost } });
     expect(attempt).toMatchObject({ outcome: 'ambiguous' });
     expect(attempt!.finishedAt).toEqual(now);
-    const notification = await t.db.notification.findFirstOrThrow({
-      where: { kind: 'publish_unconfirmed', organizationId: agency.organizationId },
-    });
-    expect(notification.body).toMatch(/stopped before the platform answered/);
+    expect(attempt!.errorMessage).toMatch(/stopped before the platform answered/);
     expect((await t.db.workerHeartbeat.findMany()).map((h) => h.poolId)).toEqual(['pool-alive']);
 
     // Nothing left to do: a second sweep finds no dead pool.
-    expect(await recoverDeadWorkers(t.db, now)).toEqual({ pools: [], unconfirmedTargets: [] });
+    expect(await recoverDeadWorkers(t.db, now)).toEqual({ pools: [], reconcilingTargets: [] });
   });
 });

@@ -1,7 +1,8 @@
 // Crash recovery. Every worker pool beats in worker_heartbeats; a pool that stops beating
 // died without releasing its jobs (Graphile would keep them locked for four hours). A sweeper
-// in every worker unlocks a dead pool's jobs at once and settles what its publishes left
-// half-done. See docs/decisions/0012.
+// in every worker unlocks a dead pool's jobs at once and sends what its publishes left
+// half-done to reconcile (the platform is asked; nothing is posted blind). See
+// docs/decisions/0012 and 0013.
 import {
   forceUnlockPools,
   jobsLockedBy,
@@ -11,7 +12,6 @@ import {
   type Tx,
 } from '@herald/db';
 import { recordActivity } from './activity.ts';
-import { notify } from './notifications.ts';
 import { PUBLISH_TARGET_TASK, PublishTargetPayload } from './publish-job.ts';
 import { moveTarget } from './target-transitions.ts';
 
@@ -44,14 +44,14 @@ export async function removeHeartbeat(db: Db, poolId: string): Promise<void> {
 export interface RecoveryResult {
   /** Dead pools whose jobs were unlocked. */
   pools: string[];
-  /** Targets they left mid-publish, now `unconfirmed` for a person (or, later, reconcile). */
-  unconfirmedTargets: string[];
+  /** Targets they left mid-publish, now `reconciling`: their unlocked jobs ask the platform. */
+  reconcilingTargets: string[];
 }
 
 /**
- * Unlocks the jobs of every pool silent for `deadAfterMs`, and settles each target such a
- * pool was publishing as unconfirmed: the platform may or may not have acted, and a blind
- * retry could publish twice. The jobs then run again and find their targets settled.
+ * Unlocks the jobs of every pool silent for `deadAfterMs`, and moves each target such a pool
+ * was publishing to `reconciling`: the platform may or may not have acted, and a blind retry
+ * could publish twice. The unlocked jobs then run again, at once, and reconcile.
  */
 export async function recoverDeadWorkers(
   db: Db,
@@ -60,45 +60,42 @@ export async function recoverDeadWorkers(
 ): Promise<RecoveryResult> {
   return db.$transaction(async (tx) => {
     const pools = await lockStalePools(tx, new Date(now.getTime() - deadAfterMs));
-    if (pools.length === 0) return { pools, unconfirmedTargets: [] };
-    const unconfirmedTargets: string[] = [];
+    if (pools.length === 0) return { pools, reconcilingTargets: [] };
+    const reconcilingTargets: string[] = [];
     for (const job of await jobsLockedBy(tx, pools)) {
       if (job.taskIdentifier !== PUBLISH_TARGET_TASK) continue;
       const payload = PublishTargetPayload.safeParse(job.payload);
       if (payload.success && (await settleLostPublish(tx, payload.data.targetId, now))) {
-        unconfirmedTargets.push(payload.data.targetId);
+        reconcilingTargets.push(payload.data.targetId);
       }
     }
     await forceUnlockPools(tx, pools);
     await tx.workerHeartbeat.deleteMany({ where: { poolId: { in: pools } } });
-    return { pools, unconfirmedTargets };
+    return { pools, reconcilingTargets };
   });
 }
 
 async function settleLostPublish(tx: Tx, targetId: string, now: Date): Promise<boolean> {
   const row = await lockTarget(tx, targetId);
   if (row?.status !== 'publishing') return false;
-  const target = await tx.postTarget.findUniqueOrThrow({
-    where: { id: targetId },
-    include: { socialAccount: { select: { handle: true } } },
+  // Due now: the dead worker's request had the whole heartbeat threshold to land.
+  const moved = await moveTarget(tx, row, 'ambiguous', {
+    lastError: LOST_MESSAGE,
+    nextAttemptAt: now,
   });
-  const moved = await moveTarget(tx, row, 'ambiguous', { lastError: LOST_MESSAGE });
   if (!moved) return false;
+  const { organizationId } = await tx.postTarget.findUniqueOrThrow({
+    where: { id: targetId },
+    select: { organizationId: true },
+  });
   await tx.publishAttempt.updateMany({
     where: { targetId, outcome: 'in_progress' },
     data: { outcome: 'ambiguous', errorMessage: LOST_MESSAGE, finishedAt: now },
   });
-  await notify(tx, {
-    organizationId: target.organizationId,
-    kind: 'publish_unconfirmed',
-    title: `Check ${target.socialAccount.handle}: we could not confirm the post`,
-    body: `${LOST_MESSAGE} Look at the account before publishing it again.`,
-    data: { targetId, postId: target.postId },
-  });
   await recordActivity(tx, {
-    organizationId: target.organizationId,
+    organizationId,
     actorUserId: null,
-    action: 'target.unconfirmed',
+    action: 'target.reconciling',
     subjectType: 'post_target',
     subjectId: targetId,
     data: { reason: 'worker_lost' },

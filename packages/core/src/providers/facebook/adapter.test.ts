@@ -43,7 +43,7 @@ function publish(
     account: { externalId: PAGE, accessToken: options.accessToken ?? TOKEN },
     content: { caption },
     progress: options.progress ?? null,
-    saveProgress: async (progress) => void options.saved?.push(progress),
+    saveProgress: (progress) => Promise.resolve(void options.saved?.push(progress)),
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }

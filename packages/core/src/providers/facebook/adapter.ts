@@ -3,7 +3,7 @@
 // https://graph.facebook.com in production and the sandbox's /facebook elsewhere.
 import { z } from 'zod';
 import { PLATFORM_RULES } from '../../domain/platform-rules.ts';
-import { AmbiguousPublishError, RetryablePublishError } from '../errors.ts';
+import { AmbiguousPublishError, RetryablePublishError, type PublishError } from '../errors.ts';
 import type {
   AdapterHttpConfig,
   PlatformAdapter,
@@ -73,7 +73,11 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
   }
 
   /** A GET whose failure is reported, not thrown: reconcile turns it into `unknown`. */
-  async function read(pathOrUrl: string, accessToken: string, signal?: AbortSignal) {
+  async function read(
+    pathOrUrl: string,
+    accessToken: string,
+    signal?: AbortSignal,
+  ): Promise<{ body: unknown } | { error: PublishError }> {
     let response: Response;
     let body: unknown;
     try {
@@ -113,7 +117,8 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
       until: String(until),
       limit: '100',
     });
-    let next: string | undefined = `${encodeURIComponent(account.externalId)}/feed?${query}`;
+    let next: string | undefined =
+      `${encodeURIComponent(account.externalId)}/feed?${query.toString()}`;
     for (let page = 0; next && page < MAX_FEED_PAGES; page += 1) {
       const result = await read(next, account.accessToken, signal);
       if ('error' in result) {

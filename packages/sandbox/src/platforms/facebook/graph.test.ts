@@ -235,7 +235,7 @@ describe('GET /{page-id}/feed', () => {
   const LISTED = '1000000077';
   const LIST_TOKEN = `sbx-page-${LISTED}-list`;
   const list = async (query: Record<string, string>, token = LIST_TOKEN, page = LISTED) => {
-    const response = await fetch(`${feed(page)}?${new URLSearchParams(query)}`, {
+    const response = await fetch(`${feed(page)}?${new URLSearchParams(query).toString()}`, {
       headers: { authorization: `Bearer ${token}` },
     });
     return {

@@ -1,5 +1,6 @@
 // The publishing service against a real database, with a scripted adapter and a fake clock:
-// the retry budget after a reschedule, and settling a target someone else changed meanwhile.
+// the retry budget after a reschedule, settling a target someone else changed meanwhile,
+// progress kept between attempts, reconcile in each direction, and accounts that need a person.
 import {
   createAgency,
   createTestDatabase,
@@ -9,13 +10,25 @@ import {
   type TestDatabase,
 } from '@herald/db/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_PUBLISH_ATTEMPTS } from '../domain/retry-policy.ts';
-import { RetryablePublishError } from '../providers/errors.ts';
-import type { PlatformAdapter, PublishRequest, PublishedPost } from '../providers/types.ts';
-import type { Actor } from './actor.ts';
-import { reschedulePost, schedulePost } from './posts.ts';
-import { publishJobKey } from './publish-job.ts';
-import { publishTarget, type PublishingDeps } from './publishing.ts';
+import { MAX_PUBLISH_ATTEMPTS } from '../../domain/retry-policy.ts';
+import { PLATFORM_RULES } from '../../domain/platform-rules.ts';
+import {
+  AmbiguousPublishError,
+  AuthPublishError,
+  RetryablePublishError,
+} from '../../providers/errors.ts';
+import type {
+  PlatformAdapter,
+  PublishRequest,
+  PublishedPost,
+  ReconcileOutcome,
+  ReconcileRequest,
+} from '../../providers/types.ts';
+import { resumeAccountTargets } from '../account-holds.ts';
+import type { Actor } from '../actor.ts';
+import { reschedulePost, schedulePost } from '../posts.ts';
+import { publishJobKey } from '../publish-job.ts';
+import { publishTarget, type PublishingDeps } from './index.ts';
 
 describe('publishing a target', () => {
   let t: TestDatabase;
@@ -24,6 +37,8 @@ describe('publishing a target', () => {
   let clock: Date;
   /** What the platform does on the next publish call. */
   let platform: (request: PublishRequest) => Promise<PublishedPost>;
+  /** What the platform says on the next reconcile call. */
+  let reconciler: (request: ReconcileRequest) => Promise<ReconcileOutcome>;
   let deps: PublishingDeps;
 
   beforeAll(async () => {
@@ -32,13 +47,22 @@ describe('publishing a target', () => {
     actor = { userId: agency.userId, organizationId: agency.organizationId, role: agency.role };
     const adapter: PlatformAdapter = {
       platform: 'facebook',
+      rules: PLATFORM_RULES.facebook,
       publish: (request) => platform(request),
+      reconcile: (request) => reconciler(request),
     };
-    deps = { db: t.db, adapterFor: () => adapter, tokenKey: TEST_TOKEN_KEY, now: () => clock };
+    deps = {
+      db: t.db,
+      adapterFor: () => adapter,
+      tokenKey: TEST_TOKEN_KEY,
+      now: () => clock,
+      reconcileDelayMs: 20_000,
+    };
   });
   afterAll(() => t.drop());
   beforeEach(() => {
     clock = new Date('2030-03-01T09:00:00Z');
+    reconciler = () => Promise.reject(new Error('reconcile was not expected in this test'));
   });
 
   async function scheduleOne(caption: string) {
@@ -169,7 +193,7 @@ describe('publishing a target', () => {
     expect((await secondRun).outcome).toBe('published');
   });
 
-  it('fails without calling the platform when the token has expired, and holds the account', async () => {
+  it('holds the target without calling the platform when the token has expired', async () => {
     const { targetId } = await scheduleOne('Token gone stale');
     const account = agency.accounts[0]!;
     await t.db.socialAccount.update({
@@ -183,7 +207,13 @@ describe('publishing a target', () => {
     };
     const result = await runWhenDue(targetId); // an hour later: the token died on the way
     expect(calls).toBe(0);
-    expect(result).toMatchObject({ outcome: 'failed' });
+    expect(result).toMatchObject({ outcome: 'waiting_for_account' });
+    // Waiting spends no attempt of the target's budget.
+    expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } })).toMatchObject({
+      status: 'waiting_for_account',
+      attemptCount: 0,
+    });
+    expect(await t.db.publishAttempt.count({ where: { targetId } })).toBe(0);
     expect(await t.db.socialAccount.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject(
       { status: 'needs_action' },
     );
@@ -192,12 +222,23 @@ describe('publishing a target', () => {
       orderBy: { createdAt: 'desc' },
     });
     expect(notification.body).toContain('expired on 2030-03-01. Reconnect the account');
-    // Put the account back for the tests after this one.
-    await t.db.socialAccount.update({
-      where: { id: account.id },
-      data: { status: 'active', statusReason: null, tokenExpiresAt: null },
-    });
+    await reconnect();
   });
+
+  /** Puts the account back the way a reconnect does, for the tests after this one. */
+  async function reconnect() {
+    await t.db.$transaction((tx) =>
+      resumeAccountTargets(tx, {
+        accountId: agency.accounts[0]!.id,
+        organizationId: agency.organizationId,
+        now: clock,
+      }),
+    );
+    await t.db.socialAccount.update({
+      where: { id: agency.accounts[0]!.id },
+      data: { tokenExpiresAt: null },
+    });
+  }
 
   it('fails content the platform would refuse without calling it, saying why', async () => {
     const { targetId } = await scheduleOne('Fine when scheduled');
@@ -231,6 +272,165 @@ describe('publishing a target', () => {
     expect(started).toEqual([250]);
     const [attempt] = await t.db.publishAttempt.findMany({ where: { targetId } });
     expect(attempt!.latenessMs).toBe(250);
+  });
+
+  const ok = (id: string) =>
+    Promise.resolve({ externalId: id, url: `https://facebook.test/${id}` });
+
+  it('stores the progress the adapter reports, and hands it to the next attempt', async () => {
+    const { targetId } = await scheduleOne('Two steps');
+    platform = async (request) => {
+      expect(request.progress).toBeNull();
+      await request.saveProgress({ containerId: 'c-1' });
+      throw new RetryablePublishError('The container is still processing.');
+    };
+    expect((await runWhenDue(targetId)).outcome).toBe('retry_scheduled');
+    expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } })).toMatchObject({
+      providerState: { containerId: 'c-1' },
+    });
+    const seen: unknown[] = [];
+    platform = (request) => {
+      seen.push(request.progress);
+      return ok('fb_resumed');
+    };
+    expect((await runWhenDue(targetId)).outcome).toBe('published');
+    expect(seen).toEqual([{ containerId: 'c-1' }]);
+  });
+
+  it('sends an unanswered attempt to reconcile later, never straight to a retry', async () => {
+    const { targetId } = await scheduleOne('Lost in the post');
+    platform = () =>
+      Promise.reject(new AmbiguousPublishError('Facebook did not answer within 30 s.'));
+    const result = await runWhenDue(targetId);
+    const at = new Date(clock.getTime() + 20_000);
+    expect(result).toEqual({ outcome: 'reconciling', at });
+    expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } })).toMatchObject({
+      status: 'reconciling',
+      nextAttemptAt: at,
+    });
+    expect((await findJob(t.db, publishJobKey(targetId)))?.run_at).toEqual(at);
+    // A duplicate job before then does nothing.
+    expect(await publishTarget(deps, targetId)).toEqual({ outcome: 'skipped', reason: 'not_due' });
+  });
+
+  async function reconciling(caption: string) {
+    const { postId, targetId } = await scheduleOne(caption);
+    platform = async (request) => {
+      await request.saveProgress({ step: 'sent' });
+      throw new AmbiguousPublishError('The connection dropped.');
+    };
+    const started = clock;
+    expect((await runWhenDue(targetId)).outcome).toBe('reconciling');
+    const sent = await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } });
+    return { postId, targetId, startedAt: sent.scheduledFor, at: started };
+  }
+
+  it('settles as published when reconcile finds the post, keeping the attempt ambiguous', async () => {
+    const { targetId, startedAt } = await reconciling('Found it');
+    const asked: ReconcileRequest[] = [];
+    reconciler = (request) => {
+      asked.push(request);
+      return Promise.resolve({
+        status: 'published',
+        post: { externalId: 'fb_found', url: 'https://facebook.test/fb_found' },
+      });
+    };
+    platform = () => Promise.reject(new Error('must not publish again'));
+    expect(await runWhenDue(targetId)).toEqual({
+      outcome: 'published',
+      externalId: 'fb_found',
+      url: 'https://facebook.test/fb_found',
+      reconciled: true,
+    });
+    expect(asked[0]).toMatchObject({
+      content: { caption: 'Found it' },
+      progress: { step: 'sent' },
+      window: { from: startedAt, to: startedAt },
+    });
+    expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } })).toMatchObject({
+      status: 'published',
+      externalId: 'fb_found',
+      nextAttemptAt: null,
+    });
+    const [attempt] = await t.db.publishAttempt.findMany({ where: { targetId } });
+    expect(attempt).toMatchObject({ outcome: 'ambiguous', externalId: 'fb_found' });
+  });
+
+  it('retries under the normal policy when reconcile finds no post', async () => {
+    const { targetId } = await reconciling('Never arrived');
+    reconciler = () => Promise.resolve({ status: 'not_published' });
+    const result = await runWhenDue(targetId);
+    expect(result).toEqual({
+      outcome: 'retry_scheduled',
+      at: new Date(clock.getTime() + 5 * 60_000),
+    });
+    platform = () => ok('fb_second_try');
+    expect((await runWhenDue(targetId)).outcome).toBe('published');
+    expect(await t.db.publishAttempt.count({ where: { targetId } })).toBe(2);
+  });
+
+  it('parks the target as unconfirmed, saying what to check, when nobody can tell', async () => {
+    const { postId, targetId } = await reconciling('Who knows');
+    reconciler = () =>
+      Promise.resolve({
+        status: 'unknown',
+        reason: "Herald could not read the Page's recent posts.",
+      });
+    expect(await runWhenDue(targetId)).toEqual({
+      outcome: 'unconfirmed',
+      error: "Herald could not read the Page's recent posts.",
+    });
+    const notification = await t.db.notification.findFirstOrThrow({
+      where: { organizationId: agency.organizationId, kind: 'publish_unconfirmed' },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(notification.data).toEqual({ targetId, postId });
+    expect(notification.body).toMatch(
+      /^Herald could not read the Page's recent posts\. Open .+ on Facebook and look for the post around 2030-03-01 \d\d:\d\d \(.+\): if it is there, mark it published with its link; if not, retry it\.$/,
+    );
+  });
+
+  it('holds every target of an account the platform refused, and resumes them on reconnect', async () => {
+    const first = await scheduleOne('Refused');
+    const second = await scheduleOne('Also for that account');
+    const accountId = agency.accounts[0]!.id;
+    const told = () =>
+      t.db.notification.count({
+        where: { kind: 'account_needs_action', data: { path: ['accountId'], equals: accountId } },
+      });
+    const toldBefore = await told();
+    let calls = 0;
+    platform = () => {
+      calls++;
+      return Promise.reject(new AuthPublishError('Reconnect the Page: the password was changed.'));
+    };
+    expect(await runWhenDue(first.targetId)).toEqual({
+      outcome: 'waiting_for_account',
+      error: 'Reconnect the Page: the password was changed.',
+    });
+    // The other target does not spend a call (or an attempt) to learn the same thing.
+    expect((await runWhenDue(second.targetId)).outcome).toBe('waiting_for_account');
+    expect(calls).toBe(1);
+    const held = await t.db.postTarget.findMany({
+      where: { id: { in: [first.targetId, second.targetId] } },
+      select: { status: true, attemptCount: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(held).toEqual([
+      { status: 'waiting_for_account', attemptCount: 1 },
+      { status: 'waiting_for_account', attemptCount: 0 },
+    ]);
+    // One notification for the account, not one per target.
+    expect(await told()).toBe(toldBefore + 1);
+
+    await reconnect();
+    for (const { targetId } of [first, second]) {
+      const row = await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } });
+      expect(row).toMatchObject({ status: 'scheduled', nextAttemptAt: clock });
+      expect((await findJob(t.db, publishJobKey(targetId)))?.run_at).toEqual(clock);
+    }
+    platform = () => ok('fb_after_reconnect');
+    expect((await publishTarget(deps, first.targetId)).outcome).toBe('published');
   });
 });
 

@@ -1,0 +1,140 @@
+// Step 1 of a publish, in one short transaction: lock the target and decide what this job does.
+import { decryptSecret, lockTarget, type Tx } from '@herald/db';
+import { publishPrerequisiteProblem } from '../../domain/publish-prerequisites.ts';
+import { PermanentPublishError } from '../../providers/errors.ts';
+import type { ProviderProgress } from '../../providers/types.ts';
+import { moveTarget } from '../target-transitions.ts';
+import type { PublishingDeps, PublishTargetResult } from './index.ts';
+import { holdForAccount, settleFailure, type Attempt } from './settle.ts';
+
+/** A job may start a little before its run_at; a target due later than this was moved. */
+const EARLY_TOLERANCE_MS = 5_000;
+
+/** A started attempt: everything the platform call needs, read once. */
+export interface Claim extends Attempt {
+  /** How late after its due time this attempt started. */
+  latenessMs: number;
+  account: { externalId: string; accessToken: string };
+  content: { caption: string };
+  progress: ProviderProgress | null;
+}
+
+/** An attempt whose outcome we never heard, to be asked about. */
+export interface ReconcileCheck extends Claim {
+  window: { from: Date; to: Date };
+}
+
+export type Begun =
+  | { step: 'done'; result: PublishTargetResult }
+  | { step: 'publish'; claim: Claim }
+  | { step: 'reconcile'; check: ReconcileCheck };
+
+const done = (result: PublishTargetResult): Begun => ({ step: 'done', result });
+
+export async function begin(
+  tx: Tx,
+  deps: PublishingDeps,
+  targetId: string,
+  now: Date,
+): Promise<Begun> {
+  const row = await lockTarget(tx, targetId);
+  if (!row) return done({ outcome: 'skipped', reason: 'missing' });
+  if (row.status !== 'scheduled' && row.status !== 'reconciling') {
+    return done({ outcome: 'skipped', reason: `status_${row.status}` });
+  }
+  const dueAt = row.nextAttemptAt ?? row.scheduledFor;
+  if (dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) {
+    return done({ outcome: 'skipped', reason: 'not_due' });
+  }
+
+  const target = await tx.postTarget.findUniqueOrThrow({
+    where: { id: targetId },
+    include: { post: { select: { caption: true } }, socialAccount: true },
+  });
+  const account = target.socialAccount;
+  const caption = target.caption ?? target.post.caption;
+  const base = {
+    targetId,
+    organizationId: target.organizationId,
+    postId: target.postId,
+    platform: account.platform,
+    accountId: account.id,
+    accountHandle: account.handle,
+    scheduledTimezone: target.scheduledTimezone,
+    account: {
+      externalId: account.externalId,
+      accessToken: decryptSecret(account.accessTokenEncrypted, deps.tokenKey),
+    },
+    content: { caption },
+    progress: (target.providerState ?? null) as ProviderProgress | null,
+  };
+
+  if (row.status === 'reconciling') {
+    const last = await tx.publishAttempt.findFirst({
+      where: { targetId },
+      orderBy: { attemptNumber: 'desc' },
+    });
+    if (!last) {
+      throw new Error(`Target ${targetId} is reconciling but has no attempt to reconcile.`);
+    }
+    return {
+      step: 'reconcile',
+      check: {
+        ...base,
+        attemptId: last.id,
+        attempt: target.attemptCount,
+        latenessMs: 0,
+        window: { from: last.startedAt, to: last.finishedAt ?? now },
+      },
+    };
+  }
+
+  // Known-dead credentials or content the platform would refuse: do not spend a platform call
+  // (or risk a lockout) to learn it again.
+  const problem = publishPrerequisiteProblem({
+    platform: account.platform,
+    accountHandle: account.handle,
+    accountStatus: account.status,
+    tokenExpiresAt: account.tokenExpiresAt,
+    caption,
+    now,
+  });
+  if (problem?.kind === 'auth') {
+    // Not an attempt: the target waits for the account without spending its retry budget.
+    const held = await holdForAccount(tx, { ...base, status: 'scheduled' }, problem.message, now);
+    return done(
+      held
+        ? { outcome: 'waiting_for_account', error: problem.message }
+        : { outcome: 'skipped', reason: 'superseded' },
+    );
+  }
+
+  // `attempt` counts within the current retry budget (a reschedule starts a new one); the
+  // history in publish_attempts numbers every try of the target.
+  const attempt = target.attemptCount + 1;
+  const previous = await tx.publishAttempt.aggregate({
+    where: { targetId },
+    _max: { attemptNumber: true },
+  });
+  const started = await moveTarget(tx, { id: targetId, status: 'scheduled' }, 'start', {
+    attemptCount: attempt,
+    nextAttemptAt: null,
+  });
+  if (!started) return done({ outcome: 'skipped', reason: `status_${target.status}` });
+  const latenessMs = Math.max(0, now.getTime() - dueAt.getTime());
+  const attemptRow = await tx.publishAttempt.create({
+    data: {
+      organizationId: target.organizationId,
+      targetId,
+      attemptNumber: (previous._max.attemptNumber ?? 0) + 1,
+      startedAt: now,
+      latenessMs,
+    },
+  });
+  const claim: Claim = { ...base, attemptId: attemptRow.id, attempt, latenessMs };
+  if (problem) {
+    const failure = new PermanentPublishError(problem.message, { platformCode: 'prerequisite' });
+    return done(await settleFailure(tx, deps, claim, failure, now));
+  }
+  return { step: 'publish', claim };
+}

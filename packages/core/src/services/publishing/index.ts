@@ -1,0 +1,57 @@
+// Publishing one target, exactly once (docs/decisions/0004 and 0013). Three steps, so no
+// transaction is held open while we wait on a platform:
+//   1. begin:   lock the row; a due `scheduled` target moves to `publishing` (+ attempt row),
+//               a due `reconciling` one is handed to reconcile, anything else is skipped
+//   2. call:    the adapter publishes (saving its progress as it goes) or reconciles
+//   3. settle:  store the outcome; retry, fail, reconcile, or hold, per the policies
+// A duplicate or stale job finds the target claimed or settled and does nothing.
+import type { Db } from '@herald/db';
+import type { Platform } from '../../domain/platforms.ts';
+import type { PlatformAdapter } from '../../providers/types.ts';
+import { begin } from './begin.ts';
+import { runPublish } from './publish.ts';
+import { runReconcile } from './reconcile.ts';
+
+export interface PublishingDeps {
+  db: Db;
+  adapterFor: (platform: Platform) => PlatformAdapter;
+  tokenKey: Buffer;
+  now?: () => Date;
+  /** Told when an attempt starts, and how late after its due time (the worker's metrics). */
+  onAttemptStarted?: (attempt: { platform: Platform; latenessMs: number }) => void;
+  /**
+   * How long after an unanswered attempt the platform is asked what became of it: long
+   * enough for a request still in flight there to land. Default DEFAULT_RECONCILE_DELAY_MS.
+   */
+  reconcileDelayMs?: number;
+}
+
+/** Platforms finish a request they received well within this; then its post is visible. */
+export const DEFAULT_RECONCILE_DELAY_MS = 15_000;
+
+export type PublishTargetResult =
+  | { outcome: 'published'; externalId: string; url: string; reconciled?: true }
+  | { outcome: 'retry_scheduled' | 'reconciling'; at: Date }
+  | { outcome: 'failed' | 'unconfirmed' | 'waiting_for_account'; error: string }
+  | { outcome: 'skipped'; reason: SkipReason };
+
+/** Why a job did nothing: no such target, not due yet, a newer attempt owns it, or its status. */
+export type SkipReason = 'missing' | 'not_due' | 'superseded' | `status_${string}`;
+
+export async function publishTarget(
+  deps: PublishingDeps,
+  targetId: string,
+  signal?: AbortSignal,
+): Promise<PublishTargetResult> {
+  const now = deps.now ?? (() => new Date());
+  const next = await deps.db.$transaction((tx) => begin(tx, deps, targetId, now()));
+  switch (next.step) {
+    case 'done':
+      return next.result;
+    case 'publish':
+      deps.onAttemptStarted?.({ platform: next.claim.platform, latenessMs: next.claim.latenessMs });
+      return runPublish(deps, next.claim, signal);
+    case 'reconcile':
+      return runReconcile(deps, next.check, signal);
+  }
+}

@@ -1,0 +1,289 @@
+// Step 3 of a publish: store what happened and decide what comes next, in one transaction.
+import type { Tx } from '@herald/db';
+import { PLATFORM_LABELS, type Platform } from '../../domain/platforms.ts';
+import { decideAfterFailure } from '../../domain/retry-policy.ts';
+import { canTarget, type TargetEvent, type TargetStatus } from '../../domain/target-status.ts';
+import { toZonedLocal } from '../../domain/zoned-time.ts';
+import type { PublishError } from '../../providers/errors.ts';
+import type { PublishedPost } from '../../providers/types.ts';
+import { recordActivity } from '../activity.ts';
+import { notify } from '../notifications.ts';
+import { enqueuePublish } from '../publish-job.ts';
+import { moveTarget } from '../target-transitions.ts';
+import {
+  DEFAULT_RECONCILE_DELAY_MS,
+  type PublishingDeps,
+  type PublishTargetResult,
+} from './index.ts';
+
+/** One try of one target, as settling needs it. */
+export interface Attempt {
+  targetId: string;
+  organizationId: string;
+  postId: string;
+  platform: Platform;
+  accountId: string;
+  accountHandle: string;
+  scheduledTimezone: string;
+  attemptId: string;
+  /** The try within the current retry budget; the target's attemptCount while it is ours. */
+  attempt: number;
+}
+
+const activityOf = (attempt: Attempt, data: Record<string, string | number | boolean | null>) => ({
+  organizationId: attempt.organizationId,
+  actorUserId: null,
+  subjectType: 'post_target' as const,
+  subjectId: attempt.targetId,
+  data: { ...data, attempt: attempt.attempt },
+});
+
+export async function settlePublished(
+  tx: Tx,
+  attempt: Attempt,
+  published: PublishedPost,
+  now: Date,
+  how: { reconciled: boolean },
+): Promise<PublishTargetResult> {
+  // The attempt's history keeps what we knew then: a reconciled attempt stays `ambiguous`.
+  await tx.publishAttempt.update({
+    where: { id: attempt.attemptId },
+    data: how.reconciled
+      ? { externalId: published.externalId }
+      : { outcome: 'succeeded', externalId: published.externalId, finishedAt: now },
+  });
+  const moved = await settleTarget(tx, attempt, 'succeed', {
+    externalId: published.externalId,
+    externalUrl: published.url,
+    publishedAt: now,
+    nextAttemptAt: null,
+    lastError: null,
+  });
+  if ('skipped' in moved) return moved.skipped;
+  await recordActivity(tx, {
+    ...activityOf(attempt, {
+      externalId: published.externalId,
+      url: published.url,
+      reconciled: how.reconciled,
+    }),
+    action: 'target.published',
+  });
+  return {
+    outcome: 'published',
+    externalId: published.externalId,
+    url: published.url,
+    ...(how.reconciled ? { reconciled: true as const } : {}),
+  };
+}
+
+export async function settleFailure(
+  tx: Tx,
+  deps: PublishingDeps,
+  attempt: Attempt,
+  error: PublishError,
+  now: Date,
+): Promise<PublishTargetResult> {
+  await tx.publishAttempt.update({
+    where: { id: attempt.attemptId },
+    data: {
+      outcome: error.kind,
+      platformCode: error.platformCode,
+      errorMessage: error.message,
+      finishedAt: now,
+    },
+  });
+  const details = { kind: error.kind, platformCode: error.platformCode, message: error.message };
+
+  if (error.kind === 'ambiguous') {
+    // Never a blind retry: ask the platform first, once a request still in flight has landed.
+    const at = new Date(now.getTime() + (deps.reconcileDelayMs ?? DEFAULT_RECONCILE_DELAY_MS));
+    const moved = await settleTarget(tx, attempt, 'ambiguous', {
+      nextAttemptAt: at,
+      lastError: error.message,
+    });
+    if ('skipped' in moved) return moved.skipped;
+    // The running job's key is cleared and a new job takes it (docs/decisions/0004).
+    await enqueuePublish(tx, attempt.targetId, at);
+    await recordActivity(tx, { ...activityOf(attempt, details), action: 'target.reconciling' });
+    return { outcome: 'reconciling', at };
+  }
+
+  if (error.kind === 'auth') {
+    const held = await holdForAccount(tx, { ...attempt, status: 'publishing' }, error.message, now);
+    if (!held) return { outcome: 'skipped', reason: 'superseded' };
+    return { outcome: 'waiting_for_account', error: error.message };
+  }
+
+  return retryOrFail(tx, attempt, error, now);
+}
+
+/** Tries again under the retry policy, or fails for good and tells people. */
+export async function retryOrFail(
+  tx: Tx,
+  attempt: Attempt,
+  error: Pick<PublishError, 'kind' | 'message' | 'platformCode' | 'retryAt'>,
+  now: Date,
+): Promise<PublishTargetResult> {
+  const decision = decideAfterFailure({
+    kind: error.kind,
+    attempt: attempt.attempt,
+    now,
+    ...(error.retryAt ? { retryAt: error.retryAt } : {}),
+  });
+  const details = { kind: error.kind, platformCode: error.platformCode, message: error.message };
+  if (decision.action === 'retry') {
+    const moved = await settleTarget(tx, attempt, 'retry', {
+      nextAttemptAt: decision.at,
+      lastError: error.message,
+    });
+    if ('skipped' in moved) return moved.skipped;
+    await enqueuePublish(tx, attempt.targetId, decision.at);
+    await recordActivity(tx, { ...activityOf(attempt, details), action: 'target.retry_scheduled' });
+    return { outcome: 'retry_scheduled', at: decision.at };
+  }
+  const moved = await settleTarget(tx, attempt, 'fail', {
+    nextAttemptAt: null,
+    lastError: error.message,
+  });
+  if ('skipped' in moved) return moved.skipped;
+  await notify(tx, {
+    organizationId: attempt.organizationId,
+    kind: 'publish_failed',
+    title: `Post to ${attempt.accountHandle} failed`,
+    body:
+      decision.action === 'fail' && decision.reason === 'exhausted'
+        ? `Gave up after ${attempt.attempt} attempts. Last error: ${error.message}`
+        : error.message,
+    data: { targetId: attempt.targetId, postId: attempt.postId },
+  });
+  await recordActivity(tx, { ...activityOf(attempt, details), action: 'target.failed' });
+  return { outcome: 'failed', error: error.message };
+}
+
+/** Nobody could tell whether the post went out: a person looks, with what to look for. */
+export async function settleUnresolved(
+  tx: Tx,
+  attempt: Attempt & { window: { from: Date } },
+  reason: string,
+): Promise<PublishTargetResult> {
+  const moved = await settleTarget(tx, attempt, 'unresolved', {
+    nextAttemptAt: null,
+    lastError: reason,
+  });
+  if ('skipped' in moved) return moved.skipped;
+  await notify(tx, {
+    organizationId: attempt.organizationId,
+    kind: 'publish_unconfirmed',
+    title: `Check ${attempt.accountHandle}: we could not confirm the post`,
+    body: `${reason} ${whatToCheck(attempt)}`,
+    data: { targetId: attempt.targetId, postId: attempt.postId },
+  });
+  await recordActivity(tx, {
+    ...activityOf(attempt, { message: reason }),
+    action: 'target.unconfirmed',
+  });
+  return { outcome: 'unconfirmed', error: reason };
+}
+
+/** The sentence that tells a person how to settle an unconfirmed target. */
+export function whatToCheck(attempt: {
+  platform: Platform;
+  accountHandle: string;
+  scheduledTimezone: string;
+  window: { from: Date };
+}): string {
+  const at = toZonedLocal(attempt.window.from, attempt.scheduledTimezone)
+    .slice(0, 16)
+    .replace('T', ' ');
+  return `Open ${attempt.accountHandle} on ${PLATFORM_LABELS[attempt.platform]} and look for the post around ${at} (${attempt.scheduledTimezone}): if it is there, mark it published with its link; if not, retry it.`;
+}
+
+/**
+ * The account needs a person: the target waits (no attempt spent) and the account is marked
+ * `needs_action` with one notification, the first time. Its other targets are held as they
+ * fall due; reconnecting resumes them all (services/account-holds.ts).
+ */
+export async function holdForAccount(
+  tx: Tx,
+  target: {
+    targetId: string;
+    organizationId: string;
+    accountId: string;
+    accountHandle: string;
+    status: TargetStatus;
+    attempt?: number;
+  },
+  message: string,
+  now: Date,
+): Promise<boolean> {
+  const moved = await moveTarget(
+    tx,
+    {
+      id: target.targetId,
+      status: target.status,
+      ...(target.attempt === undefined ? {} : { attemptCount: target.attempt }),
+    },
+    'hold',
+    { nextAttemptAt: null, lastError: message },
+  );
+  if (!moved) return false;
+  const { count } = await tx.socialAccount.updateMany({
+    where: { id: target.accountId, status: { not: 'needs_action' } },
+    data: { status: 'needs_action', statusReason: message },
+  });
+  if (count === 1) {
+    await notify(tx, {
+      organizationId: target.organizationId,
+      kind: 'account_needs_action',
+      title: `Reconnect ${target.accountHandle}`,
+      body: `${message} Its posts wait and go out once it is reconnected.`,
+      data: { accountId: target.accountId, targetId: target.targetId },
+    });
+  }
+  await recordActivity(tx, {
+    organizationId: target.organizationId,
+    actorUserId: null,
+    action: 'target.waiting_for_account',
+    subjectType: 'post_target',
+    subjectId: target.targetId,
+    data: { message, accountId: target.accountId, at: now.toISOString() },
+  });
+  return true;
+}
+
+/**
+ * Moves the target on from its real status. Something else may have changed it since the
+ * claim (a human, a recovery sweep that let a newer attempt start): then nothing is written
+ * and the job reports a skip.
+ */
+async function settleTarget(
+  tx: Tx,
+  attempt: Attempt,
+  event: TargetEvent,
+  data: Parameters<typeof moveTarget>[3],
+): Promise<{ moved: TargetStatus } | { skipped: PublishTargetResult }> {
+  const current = await tx.postTarget.findUnique({
+    where: { id: attempt.targetId },
+    select: { status: true, attemptCount: true },
+  });
+  if (!current) return { skipped: { outcome: 'skipped', reason: 'missing' } };
+  // A newer attempt owns the target: this one's outcome must not move it (a retry queued
+  // here could publish the post a second time).
+  const superseded = current.attemptCount !== attempt.attempt;
+  const moved =
+    !superseded && canTarget(current.status, event)
+      ? await moveTarget(
+          tx,
+          { id: attempt.targetId, status: current.status, attemptCount: attempt.attempt },
+          event,
+          data,
+        )
+      : null;
+  if (moved) return { moved };
+  await recordActivity(tx, {
+    ...activityOf(attempt, { event, status: current.status }),
+    action: 'target.settle_skipped',
+  });
+  const reason = superseded ? 'superseded' : (`status_${current.status}` as const);
+  return { skipped: { outcome: 'skipped', reason } };
+}
