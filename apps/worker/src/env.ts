@@ -17,6 +17,16 @@ export const WorkerEnv = z.object({
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
   /** After an unanswered publish, wait this long before asking the platform what happened. */
   WORKER_RECONCILE_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  /** Waits between retries of a failed publish, comma-separated (default 5, 15, 30 minutes). */
+  WORKER_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'WORKER_RETRY_DELAYS_MS is a comma-separated list of milliseconds')
+    .transform((list) => list.split(',').map(Number))
+    .optional(),
+  /** Heartbeat and sweep intervals, and the silence after which a pool is dead (ADR 0012). */
+  WORKER_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
+  WORKER_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
+  WORKER_DEAD_POOL_AFTER_MS: z.coerce.number().int().min(200).max(3_600_000).default(30_000),
   /** Serve /healthz, /readyz and /metrics on this port; unset: no health server. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   WORKER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),

@@ -16,6 +16,10 @@ const worker = await startWorker({
   pollInterval: env.WORKER_POLL_INTERVAL_MS,
   shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
   reconcileDelayMs: env.WORKER_RECONCILE_DELAY_MS,
+  heartbeatIntervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS,
+  sweepIntervalMs: env.WORKER_SWEEP_INTERVAL_MS,
+  deadPoolAfterMs: env.WORKER_DEAD_POOL_AFTER_MS,
+  ...(env.WORKER_RETRY_DELAYS_MS ? { retryDelaysMs: env.WORKER_RETRY_DELAYS_MS } : {}),
   ...(env.WORKER_HEALTH_PORT === undefined
     ? {}
     : { health: { port: env.WORKER_HEALTH_PORT, host: env.WORKER_HEALTH_HOST } }),

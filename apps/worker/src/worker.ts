@@ -40,6 +40,10 @@ export interface WorkerConfig {
   /** How often this pool beats, and how often it looks for dead pools (docs/decisions/0012). */
   heartbeatIntervalMs?: number;
   sweepIntervalMs?: number;
+  /** A pool silent this long is dead (DEAD_POOL_AFTER_MS by default). */
+  deadPoolAfterMs?: number;
+  /** The retry policy's waits, when not the product's default. */
+  retryDelaysMs?: readonly number[];
 }
 
 export interface RunningWorker {
@@ -62,6 +66,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     tokenKey: config.tokenKey,
     onAttemptStarted: ({ platform, latenessMs }) => metrics.recordLateness(platform, latenessMs),
     ...(config.reconcileDelayMs === undefined ? {} : { reconcileDelayMs: config.reconcileDelayMs }),
+    ...(config.retryDelaysMs ? { retryDelaysMs: config.retryDelaysMs } : {}),
   };
   // Our own pool rather than Graphile's: Graphile ends the pool it makes without waiting,
   // so stop() could resolve while connections were still closing (and a dropped or
@@ -107,7 +112,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     ),
     setInterval(
       () =>
-        void recoverDeadWorkers(db, new Date()).then((result) => {
+        void recoverDeadWorkers(db, new Date(), config.deadPoolAfterMs).then((result) => {
           if (result.pools.length > 0) {
             const line = `worker: recovered dead pools ${result.pools.join(', ')}`;
             if (config.log) config.log.warn(result, line);

@@ -14,6 +14,8 @@ export async function handleControl(
   switch (`${req.method} ${url.pathname}`) {
     case 'POST /__sandbox/faults':
       return send(res, await withJsonBody(req, (body) => (store.addFault(body), ok)));
+    case 'POST /__sandbox/chaos':
+      return send(res, await withJsonBody(req, (body) => (store.setChaos(body), ok)));
     case 'DELETE /__sandbox/faults':
       store.clearFaults();
       return send(res, ok);

@@ -101,6 +101,63 @@ it('http_status answers a bare, non-JSON body and publishes nothing', async () =
   expect(received('bare')).toHaveLength(0);
 });
 
+it('http_status carries extra headers, such as Retry-After on a 429', async () => {
+  await inject({
+    platform: 'facebook',
+    fault: { type: 'http_status', status: 429, headers: { 'retry-after': '2' } },
+  });
+  const response = await publish('slow down');
+  expect(response.status).toBe(429);
+  expect(response.headers.get('retry-after')).toBe('2');
+  expect(received('slow down')).toHaveLength(0);
+});
+
+describe('chaos', () => {
+  const chaos = (seed: number) =>
+    control('POST', 'chaos', {
+      platform: 'facebook',
+      rate: 0.5,
+      seed,
+      faults: [{ type: 'http_status', status: 503 }],
+    });
+
+  /** Which of 40 publishes failed, as a string of 0s and 1s. */
+  async function pattern(label: string) {
+    let failed = '';
+    for (let i = 0; i < 40; i++) failed += (await publish(`${label} ${i}`)).ok ? '0' : '1';
+    return failed;
+  }
+
+  it('fails about `rate` of the requests, the same ones for the same seed', async () => {
+    expect((await chaos(7)).status).toBe(200);
+    const first = await pattern('chaos a');
+    expect(first.replace(/0/g, '').length).toBeGreaterThan(8);
+    expect(first.replace(/1/g, '').length).toBeGreaterThan(8);
+    await chaos(7);
+    expect(await pattern('chaos b')).toBe(first);
+    await chaos(8);
+    expect(await pattern('chaos c')).not.toBe(first);
+  });
+
+  it('is cleared with the queued faults, and queued faults come first', async () => {
+    await chaos(1);
+    await control('DELETE', 'faults');
+    expect(await pattern('calm')).toBe('0'.repeat(40));
+    sandbox.setChaos({
+      platform: 'facebook',
+      rate: 0,
+      faults: [{ type: 'http_status', status: 500 }],
+    });
+    await inject({ platform: 'facebook', fault: { type: 'http_status', status: 502 } });
+    expect((await publish('queued first')).status).toBe(502);
+  });
+
+  it('rejects a rate outside 0–1 or no faults', async () => {
+    const response = await control('POST', 'chaos', { platform: 'facebook', rate: 2, faults: [] });
+    expect(response.status).toBe(400);
+  });
+});
+
 describe('delay', () => {
   it('publishes at once but answers late: a client that gives up still leaves a post behind', async () => {
     await inject({ platform: 'facebook', fault: { type: 'delay', ms: 1_000 } });

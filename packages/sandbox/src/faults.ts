@@ -63,6 +63,8 @@ export const Fault = z.discriminatedUnion('type', [
     type: z.literal('http_status'),
     status: z.int().min(200).max(599),
     body: z.string().optional(),
+    /** Extra response headers, e.g. Retry-After on a 429. */
+    headers: ResponseHeaders.optional(),
   }),
   /** The platform acts at once but answers `ms` later, so a client timeout can fire first. */
   z.strictObject({ type: z.literal('delay'), ms: z.int().min(0).max(600_000) }),
@@ -93,6 +95,19 @@ export const RevokeRequest = z.strictObject({
 });
 export type RevokeRequest = z.input<typeof RevokeRequest>;
 
+/**
+ * Chaos: every matching request fails, with probability `rate`, with one of `faults` (picked
+ * at random). Seeded, so a failing run can be replayed. Queued faults still come first.
+ */
+export const ChaosRequest = z.strictObject({
+  platform: z.enum(SANDBOX_PLATFORMS),
+  on: z.enum(['publish', 'read']).default('publish'),
+  rate: z.number().min(0).max(1),
+  faults: z.array(Fault).min(1),
+  seed: z.int().default(1),
+});
+export type ChaosRequest = z.input<typeof ChaosRequest>;
+
 export type GraphErrorFault = Extract<Fault, { type: 'graph_error' }>;
 
 /**
@@ -113,7 +128,7 @@ export async function replyUnderFault(
     case 'graph_error':
       return send(res, platformError(fault));
     case 'http_status':
-      return send(res, gatewayReply(fault.status, fault.body));
+      return send(res, gatewayReply(fault.status, fault.body, fault.headers));
     case 'delay': {
       const reply = act();
       if (await wait(fault.ms, closing)) send(res, reply);
@@ -126,11 +141,11 @@ export async function replyUnderFault(
   }
 }
 
-function gatewayReply(status: number, body?: string): Reply {
+function gatewayReply(status: number, body?: string, headers: Record<string, string> = {}): Reply {
   const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
   return {
     status,
-    headers: { 'content-type': 'text/html' },
+    headers: { 'content-type': 'text/html', ...headers },
     body: body ?? `<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`,
   };
 }

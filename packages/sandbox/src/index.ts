@@ -1,3 +1,9 @@
 export { startSandbox, type Sandbox, type SandboxOptions } from './server.ts';
 export type { RecordedPost } from './store.ts';
-export type { Fault, FaultRequest, RevokeRequest, SandboxPlatform } from './faults.ts';
+export type {
+  ChaosRequest,
+  Fault,
+  FaultRequest,
+  RevokeRequest,
+  SandboxPlatform,
+} from './faults.ts';

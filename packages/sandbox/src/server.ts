@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FaultRequest } from './faults.ts';
+import type { ChaosRequest, FaultRequest } from './faults.ts';
 import { facebook } from './platforms/facebook/index.ts';
 import { createRouter, type SandboxContext } from './router.ts';
 import { SandboxStore, type RecordedPost } from './store.ts';
@@ -25,7 +25,9 @@ export interface Sandbox {
   posts(): RecordedPost[];
   /** Same as `POST /__sandbox/faults`; throws on an invalid fault. */
   injectFault(request: FaultRequest): void;
-  /** Same as `DELETE /__sandbox/faults`. */
+  /** Same as `POST /__sandbox/chaos`: random faults at a rate, seeded. */
+  setChaos(request: ChaosRequest): void;
+  /** Same as `DELETE /__sandbox/faults` (chaos included). */
   clearFaults(): void;
   /** Same as `POST /__sandbox/tokens/revoke`; subcode defaults to 460 (password changed). */
   revokeToken(token: string, subcode?: number): void;
@@ -67,6 +69,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     facebookBaseUrl: `${url}/facebook`,
     posts: () => store.posts(),
     injectFault: (request) => store.addFault(request),
+    setChaos: (request) => store.setChaos(request),
     clearFaults: () => store.clearFaults(),
     revokeToken: (token, subcode) => store.revokeToken({ token, subcode }),
     close: () =>

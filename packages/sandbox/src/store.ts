@@ -1,6 +1,7 @@
 // Everything one sandbox instance remembers, in memory: what it accepted, queued faults and
 // revoked tokens. Each startSandbox() gets its own store, so parallel tests do not share state.
 import {
+  ChaosRequest,
   FaultRequest,
   RevokeRequest,
   type Fault,
@@ -29,6 +30,7 @@ export class SandboxStore {
   readonly #posts: RecordedPost[] = [];
   readonly #faults = new Map<string, QueuedFault[]>();
   readonly #revoked = new Map<string, number>();
+  readonly #chaos = new Map<string, { rate: number; faults: Fault[]; random: () => number }>();
   // Seeded from the clock so ids stay unique across restarts of a dev sandbox (the database
   // keeps ids from earlier runs), and stay below 2^53.
   #nextId = Date.now() * 1000;
@@ -58,17 +60,32 @@ export class SandboxStore {
     this.#faults.set(key, queue);
   }
 
-  /** The fault for the next request of this kind, if any (FIFO). */
+  /** The fault for the next request of this kind, if any: queued ones (FIFO), then chaos. */
   takeFault(platform: SandboxPlatform, on: FaultTarget): Fault | undefined {
     const queue = this.#faults.get(`${platform}:${on}`);
     const head = queue?.[0];
-    if (!head) return undefined;
-    if (--head.remaining === 0) queue.shift();
-    return head.fault;
+    if (head) {
+      if (--head.remaining === 0) queue.shift();
+      return head.fault;
+    }
+    const chaos = this.#chaos.get(`${platform}:${on}`);
+    if (!chaos || chaos.random() >= chaos.rate) return undefined;
+    return chaos.faults[Math.floor(chaos.random() * chaos.faults.length)];
   }
 
+  setChaos(input: unknown): void {
+    const request = ChaosRequest.parse(input);
+    this.#chaos.set(`${request.platform}:${request.on}`, {
+      rate: request.rate,
+      faults: request.faults,
+      random: mulberry32(request.seed),
+    });
+  }
+
+  /** Clears queued faults and chaos alike. */
   clearFaults(): void {
     this.#faults.clear();
+    this.#chaos.clear();
   }
 
   revokeToken(input: unknown): void {
@@ -80,4 +97,16 @@ export class SandboxStore {
   revocation(token: string): number | undefined {
     return this.#revoked.get(token);
   }
+}
+
+/** A small seeded PRNG (Mulberry32): the same seed gives the same faults. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }

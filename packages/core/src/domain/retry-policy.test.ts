@@ -24,6 +24,23 @@ describe('decideAfterFailure', () => {
     });
   });
 
+  it('takes other waits when an operator sets them, and as many attempts as waits + 1', () => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    const delaysMs = [100, 200];
+    expect(decideAfterFailure({ kind: 'retryable', attempt: 1, now, delaysMs })).toEqual({
+      action: 'retry',
+      at: new Date(now.getTime() + 100),
+    });
+    expect(decideAfterFailure({ kind: 'retryable', attempt: 2, now, delaysMs })).toEqual({
+      action: 'retry',
+      at: new Date(now.getTime() + 200),
+    });
+    expect(decideAfterFailure({ kind: 'retryable', attempt: 3, now, delaysMs })).toEqual({
+      action: 'fail',
+      reason: 'exhausted',
+    });
+  });
+
   it("waits for the platform's reset time when it is later than the backoff", () => {
     expect(
       decideAfterFailure({ kind: 'rate_limited', attempt: 1, now, retryAt: minutesLater(60) }),

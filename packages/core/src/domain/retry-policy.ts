@@ -18,7 +18,10 @@ export function decideAfterFailure(input: {
   now: Date;
   /** When the platform says we may try again (rate limits). */
   retryAt?: Date;
+  /** The waits after each failed attempt; the attempt after the last wait is the last one. */
+  delaysMs?: readonly number[];
 }): FailureDecision {
+  const delays = input.delaysMs ?? RETRY_DELAYS_MS;
   switch (input.kind) {
     case 'auth':
       return { action: 'fail', reason: 'auth' };
@@ -29,8 +32,8 @@ export function decideAfterFailure(input: {
       return { action: 'hold' };
     case 'retryable':
     case 'rate_limited': {
-      if (input.attempt >= MAX_PUBLISH_ATTEMPTS) return { action: 'fail', reason: 'exhausted' };
-      const delay = RETRY_DELAYS_MS[Math.max(0, input.attempt - 1)] ?? RETRY_DELAYS_MS.at(-1)!;
+      if (input.attempt >= delays.length + 1) return { action: 'fail', reason: 'exhausted' };
+      const delay = delays[Math.max(0, input.attempt - 1)] ?? delays.at(-1) ?? 0;
       const backoff = new Date(input.now.getTime() + delay);
       const at = input.retryAt && input.retryAt > backoff ? input.retryAt : backoff;
       return { action: 'retry', at };

@@ -60,11 +60,22 @@ describe('classifyGraphError', () => {
     ['5xx without a body', 503, undefined, 'ambiguous', 'http_503'],
     ['JSON 500 that is not an envelope', 500, { oops: true }, 'ambiguous', 'http_500'],
     ['bare 404', 404, 'Not Found', 'permanent', 'http_404'],
+    ['bare 429 from the edge', 429, 'Too Many Requests', 'rate_limited', 'http_429'],
   ])('%s → %s', (_, status, body, kind, platformCode) => {
     const error = classifyGraphError(status, body, new Headers(), NOW);
     expect(error.kind).toBe(kind);
     expect(error.platformCode).toBe(platformCode);
     expect(error.message).not.toBe('');
+  });
+
+  it.each([
+    ['seconds', '120', new Date(NOW.getTime() + 120_000)],
+    ['an HTTP date', 'Wed, 01 May 2024 12:05:00 GMT', new Date('2024-05-01T12:05:00Z')],
+    ['nonsense', 'soon', undefined],
+  ])('reads Retry-After on a bare 429 given as %s', (_, value, expected) => {
+    const error = classifyGraphError(429, '', new Headers({ 'retry-after': value }), NOW);
+    expect(error.kind).toBe('rate_limited');
+    expect(error.retryAt).toEqual(expected);
   });
 
   it("uses the platform's user-facing text for a rejected post", () => {

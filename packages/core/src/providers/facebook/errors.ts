@@ -39,6 +39,14 @@ export function classifyGraphError(
   const parsed = GraphErrorEnvelope.safeParse(body);
   if (!parsed.success) {
     const platformCode = `http_${status}`;
+    // A bare 429 comes from Meta's edge before Graph saw the request: nothing was published.
+    if (status === 429) {
+      const retryAt = retryAfter(headers, now);
+      return new RateLimitedPublishError('Facebook asked Herald to slow down (HTTP 429).', {
+        platformCode,
+        ...(retryAt ? { retryAt } : {}),
+      });
+    }
     // A bare 5xx usually comes from a proxy in front of Graph: the request may have got through.
     if (status >= 500) {
       return new AmbiguousPublishError(`Facebook answered HTTP ${status} without details.`, {
@@ -172,4 +180,13 @@ function regainAccessAt(headers: Headers, now: Date): Date | undefined {
     ),
   );
   return minutes > 0 ? new Date(now.getTime() + minutes * 60_000) : undefined;
+}
+
+/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3). */
+function retryAfter(headers: Headers, now: Date): Date | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return new Date(now.getTime() + Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : new Date(at);
 }

@@ -24,6 +24,8 @@ export interface PublishingDeps {
    * enough for a request still in flight there to land. Default DEFAULT_RECONCILE_DELAY_MS.
    */
   reconcileDelayMs?: number;
+  /** The retry policy's waits (domain/retry-policy.ts RETRY_DELAYS_MS unless given). */
+  retryDelaysMs?: readonly number[];
 }
 
 /** Platforms finish a request they received well within this; then its post is visible. */

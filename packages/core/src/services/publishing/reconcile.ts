@@ -36,6 +36,7 @@ export async function runReconcile(
       case 'not_published':
         return retryOrFail(
           tx,
+          deps,
           check,
           { kind: 'retryable', message: NOT_PUBLISHED, platformCode: 'reconciled' },
           now(),

@@ -114,12 +114,13 @@ export async function settleFailure(
     return { outcome: 'waiting_for_account', error: error.message };
   }
 
-  return retryOrFail(tx, attempt, error, now);
+  return retryOrFail(tx, deps, attempt, error, now);
 }
 
 /** Tries again under the retry policy, or fails for good and tells people. */
 export async function retryOrFail(
   tx: Tx,
+  deps: PublishingDeps,
   attempt: Attempt,
   error: Pick<PublishError, 'kind' | 'message' | 'platformCode' | 'retryAt'>,
   now: Date,
@@ -129,6 +130,7 @@ export async function retryOrFail(
     attempt: attempt.attempt,
     now,
     ...(error.retryAt ? { retryAt: error.retryAt } : {}),
+    ...(deps.retryDelaysMs ? { delaysMs: deps.retryDelaysMs } : {}),
   });
   const details = { kind: error.kind, platformCode: error.platformCode, message: error.message };
   if (decision.action === 'retry') {
