@@ -11,6 +11,8 @@ export const WorkerEnv = z.object({
     .string()
     .regex(/^v\d+\.\d+$/)
     .default('v21.0'),
+  /** A Graph call unanswered after this long is given up on (and reconciled). */
+  FACEBOOK_GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   /** Running jobs get this long after SIGTERM before they are aborted (below the pod's grace). */

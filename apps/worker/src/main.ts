@@ -10,7 +10,11 @@ const worker = await startWorker({
   databaseUrl: env.DATABASE_URL,
   tokenKey: parseEncryptionKey(env.TOKEN_ENCRYPTION_KEY),
   adapters: {
-    facebook: { baseUrl: env.FACEBOOK_GRAPH_URL, apiVersion: env.FACEBOOK_GRAPH_VERSION },
+    facebook: {
+      baseUrl: env.FACEBOOK_GRAPH_URL,
+      apiVersion: env.FACEBOOK_GRAPH_VERSION,
+      timeoutMs: env.FACEBOOK_GRAPH_TIMEOUT_MS,
+    },
   },
   concurrency: env.WORKER_CONCURRENCY,
   pollInterval: env.WORKER_POLL_INTERVAL_MS,

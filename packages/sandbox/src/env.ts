@@ -13,6 +13,8 @@ export const SandboxEnv = z.object({
   HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
   /** Where browsers reach the sandbox, when that differs from where it listens (containers). */
   PUBLIC_URL: z.url('PUBLIC_URL must be a URL such as http://localhost:4010').optional(),
+  /** Every platform call waits this long first, like a real API's latency. */
+  LATENCY_MS: z.coerce.number('LATENCY_MS must be a number').int().min(0).max(60_000).default(0),
 });
 export type SandboxEnv = z.infer<typeof SandboxEnv>;
 

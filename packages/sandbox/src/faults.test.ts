@@ -158,6 +158,23 @@ describe('chaos', () => {
   });
 });
 
+it('makes every platform call take latencyMs, and acts only after it', async () => {
+  const slow = await startSandbox({ port: 0, latencyMs: 150 });
+  try {
+    const started = performance.now();
+    const response = await fetch(`${slow.facebookBaseUrl}/v21.0/${PAGE}/feed`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: new URLSearchParams({ message: 'slow' }),
+    });
+    expect(response.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+    expect(slow.posts()).toHaveLength(1);
+  } finally {
+    await slow.close();
+  }
+});
+
 describe('delay', () => {
   it('publishes at once but answers late: a client that gives up still leaves a post behind', async () => {
     await inject({ platform: 'facebook', fault: { type: 'delay', ms: 1_000 } });

@@ -7,6 +7,7 @@ const sandbox = await startSandbox({
   port: env.PORT,
   host: env.HOST,
   ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
+  latencyMs: env.LATENCY_MS,
   log: true,
 }).catch((error: NodeJS.ErrnoException) => {
   console.error(

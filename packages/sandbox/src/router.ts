@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleControl } from './control.ts';
 import { indexPage } from './html.ts';
-import { BodyTooLargeError, html, send, text } from './http.ts';
+import { BodyTooLargeError, html, send, text, wait } from './http.ts';
 import type { SandboxStore } from './store.ts';
 
 export interface SandboxContext {
@@ -11,6 +11,8 @@ export interface SandboxContext {
   publicUrl: string;
   /** Aborted when the sandbox closes, so delayed replies stop waiting. */
   closing: AbortSignal;
+  /** How long every platform call takes before the platform acts (benchmarks, chaos). */
+  latencyMs: number;
 }
 
 /** One emulated platform, mounted under its own prefix (e.g. `/facebook`). */
@@ -40,6 +42,7 @@ export function createRouter(platforms: PlatformRoutes[], ctx: SandboxContext) {
         (p) => pathname === p.prefix || pathname.startsWith(`${p.prefix}/`),
       );
       if (platform) {
+        if (ctx.latencyMs > 0 && !(await wait(ctx.latencyMs, ctx.closing))) return;
         return await platform.handle(req, res, url, pathname.slice(platform.prefix.length), ctx);
       }
       send(res, text(404, 'Not found'));

@@ -14,6 +14,8 @@ export interface SandboxOptions {
   publicUrl?: string;
   /** One line per request; `true` logs to stdout. Off by default so tests stay quiet. */
   log?: boolean | ((line: string) => void);
+  /** Every platform call waits this long before the platform acts, like a real API's latency. */
+  latencyMs?: number;
 }
 
 export interface Sandbox {
@@ -37,7 +39,12 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const store = new SandboxStore();
   const closing = new AbortController();
-  const ctx: SandboxContext = { store, publicUrl: '', closing: closing.signal };
+  const ctx: SandboxContext = {
+    store,
+    publicUrl: '',
+    closing: closing.signal,
+    latencyMs: options.latencyMs ?? 0,
+  };
   const route = createRouter([facebook], ctx);
   const log = options.log === true ? console.log : options.log || undefined;
 

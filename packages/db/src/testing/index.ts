@@ -54,3 +54,4 @@ export {
   waitFor,
   type AgencyFixture,
 } from './fixtures.ts';
+export { startProcess, type ChildProcessHandle } from './process.ts';
