@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChaosRequest, FaultRequest } from './faults.ts';
@@ -39,6 +40,8 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const store = new SandboxStore();
   const closing = new AbortController();
+  // Every delayed reply (latency, delay faults) listens for the close: many at once is normal.
+  setMaxListeners(0, closing.signal);
   const ctx: SandboxContext = {
     store,
     publicUrl: '',

@@ -16,6 +16,11 @@ import { classifyGraphError, classifyNetworkError } from './errors.ts';
 export interface FacebookAdapterConfig extends AdapterHttpConfig {
   /** Graph API version, e.g. `v21.0` (the default). */
   apiVersion?: string;
+  /**
+   * Where people open a post: `{webUrl}/{post id}`. Default https://www.facebook.com for the
+   * real Graph API (it resolves `{page}_{post}` ids), and `{baseUrl}/posts` for the sandbox.
+   */
+  webUrl?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -27,7 +32,6 @@ const RECONCILE_SLACK_MS = 2 * 60_000;
 const MAX_FEED_PAGES = 5;
 
 const PublishResponse = z.object({ id: z.string().min(1) });
-const PermalinkResponse = z.object({ permalink_url: z.url({ protocol: /^https?$/ }) });
 /** What the adapter remembers between attempts: the post, once Facebook has named it. */
 const FacebookProgress = z.object({ postId: z.string().min(1) });
 const FeedResponse = z.object({
@@ -56,21 +60,14 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
   };
   const bearer = (accessToken: string) => ({ authorization: `Bearer ${accessToken}` });
 
-  /** Best effort: the post is already published, so any failure falls back to a URL we can build. */
-  async function permalink(id: string, accessToken: string, signal?: AbortSignal) {
-    try {
-      const response = await graph(
-        `${encodeURIComponent(id)}?fields=permalink_url`,
-        { headers: bearer(accessToken) },
-        signal,
-      );
-      const body: unknown = await response.json();
-      if (response.ok) return PermalinkResponse.parse(body).permalink_url;
-    } catch {
-      // The fallback below is good enough; never fail a publish that succeeded.
-    }
-    return `https://www.facebook.com/${id}`;
-  }
+  // The link is built from the id: asking Graph for `permalink_url` would cost a second
+  // request on every publish for the same page.
+  const base = config.baseUrl.replace(/\/+$/, '');
+  const web = (
+    config.webUrl ??
+    (/^https:\/\/graph\.facebook\.com$/.test(base) ? 'https://www.facebook.com' : `${base}/posts`)
+  ).replace(/\/+$/, '');
+  const postUrl = (id: string) => `${web}/${encodeURIComponent(id)}`;
 
   /** A GET whose failure is reported, not thrown: reconcile turns it into `unknown`. */
   async function read(
@@ -103,10 +100,7 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
       // Facebook named the post before we lost the answer: it was published.
       return {
         status: 'published',
-        post: {
-          externalId: known.postId,
-          url: await permalink(known.postId, account.accessToken, signal),
-        },
+        post: { externalId: known.postId, url: postUrl(known.postId) },
       };
     }
     const since = Math.floor((window.from.getTime() - RECONCILE_SLACK_MS) / 1000);
@@ -142,7 +136,7 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
           status: 'published',
           post: {
             externalId: match.id,
-            url: match.permalink_url ?? `https://www.facebook.com/${match.id}`,
+            url: match.permalink_url ?? postUrl(match.id),
           },
         };
       }
@@ -164,10 +158,7 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
       const known = progressOf(progress);
       if (known) {
         // An earlier attempt got the id and stopped before settling: the post exists.
-        return {
-          externalId: known.postId,
-          url: await permalink(known.postId, account.accessToken, signal),
-        };
+        return { externalId: known.postId, url: postUrl(known.postId) };
       }
       if (signal?.aborted) {
         throw new RetryablePublishError('Publishing was cancelled before anything was sent.');
@@ -210,7 +201,7 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
           { cause: error },
         );
       }
-      return { externalId: id, url: await permalink(id, account.accessToken, signal) };
+      return { externalId: id, url: postUrl(id) };
     },
     reconcile: async (request) => {
       try {

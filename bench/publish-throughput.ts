@@ -1,0 +1,179 @@
+// How many publishes a second one worker process gets through when N targets fall due at
+// once, against the sandbox with L ms of latency per platform call — and, in the same run and
+// on the same database server, how many no-op Graphile jobs a second the same concurrency
+// drains. The ratio is what the issue asks about (≥ 0.25), since the machine is noisy.
+//
+//   pnpm tsx bench/publish-throughput.ts [targets=5000] [latencyMs=50] [concurrency=32]
+//
+// DATABASE_URL: a Postgres server to create a scratch database on (default: local trust auth).
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
+import { migrate } from '@herald/db/migrate';
+import { seedDemo } from '@herald/db/seed';
+import { run, type Runner } from 'graphile-worker';
+import pg from 'pg';
+import { startWorker } from '../apps/worker/src/worker.ts';
+
+const [targets = 5_000, latencyMs = 50, concurrency = 32] = process.argv
+  .slice(2)
+  .map((arg) => Number(arg));
+const adminUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const withDatabase = (url: string, name: string) => {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+};
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function scratchDatabase() {
+  const name = `herald_bench_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = withDatabase(adminUrl, name);
+  await migrate(url);
+  return { url, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** The sandbox as its own process, as in production: it must not share the worker's CPU time. */
+async function startSandboxProcess() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/sandbox/src/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', LATENCY_MS: String(latencyMs) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited (${code})`)));
+  });
+  child.stdout.resume();
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+/** N targets over the demo Pages, every one due now, each with its publish job (set-based). */
+async function scheduleDueNow(url: string, n: number) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `WITH accounts AS (
+         SELECT id, organization_id, client_id, row_number() OVER (ORDER BY id) - 1 AS i,
+                count(*) OVER () AS total
+         FROM social_accounts),
+       posts AS (
+         INSERT INTO posts (organization_id, client_id, caption, updated_at)
+         SELECT a.organization_id, a.client_id, 'Bench post ' || g, now()
+         FROM generate_series(1, $1::int) g JOIN accounts a ON a.i = g % a.total
+         RETURNING id, organization_id, caption)
+       INSERT INTO post_targets (organization_id, post_id, social_account_id, scheduled_for,
+                                 scheduled_timezone, updated_at)
+       SELECT p.organization_id, p.id, a.id, now(), 'UTC', now()
+       FROM posts p JOIN accounts a
+         ON a.i = substring(p.caption from 'Bench post (\\d+)')::int % a.total`,
+      [n],
+    );
+    await client.query(
+      `SELECT graphile_worker.add_job('publish_target', json_build_object('targetId', id),
+                run_at := now(), job_key := 'publish:' || id)
+       FROM post_targets`,
+    );
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}
+
+async function publishRate(): Promise<{ perSecond: number; seconds: number; published: number }> {
+  const database = await scratchDatabase();
+  const sandbox = await startSandboxProcess();
+  const tokenKey = generateEncryptionKey();
+  const db = createDb(database.url, { max: 2 });
+  await seedDemo(db, { tokenKey: parseEncryptionKey(tokenKey) });
+  await scheduleDueNow(database.url, targets);
+  const started = performance.now();
+  const worker = await startWorker({
+    databaseUrl: database.url,
+    tokenKey: parseEncryptionKey(tokenKey),
+    adapters: { facebook: { baseUrl: `${sandbox.url}/facebook` } },
+    concurrency,
+    pollInterval: 1_000,
+    logger: quietLogger,
+  });
+  let published = 0;
+  while (published < targets) {
+    await new Promise((r) => setTimeout(r, 50));
+    published = await db.postTarget.count({ where: { status: 'published' } });
+    const stuck = await db.postTarget.count({ where: { status: { in: ['failed', 'unconfirmed'] } } });
+    if (stuck > 0) throw new Error(`${stuck} targets did not publish; the bench needs a calm sandbox.`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await worker.stop();
+  await db.$disconnect();
+  sandbox.stop();
+  await database.drop();
+  return { perSecond: targets / seconds, seconds, published };
+}
+
+async function noopRate(): Promise<{ perSecond: number; seconds: number }> {
+  const database = await scratchDatabase();
+  const pool = new pg.Pool({ connectionString: database.url, max: concurrency + 2 });
+  pool.on("error", (error) => console.error(error));
+  await pool.query(
+    `SELECT graphile_worker.add_job('noop', '{}'::json) FROM generate_series(1, $1::int)`,
+    [targets],
+  );
+  let done = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const started = performance.now();
+  const runner: Runner = await run({
+    pgPool: pool,
+    concurrency,
+    pollInterval: 1_000,
+    noHandleSignals: true,
+    logger: quietLogger,
+    taskList: {
+      noop: () => {
+        if (++done === targets) finish();
+        return Promise.resolve();
+      },
+    },
+  });
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  await runner.stop();
+  await pool.end();
+  await database.drop();
+  return { perSecond: targets / seconds, seconds };
+}
+
+const { Logger } = await import('graphile-worker');
+const quietLogger = new Logger(() => () => {});
+
+const publish = await publishRate();
+const noop = await noopRate();
+console.log(
+  [
+    `targets ${targets}, sandbox latency ${latencyMs} ms, concurrency ${concurrency}`,
+    `publish: ${publish.published} in ${publish.seconds.toFixed(2)} s`,
+    `no-op:   ${targets} in ${noop.seconds.toFixed(2)} s`,
+    `publishes/s ${publish.perSecond.toFixed(0)}  no-op jobs/s ${noop.perSecond.toFixed(0)}  ratio ${(publish.perSecond / noop.perSecond).toFixed(3)}`,
+  ].join('\n'),
+);
