@@ -15,11 +15,12 @@ import { seedDemo } from '@herald/db/seed';
 import { run, type Runner } from 'graphile-worker';
 import pg from 'pg';
 import { startWorker } from '../apps/worker/src/worker.ts';
+import { inheritedEnv, loadBenchEnv } from './env.ts';
 
 const [targets = 5_000, latencyMs = 50, concurrency = 32] = process.argv
   .slice(2)
   .map((arg) => Number(arg));
-const adminUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const adminUrl = loadBenchEnv().DATABASE_URL;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 const withDatabase = (url: string, name: string) => {
@@ -50,7 +51,7 @@ async function scratchDatabase() {
 async function startSandboxProcess() {
   const child = spawn(process.execPath, ['--import', 'tsx', 'packages/sandbox/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', LATENCY_MS: String(latencyMs) },
+    env: { ...inheritedEnv(), PORT: '0', LATENCY_MS: String(latencyMs) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -120,8 +121,11 @@ async function publishRate(): Promise<{ perSecond: number; seconds: number; publ
   while (published < targets) {
     await new Promise((r) => setTimeout(r, 50));
     published = await db.postTarget.count({ where: { status: 'published' } });
-    const stuck = await db.postTarget.count({ where: { status: { in: ['failed', 'unconfirmed'] } } });
-    if (stuck > 0) throw new Error(`${stuck} targets did not publish; the bench needs a calm sandbox.`);
+    const stuck = await db.postTarget.count({
+      where: { status: { in: ['failed', 'unconfirmed'] } },
+    });
+    if (stuck > 0)
+      throw new Error(`${stuck} targets did not publish; the bench needs a calm sandbox.`);
   }
   const seconds = (performance.now() - started) / 1000;
   await worker.stop();
@@ -134,7 +138,7 @@ async function publishRate(): Promise<{ perSecond: number; seconds: number; publ
 async function noopRate(): Promise<{ perSecond: number; seconds: number }> {
   const database = await scratchDatabase();
   const pool = new pg.Pool({ connectionString: database.url, max: concurrency + 2 });
-  pool.on("error", (error) => console.error(error));
+  pool.on('error', (error) => console.error(error));
   await pool.query(
     `SELECT graphile_worker.add_job('noop', '{}'::json) FROM generate_series(1, $1::int)`,
     [targets],

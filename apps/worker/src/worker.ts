@@ -7,7 +7,7 @@ import {
   type PublishingDeps,
 } from '@herald/core';
 import { createAdapterRegistry, type AdapterRegistryConfig } from '@herald/core/providers';
-import { createDb } from '@herald/db';
+import { createDbOnPool } from '@herald/db';
 import { parseCronItems, run, type Logger, type Runner, type WorkerEvents } from 'graphile-worker';
 import type { Logger as Log } from 'pino';
 import { cronItems } from './crontab.ts';
@@ -58,20 +58,23 @@ export interface RunningWorker {
 
 export async function startWorker(config: WorkerConfig): Promise<RunningWorker> {
   const concurrency = config.concurrency ?? 4;
-  const db = createDb(config.databaseUrl, { max: concurrency + 2 });
+  // One pool for Graphile, Prisma and the publish hot path. Ours rather than Graphile's:
+  // Graphile ends the pool it makes without waiting, so stop() could resolve while
+  // connections were still closing (and a dropped or restarted database then raised errors
+  // nobody handled). Connections open as they are needed, and jobs hold one only for a
+  // statement at a time on the hot path.
+  const pgPool = new pg.Pool({ connectionString: config.databaseUrl, max: concurrency + 2 });
+  const db = createDbOnPool(pgPool);
   const metrics = createWorkerMetrics(db);
   const deps: PublishingDeps = {
     db,
+    sql: pgPool,
     adapterFor: createAdapterRegistry(config.adapters),
     tokenKey: config.tokenKey,
     onAttemptStarted: ({ platform, latenessMs }) => metrics.recordLateness(platform, latenessMs),
     ...(config.reconcileDelayMs === undefined ? {} : { reconcileDelayMs: config.reconcileDelayMs }),
     ...(config.retryDelaysMs ? { retryDelaysMs: config.retryDelaysMs } : {}),
   };
-  // Our own pool rather than Graphile's: Graphile ends the pool it makes without waiting,
-  // so stop() could resolve while connections were still closing (and a dropped or
-  // restarted database then raised errors nobody handled).
-  const pgPool = new pg.Pool({ connectionString: config.databaseUrl, max: concurrency + 2 });
   const report = (what: string) => (error: unknown) =>
     config.log
       ? config.log.error({ err: error }, what)

@@ -1,4 +1,4 @@
-export { createDb, type Db, type CreateDbOptions } from './client.ts';
+export { createDb, createDbOnPool, type Db, type CreateDbOptions } from './client.ts';
 export { addJob, countJobsByState, removeJob, type AddJobSpec, type JobCounts } from './jobs.ts';
 export { attemptStatsSince, type AttemptStats } from './queue-stats.ts';
 export { lockPostTargets, lockTarget, type LockedTarget } from './targets.ts';
@@ -15,3 +15,12 @@ export {
   parseEncryptionKey,
   verifyPassword,
 } from './credentials.ts';
+export {
+  claimDueTarget,
+  saveTargetProgress,
+  settleTargetPublished,
+  type ClaimedTarget,
+  type ClaimRules,
+  type PublishedSettle,
+  type Queryable,
+} from './publishing.ts';

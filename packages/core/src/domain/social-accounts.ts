@@ -6,3 +6,6 @@ export type SocialAccountStatus = (typeof SOCIAL_ACCOUNT_STATUSES)[number];
 export function isAccountUsable(status: SocialAccountStatus): boolean {
   return status === 'active' || status === 'expiring';
 }
+
+/** The statuses isAccountUsable accepts, for queries that must agree with it. */
+export const USABLE_ACCOUNT_STATUSES = SOCIAL_ACCOUNT_STATUSES.filter(isAccountUsable);

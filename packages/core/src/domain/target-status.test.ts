@@ -5,6 +5,7 @@ import {
   nextTargetStatus,
   TARGET_STATUSES,
   derivePostStatus,
+  statusesAllowing,
   TARGET_EVENTS,
   transitionTarget,
 } from './target-status.ts';
@@ -87,6 +88,20 @@ describe('target status machine', () => {
     expect(() => transitionTarget('published', 'retry_by_hand')).toThrow(
       'A published target cannot retry_by_hand.',
     );
+  });
+});
+
+describe('statusesAllowing', () => {
+  it('lists exactly the statuses an event may leave from', () => {
+    expect(statusesAllowing('succeed')).toEqual(['publishing', 'reconciling']);
+    expect(statusesAllowing('start')).toEqual(['scheduled']);
+    for (const event of TARGET_EVENTS) {
+      for (const status of TARGET_STATUSES) {
+        expect(statusesAllowing(event).includes(status)).toBe(
+          nextTargetStatus(status, event) !== null,
+        );
+      }
+    }
   });
 });
 

@@ -98,6 +98,11 @@ export function canTarget(from: TargetStatus, event: TargetEvent): boolean {
   return nextTargetStatus(from, event) !== null;
 }
 
+/** Every status `event` may leave from (for set-based updates that must agree with the machine). */
+export function statusesAllowing(event: TargetEvent): TargetStatus[] {
+  return TARGET_STATUSES.filter((status) => canTarget(status, event));
+}
+
 /** Statuses that will never change again without a human. */
 export function isSettled(status: TargetStatus): boolean {
   return (

@@ -7,8 +7,7 @@ import { moveTarget } from '../target-transitions.ts';
 import type { PublishingDeps, PublishTargetResult } from './index.ts';
 import { holdForAccount, settleFailure, type Attempt } from './settle.ts';
 
-/** A job may start a little before its run_at; a target due later than this was moved. */
-const EARLY_TOLERANCE_MS = 5_000;
+import { EARLY_TOLERANCE_MS } from './fast-path.ts';
 
 /** A started attempt: everything the platform call needs, read once. */
 export interface Claim extends Attempt {

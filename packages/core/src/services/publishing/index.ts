@@ -5,15 +5,21 @@
 //   2. call:    the adapter publishes (saving its progress as it goes) or reconciles
 //   3. settle:  store the outcome; retry, fail, reconcile, or hold, per the policies
 // A duplicate or stale job finds the target claimed or settled and does nothing.
-import type { Db } from '@herald/db';
+import type { Db, Queryable } from '@herald/db';
 import type { Platform } from '../../domain/platforms.ts';
 import type { PlatformAdapter } from '../../providers/types.ts';
+import { captionProblems } from '../../domain/platform-rules.ts';
+import { PermanentPublishError } from '../../providers/errors.ts';
 import { begin } from './begin.ts';
+import { claimFast } from './fast-path.ts';
 import { runPublish } from './publish.ts';
 import { runReconcile } from './reconcile.ts';
+import { settleFailure } from './settle.ts';
 
 export interface PublishingDeps {
   db: Db;
+  /** The hot path's plain SQL connection (the worker's pg pool); Prisma's when absent. */
+  sql?: Queryable;
   adapterFor: (platform: Platform) => PlatformAdapter;
   tokenKey: Buffer;
   now?: () => Date;
@@ -46,6 +52,20 @@ export async function publishTarget(
   signal?: AbortSignal,
 ): Promise<PublishTargetResult> {
   const now = deps.now ?? (() => new Date());
+  const claim = await claimFast(deps, targetId, now());
+  if (claim) {
+    deps.onAttemptStarted?.({ platform: claim.platform, latenessMs: claim.latenessMs });
+    // Content the platform would refuse: do not spend a platform call to learn it.
+    const problems = captionProblems(claim.platform, claim.content.caption);
+    if (problems.length > 0) {
+      const failure = new PermanentPublishError(problems.join(' '), {
+        platformCode: 'prerequisite',
+      });
+      return deps.db.$transaction((tx) => settleFailure(tx, deps, claim, failure, now()));
+    }
+    return runPublish(deps, claim, signal);
+  }
+  // Not due, not scheduled, or its account needs a person: look closer, the ordinary way.
   const next = await deps.db.$transaction((tx) => begin(tx, deps, targetId, now()));
   switch (next.step) {
     case 'done':

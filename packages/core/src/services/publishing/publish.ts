@@ -1,7 +1,8 @@
 // Step 2 of a publish: the platform call, with the adapter's progress stored as it reports it.
 import { AmbiguousPublishError, PublishError } from '../../providers/errors.ts';
-import type { ProviderProgress, PublishedPost } from '../../providers/types.ts';
+import type { PublishedPost } from '../../providers/types.ts';
 import type { Claim } from './begin.ts';
+import { saveProgressFast, settlePublishedFast } from './fast-path.ts';
 import type { PublishingDeps, PublishTargetResult } from './index.ts';
 import { settleFailure, settlePublished } from './settle.ts';
 
@@ -17,7 +18,11 @@ export async function runPublish(
       account: claim.account,
       content: claim.content,
       progress: claim.progress,
-      saveProgress: (progress) => saveProgress(deps, claim, progress),
+      saveProgress: async (progress) => {
+        if (!(await saveProgressFast(deps, claim, progress))) {
+          throw new Error(`Target ${claim.targetId} is no longer on attempt ${claim.attempt}.`);
+        }
+      },
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
@@ -31,18 +36,12 @@ export async function runPublish(
           });
     return deps.db.$transaction((tx) => settleFailure(tx, deps, claim, failure, now()));
   }
-  return deps.db.$transaction((tx) =>
-    settlePublished(tx, claim, published, now(), { reconciled: false }),
-  );
-}
-
-/** Written at once, outside any transaction, and only while this attempt still owns the target. */
-async function saveProgress(deps: PublishingDeps, claim: Claim, progress: ProviderProgress) {
-  const { count } = await deps.db.postTarget.updateMany({
-    where: { id: claim.targetId, status: 'publishing', attemptCount: claim.attempt },
-    data: { providerState: progress },
-  });
-  if (count !== 1) {
-    throw new Error(`Target ${claim.targetId} is no longer on attempt ${claim.attempt}.`);
+  const settledAt = now();
+  if (await settlePublishedFast(deps, claim, published, settledAt)) {
+    return { outcome: 'published', externalId: published.externalId, url: published.url };
   }
+  // The target moved on meanwhile: the ordinary settle records why nothing changed.
+  return deps.db.$transaction((tx) =>
+    settlePublished(tx, claim, published, settledAt, { reconciled: false }),
+  );
 }
