@@ -6,67 +6,16 @@
 //   pnpm tsx bench/publish-throughput.ts [targets=5000] [latencyMs=50] [concurrency=32]
 //
 // DATABASE_URL: a Postgres server to create a scratch database on (default: local trust auth).
-import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
-import { migrate } from '@herald/db/migrate';
 import { seedDemo } from '@herald/db/seed';
-import { run, type Runner } from 'graphile-worker';
+import { Logger, run, type Runner } from 'graphile-worker';
 import pg from 'pg';
 import { startWorker } from '../apps/worker/src/worker.ts';
-import { inheritedEnv, loadBenchEnv } from './env.ts';
+import { quiet, scratchDatabase, startSandboxProcess } from './support.ts';
 
 const [targets = 5_000, latencyMs = 50, concurrency = 32] = process.argv
   .slice(2)
   .map((arg) => Number(arg));
-const adminUrl = loadBenchEnv().DATABASE_URL;
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-
-const withDatabase = (url: string, name: string) => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-};
-
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function scratchDatabase() {
-  const name = `herald_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = withDatabase(adminUrl, name);
-  await migrate(url);
-  return { url, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-/** The sandbox as its own process, as in production: it must not share the worker's CPU time. */
-async function startSandboxProcess() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/sandbox/src/main.ts'], {
-    cwd: repoRoot,
-    env: { ...inheritedEnv(), PORT: '0', LATENCY_MS: String(latencyMs) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited (${code})`)));
-  });
-  child.stdout.resume();
-  return { url, stop: () => child.kill('SIGTERM') };
-}
-
 /** N targets over the demo Pages, every one due now, each with its publish job (set-based). */
 async function scheduleDueNow(url: string, n: number) {
   const client = new pg.Client({ connectionString: url });
@@ -103,7 +52,7 @@ async function scheduleDueNow(url: string, n: number) {
 
 async function publishRate(): Promise<{ perSecond: number; seconds: number; published: number }> {
   const database = await scratchDatabase();
-  const sandbox = await startSandboxProcess();
+  const sandbox = await startSandboxProcess(latencyMs);
   const tokenKey = generateEncryptionKey();
   const db = createDb(database.url, { max: 2 });
   await seedDemo(db, { tokenKey: parseEncryptionKey(tokenKey) });
@@ -168,8 +117,7 @@ async function noopRate(): Promise<{ perSecond: number; seconds: number }> {
   return { perSecond: targets / seconds, seconds };
 }
 
-const { Logger } = await import('graphile-worker');
-const quietLogger = new Logger(() => () => {});
+const quietLogger = new Logger(quiet);
 
 const publish = await publishRate();
 const noop = await noopRate();
