@@ -47,7 +47,7 @@ export function startTs(entry: string, env: Record<string, string>): BenchProces
   });
   let seen = '';
   const watchers = new Set<() => void>();
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     stream.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       if (seen.length > 100_000) seen = seen.slice(-50_000);
