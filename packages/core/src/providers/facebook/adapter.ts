@@ -154,7 +154,7 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
   return {
     platform: 'facebook',
     rules: PLATFORM_RULES.facebook,
-    async publish({ account, content, progress, saveProgress, signal }) {
+    async publish({ account, content, progress, signal }) {
       const known = progressOf(progress);
       if (known) {
         // An earlier attempt got the id and stopped before settling: the post exists.
@@ -192,15 +192,8 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
         );
       }
       const { id } = published.data;
-      try {
-        await saveProgress({ postId: id });
-      } catch (error) {
-        // Facebook has the post but we could not write its id down: reconcile will find it.
-        throw new AmbiguousPublishError(
-          `Facebook published post ${id}, but Herald could not record it.`,
-          { cause: error },
-        );
-      }
+      // No saveProgress: this was the last step, and the engine records the id as it settles.
+      // Should it crash first, reconcile finds the post in the Page's feed.
       return { externalId: id, url: postUrl(id) };
     },
     reconcile: async (request) => {
