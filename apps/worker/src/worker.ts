@@ -117,6 +117,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
       () =>
         void recoverDeadWorkers(db, new Date(), config.deadPoolAfterMs).then((result) => {
           if (result.pools.length > 0) {
+            metrics.recordRecovery(result.pools.length, result.reconcilingTargets.length);
             const line = `worker: recovered dead pools ${result.pools.join(', ')}`;
             if (config.log) config.log.warn(result, line);
             else console.warn(line);

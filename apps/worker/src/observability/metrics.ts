@@ -9,7 +9,9 @@ const JOB_STATES = ['due', 'scheduled', 'locked', 'failed'] as const;
 export interface WorkerMetrics {
   registry: Registry;
   /** One publish job finished with this outcome (published, retry_scheduled, failed, …). */
-  recordPublish(outcome: string, seconds: number): void;
+  recordPublish(outcome: string, platform: string | undefined, seconds: number): void;
+  /** The sweeper recovered dead pools, and sent this many of their targets to reconcile. */
+  recordRecovery(pools: number, targets: number): void;
   /** A publish attempt started this late after its target was due. */
   recordLateness(platform: string, milliseconds: number): void;
 }
@@ -30,14 +32,25 @@ export function createWorkerMetrics(db: Db): WorkerMetrics {
   });
   const outcomes = new Counter({
     name: 'herald_publish_jobs_total',
-    help: 'Publish jobs this worker finished, by outcome.',
-    labelNames: ['outcome'] as const,
+    help: 'Publish jobs this worker finished, by outcome and platform.',
+    labelNames: ['outcome', 'platform'] as const,
     registers: [registry],
   });
   const duration = new Histogram({
     name: 'herald_publish_job_duration_seconds',
     help: 'How long a publish job took, platform call included.',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+
+  const recoveredPools = new Counter({
+    name: 'herald_recovered_pools_total',
+    help: 'Dead worker pools whose jobs this worker unlocked.',
+    registers: [registry],
+  });
+  const recoveredTargets = new Counter({
+    name: 'herald_recovered_targets_total',
+    help: 'Targets dead pools left mid-publish, sent to reconcile by this worker.',
     registers: [registry],
   });
 
@@ -54,9 +67,13 @@ export function createWorkerMetrics(db: Db): WorkerMetrics {
     recordLateness(platform, milliseconds) {
       lateness.observe({ platform }, milliseconds / 1000);
     },
-    recordPublish(outcome, seconds) {
-      outcomes.inc({ outcome });
+    recordPublish(outcome, platform, seconds) {
+      outcomes.inc({ outcome, platform: platform ?? 'unknown' });
       duration.observe(seconds);
+    },
+    recordRecovery(pools, targets) {
+      recoveredPools.inc(pools);
+      recoveredTargets.inc(targets);
     },
   };
 }

@@ -11,3 +11,4 @@ export * from './permissions.ts';
 export * from './sign-in-throttle.ts';
 export * from './queue-health.ts';
 export * from './publish-prerequisites.ts';
+export * from './what-to-check.ts';

@@ -9,6 +9,6 @@ export const publishTargetTask =
     const { targetId } = PublishTargetPayload.parse(payload);
     const started = performance.now();
     const result = await publishTarget(deps, targetId, helpers.abortSignal);
-    metrics.recordPublish(result.outcome, (performance.now() - started) / 1000);
+    metrics.recordPublish(result.outcome, result.platform, (performance.now() - started) / 1000);
     helpers.logger.info(`target ${targetId}: ${result.outcome}`, { targetId, result });
   };

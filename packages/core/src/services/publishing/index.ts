@@ -37,11 +37,15 @@ export interface PublishingDeps {
 /** Platforms finish a request they received well within this; then its post is visible. */
 export const DEFAULT_RECONCILE_DELAY_MS = 15_000;
 
-export type PublishTargetResult =
+export type PublishTargetResult = (
   | { outcome: 'published'; externalId: string; url: string; reconciled?: true }
   | { outcome: 'retry_scheduled' | 'reconciling'; at: Date }
   | { outcome: 'failed' | 'unconfirmed' | 'waiting_for_account'; error: string }
-  | { outcome: 'skipped'; reason: SkipReason };
+  | { outcome: 'skipped'; reason: SkipReason }
+) & {
+  /** The target's platform, when the job got as far as reading it (for metrics and logs). */
+  platform?: Platform;
+};
 
 /** Why a job did nothing: no such target, not due yet, a newer attempt owns it, or its status. */
 export type SkipReason = 'missing' | 'not_due' | 'superseded' | `status_${string}`;
@@ -63,7 +67,7 @@ export async function publishTarget(
       });
       return deps.db.$transaction((tx) => settleFailure(tx, deps, claim, failure, now()));
     }
-    return runPublish(deps, claim, signal);
+    return { ...(await runPublish(deps, claim, signal)), platform: claim.platform };
   }
   // Not due, not scheduled, or its account needs a person: look closer, the ordinary way.
   const next = await deps.db.$transaction((tx) => begin(tx, deps, targetId, now()));
@@ -72,8 +76,8 @@ export async function publishTarget(
       return next.result;
     case 'publish':
       deps.onAttemptStarted?.({ platform: next.claim.platform, latenessMs: next.claim.latenessMs });
-      return runPublish(deps, next.claim, signal);
+      return { ...(await runPublish(deps, next.claim, signal)), platform: next.claim.platform };
     case 'reconcile':
-      return runReconcile(deps, next.check, signal);
+      return { ...(await runReconcile(deps, next.check, signal)), platform: next.check.platform };
   }
 }

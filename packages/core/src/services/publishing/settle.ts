@@ -1,9 +1,9 @@
 // Step 3 of a publish: store what happened and decide what comes next, in one transaction.
 import type { Tx } from '@herald/db';
-import { PLATFORM_LABELS, type Platform } from '../../domain/platforms.ts';
+import type { Platform } from '../../domain/platforms.ts';
 import { decideAfterFailure } from '../../domain/retry-policy.ts';
 import { canTarget, type TargetEvent, type TargetStatus } from '../../domain/target-status.ts';
-import { toZonedLocal } from '../../domain/zoned-time.ts';
+import { whatToCheck } from '../../domain/what-to-check.ts';
 import type { PublishError } from '../../providers/errors.ts';
 import type { PublishedPost } from '../../providers/types.ts';
 import { recordActivity } from '../activity.ts';
@@ -185,19 +185,6 @@ export async function settleUnresolved(
     action: 'target.unconfirmed',
   });
   return { outcome: 'unconfirmed', error: reason };
-}
-
-/** The sentence that tells a person how to settle an unconfirmed target. */
-export function whatToCheck(attempt: {
-  platform: Platform;
-  accountHandle: string;
-  scheduledTimezone: string;
-  window: { from: Date };
-}): string {
-  const at = toZonedLocal(attempt.window.from, attempt.scheduledTimezone)
-    .slice(0, 16)
-    .replace('T', ' ');
-  return `Open ${attempt.accountHandle} on ${PLATFORM_LABELS[attempt.platform]} and look for the post around ${at} (${attempt.scheduledTimezone}): if it is there, mark it published with its link; if not, retry it.`;
 }
 
 /**
