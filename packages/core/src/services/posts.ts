@@ -4,7 +4,7 @@ import { lockPostTargets, removeJob, type Db, type Tx } from '@herald/db';
 import { captionProblems } from '../domain/platform-rules.ts';
 import { scheduleTimeProblem } from '../domain/schedule-window.ts';
 import { isAccountUsable } from '../domain/social-accounts.ts';
-import { canTarget } from '../domain/target-status.ts';
+import { canTarget, type TargetEvent } from '../domain/target-status.ts';
 import { requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
@@ -45,11 +45,21 @@ const postView = {
   },
 } as const;
 
-export async function schedulePost(
+export function schedulePost(db: Db, actor: Actor, input: SchedulePostInput, now = new Date()) {
+  return createPost(db, actor, input, 'scheduled', now);
+}
+
+/** Writes the post with its targets as drafts: nothing is queued; the time is only proposed. */
+export function saveDraftPost(db: Db, actor: Actor, input: SchedulePostInput, now = new Date()) {
+  return createPost(db, actor, input, 'draft', now);
+}
+
+async function createPost(
   db: Db,
   actor: Actor,
   input: SchedulePostInput,
-  now = new Date(),
+  status: 'scheduled' | 'draft',
+  now: Date,
 ) {
   requirePermission(actor, 'posts:write');
   const client = await db.client.findFirst({
@@ -91,15 +101,15 @@ export async function schedulePost(
           socialAccountId: account.id,
           scheduledFor: input.scheduledFor,
           scheduledTimezone: client.timezone,
-          status: 'scheduled',
+          status,
         },
       });
-      await enqueuePublish(tx, target.id, input.scheduledFor);
+      if (status === 'scheduled') await enqueuePublish(tx, target.id, input.scheduledFor);
     }
     await recordActivity(tx, {
       organizationId: actor.organizationId,
       actorUserId: actor.userId,
-      action: 'post.scheduled',
+      action: status === 'scheduled' ? 'post.scheduled' : 'post.drafted',
       subjectType: 'post',
       subjectId: post.id,
       data: { scheduledFor: input.scheduledFor.toISOString(), accounts: accounts.length },
@@ -109,40 +119,113 @@ export async function schedulePost(
   return getPost(db, actor, postId);
 }
 
-/** Moves every target that has not been published yet (scheduled or failed) to a new time. */
-export async function reschedulePost(
+/**
+ * Moves every target that has not been published yet (scheduled or failed) to a new time. A
+ * draft only gets a new proposed time: it stays a draft, with nothing queued.
+ */
+export function reschedulePost(
   db: Db,
   actor: Actor,
   input: { postId: string; scheduledFor: Date },
   now = new Date(),
 ) {
+  return retimePost(db, actor, input, now, {
+    events: ['reschedule'],
+    action: 'post.rescheduled',
+    nothingLeft:
+      'Nothing left to reschedule: every account has published, started or been cancelled.',
+  });
+}
+
+/** Puts the post's drafts on the queue at the given time. */
+export function scheduleDraftPost(
+  db: Db,
+  actor: Actor,
+  input: { postId: string; scheduledFor: Date },
+  now = new Date(),
+) {
+  return retimePost(db, actor, input, now, {
+    events: ['schedule'],
+    action: 'post.draft_scheduled',
+    nothingLeft: 'This post has no drafts left to schedule.',
+  });
+}
+
+/** Publishes every target that has not published yet, drafts included, now: the worker starts at once. */
+export function publishPostNow(db: Db, actor: Actor, input: { postId: string }, now = new Date()) {
+  return retimePost(db, actor, { postId: input.postId, scheduledFor: now }, now, {
+    // A draft is scheduled, not merely given a new proposed time.
+    events: ['schedule', 'reschedule'],
+    action: 'post.published_now',
+    nothingLeft: 'Nothing left to publish: every account has published, started or been cancelled.',
+  });
+}
+
+/**
+ * Gives every target that allows one of `events` (the first that applies) the new time, with a
+ * fresh retry budget; a target that ends up scheduled gets its job (re)queued at that time.
+ */
+async function retimePost(
+  db: Db,
+  actor: Actor,
+  input: { postId: string; scheduledFor: Date },
+  now: Date,
+  how: { events: TargetEvent[]; action: string; nothingLeft: string },
+) {
   requirePermission(actor, 'posts:write');
   assertSchedulable(input.scheduledFor, now);
   await db.$transaction(async (tx) => {
     const targets = await lockTargets(tx, actor, input.postId);
-    const movable = targets.filter((t) => canTarget(t.status, 'reschedule'));
-    if (movable.length === 0) {
-      throw new ConflictError(
-        'Nothing left to reschedule: every account has published, started or been cancelled.',
-      );
-    }
-    for (const target of movable) {
+    const moves = targets.flatMap((target) => {
+      const event = how.events.find((e) => canTarget(target.status, e));
+      return event ? [{ target, event }] : [];
+    });
+    if (moves.length === 0) throw new ConflictError(how.nothingLeft);
+    for (const { target, event } of moves) {
       // A fresh retry budget: the attempts so far stay in publish_attempts.
-      const moved = await moveTarget(tx, target, 'reschedule', {
+      const moved = await moveTarget(tx, target, event, {
         scheduledFor: input.scheduledFor,
         nextAttemptAt: null,
         attemptCount: 0,
       });
       if (!moved) throw new ConflictError(CHANGED_MEANWHILE);
-      await enqueuePublish(tx, target.id, input.scheduledFor);
+      if (moved === 'scheduled') await enqueuePublish(tx, target.id, input.scheduledFor);
     }
     await recordActivity(tx, {
       organizationId: actor.organizationId,
       actorUserId: actor.userId,
-      action: 'post.rescheduled',
+      action: how.action,
       subjectType: 'post',
       subjectId: input.postId,
-      data: { scheduledFor: input.scheduledFor.toISOString(), targets: movable.length },
+      data: { scheduledFor: input.scheduledFor.toISOString(), targets: moves.length },
+    });
+  });
+  return getPost(db, actor, input.postId);
+}
+
+/** Takes the post's scheduled targets off the queue: they become drafts, keeping their time. */
+export async function unschedulePost(db: Db, actor: Actor, input: { postId: string }) {
+  requirePermission(actor, 'posts:write');
+  await db.$transaction(async (tx) => {
+    const targets = await lockTargets(tx, actor, input.postId);
+    const scheduled = targets.filter((t) => canTarget(t.status, 'unschedule'));
+    if (scheduled.length === 0) {
+      throw new ConflictError(
+        'Nothing left to unschedule: no account of this post is waiting for its time.',
+      );
+    }
+    for (const target of scheduled) {
+      const moved = await moveTarget(tx, target, 'unschedule', { nextAttemptAt: null });
+      if (!moved) throw new ConflictError(CHANGED_MEANWHILE);
+      await removeJob(tx, publishJobKey(target.id));
+    }
+    await recordActivity(tx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'post.unscheduled',
+      subjectType: 'post',
+      subjectId: input.postId,
+      data: { targets: scheduled.length },
     });
   });
   return getPost(db, actor, input.postId);

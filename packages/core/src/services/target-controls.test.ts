@@ -10,7 +10,8 @@ import type { Actor } from './actor.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { actorOf, scheduleOneTarget } from '../testing.ts';
 import { publishJobKey } from './publish-job.ts';
-import { publishPostNow, resolveUnconfirmedTarget, retryTarget } from './target-controls.ts';
+import { publishPostNow } from './posts.ts';
+import { resolveUnconfirmedTarget, retryTarget } from './target-controls.ts';
 
 describe('operator controls on targets', () => {
   let t: TestDatabase;
