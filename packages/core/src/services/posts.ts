@@ -1,6 +1,6 @@
 // Scheduling use cases. Each writes its rows and the matching queue change in ONE
 // transaction, so a post is never scheduled without a job, nor a job left for a cancelled post.
-import { lockPostTargets, removeJob, type Db, type Tx } from '@herald/db';
+import { lockPostTargets, removeJob, type Db, type Prisma, type Tx } from '@herald/db';
 import { captionProblems } from '../domain/platform-rules.ts';
 import { scheduleTimeProblem } from '../domain/schedule-window.ts';
 import { isAccountUsable } from '../domain/social-accounts.ts';
@@ -9,6 +9,7 @@ import { requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { enqueuePublish, publishJobKey } from './publish-job.ts';
+import { whatToCheck } from './publishing/settle.ts';
 import { moveTarget } from './target-transitions.ts';
 
 /** A concurrent change (a worker starting a target) won the race: nothing was written. */
@@ -41,9 +42,35 @@ const postView = {
       lastError: true,
       publishedAt: true,
       socialAccount: { select: { id: true, platform: true, handle: true, status: true } },
+      // The last attempt says when to look on the platform for a post nobody could confirm.
+      attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: { startedAt: true } },
     },
   },
 } as const;
+
+type PostRow = Prisma.PostGetPayload<{ select: typeof postView }>;
+
+/** A post as people see it: an unconfirmed target carries the sentence saying what to check. */
+function toPostView({ targets, ...post }: PostRow) {
+  return {
+    ...post,
+    targets: targets.map(({ attempts, ...target }) => {
+      const lastAttempt = attempts[0];
+      return {
+        ...target,
+        whatToCheck:
+          target.status === 'unconfirmed' && lastAttempt
+            ? whatToCheck({
+                platform: target.socialAccount.platform,
+                accountHandle: target.socialAccount.handle,
+                scheduledTimezone: target.scheduledTimezone,
+                window: { from: lastAttempt.startedAt },
+              })
+            : null,
+      };
+    }),
+  };
+}
 
 export function schedulePost(db: Db, actor: Actor, input: SchedulePostInput, now = new Date()) {
   return createPost(db, actor, input, 'scheduled', now);
@@ -266,7 +293,7 @@ export async function getPost(db: Db, actor: Actor, postId: string) {
     select: postView,
   });
   if (!post) throw new NotFoundError('Post');
-  return post;
+  return toPostView(post);
 }
 
 export async function listPosts(db: Db, actor: Actor, input: { clientId: string; limit?: number }) {
@@ -276,12 +303,13 @@ export async function listPosts(db: Db, actor: Actor, input: { clientId: string;
     select: { id: true },
   });
   if (!client) throw new NotFoundError('Client');
-  return db.post.findMany({
+  const posts = await db.post.findMany({
     where: { organizationId: actor.organizationId, clientId: client.id },
     orderBy: { createdAt: 'desc' },
     take: input.limit ?? 50,
     select: postView,
   });
+  return posts.map(toPostView);
 }
 
 function assertSchedulable(scheduledFor: Date, now: Date): void {
