@@ -47,27 +47,42 @@ export function ComposeForm({ client, defaultLocal }: Props) {
   const [attempted, setAttempted] = useState(false);
   const { when, fields, reset } = useZonedDateTime(defaultLocal, client.timezone, edited);
 
+  /** A fresh form: the next post starts from nothing, at a fresh suggested time. */
+  async function saved(note: string) {
+    setCaption('');
+    setAccountIds([]);
+    reset(suggestedStart(Date.now(), client.timezone));
+    setAttempted(false);
+    setScheduledNote(note);
+    await utils.posts.list.invalidate({ clientId: client.id });
+  }
   const schedule = trpc.posts.schedule.useMutation({
-    onSuccess: async (post, _input, context) => {
-      // A fresh form: the next post starts from nothing, at a fresh suggested time.
-      const fresh = suggestedStart(Date.now(), client.timezone);
-      setCaption('');
-      setAccountIds([]);
-      reset(fresh);
-      setAttempted(false);
+    onSuccess: (post, _input, context) => {
       const first = post.targets[0];
-      setScheduledNote(
+      return saved(
         !first
           ? 'Scheduled.'
           : publishesNow(first.scheduledFor, context.submittedAt)
             ? 'Publishing now.'
             : `Scheduled for ${formatInZone(first.scheduledFor, client.timezone)} (${client.timezone}).`,
       );
-      await utils.posts.list.invalidate({ clientId: client.id });
     },
     onMutate: () => ({ submittedAt: Date.now() }),
   });
-  const serverError = schedule.error ? summarizeError(schedule.error) : null;
+  const saveDraft = trpc.posts.saveDraft.useMutation({
+    onSuccess: (post) => {
+      const first = post.targets[0];
+      return saved(
+        first
+          ? `Saved as a draft for ${formatInZone(first.scheduledFor, client.timezone)} (${client.timezone}). Nothing is published until you schedule it.`
+          : 'Saved as a draft.',
+      );
+    },
+  });
+  /** The last answer from the server, whichever button asked. */
+  const sent = saveDraft.error || saveDraft.isPending ? saveDraft : schedule;
+  const sending = schedule.isPending || saveDraft.isPending;
+  const serverError = sent.error ? summarizeError(sent.error) : null;
   const fieldError = (field: string) => serverError?.fieldErrors[field]?.[0];
 
   const accountsInView = client.socialAccounts.filter(
@@ -99,6 +114,7 @@ export function ComposeForm({ client, defaultLocal }: Props) {
   function edited() {
     setScheduledNote(null);
     if (schedule.error) schedule.reset();
+    if (saveDraft.error) saveDraft.reset();
   }
 
   function toggle(accountId: string, checked: boolean) {
@@ -117,7 +133,13 @@ export function ComposeForm({ client, defaultLocal }: Props) {
     }
     // An impossible, unfinished or undecided time is explained next to the inputs; nothing is sent.
     if (when.kind !== 'ok') return;
-    schedule.mutate({ clientId: client.id, caption, accountIds, scheduledFor: when.instant });
+    schedule.reset();
+    saveDraft.reset();
+    const input = { clientId: client.id, caption, accountIds, scheduledFor: when.instant };
+    // Enter in a field submits with the first button: Schedule post.
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    if (submitter?.getAttribute('value') === 'draft') saveDraft.mutate(input);
+    else schedule.mutate(input);
   }
 
   return (
@@ -208,21 +230,32 @@ export function ComposeForm({ client, defaultLocal }: Props) {
         <p className="field-error">{fieldError('scheduledFor')}</p>
       ) : null}
 
-      {schedule.error ? <ApiError error={schedule.error} /> : null}
+      {sent.error ? <ApiError error={sent.error} /> : null}
       {scheduledNote ? (
         <p className="notice" role="status">
           {scheduledNote}
         </p>
       ) : null}
 
-      <div>
+      <div className="row">
         <button
           type="submit"
+          name="intent"
+          value="schedule"
           className="button primary"
-          disabled={schedule.isPending}
+          disabled={sending}
           aria-describedby={`${id}-when-publish-now`}
         >
           {schedule.isPending ? 'Scheduling…' : 'Schedule post'}
+        </button>
+        <button
+          type="submit"
+          name="intent"
+          value="draft"
+          className="button subtle"
+          disabled={sending}
+        >
+          {saveDraft.isPending ? 'Saving…' : 'Save as draft'}
         </button>
       </div>
     </form>

@@ -7,25 +7,36 @@ import { zonedInputValues } from '../lib/zoned-input.ts';
 import { ZonedDateTimeFields } from './zoned-date-time-fields.tsx';
 
 interface Props {
+  /** Move a post's time, or put a draft on the schedule. */
+  kind: 'reschedule' | 'schedule';
   postId: string;
   clientId: string;
   timeZone: string;
-  /** Where the inputs start: the post's current time, or soon if that has passed. */
+  /** Where the inputs start: the post's current (or proposed) time, or soon if that has passed. */
   initial: Date;
   onDone: () => void;
 }
 
-export function RescheduleForm({ postId, clientId, timeZone, initial, onDone }: Props) {
+const WORDS = {
+  reschedule: { form: 'Reschedule', submit: 'Save new time', keep: 'Keep current time' },
+  schedule: { form: 'Schedule', submit: 'Schedule post', keep: 'Keep as draft' },
+} as const;
+
+export function RescheduleForm({ kind, postId, clientId, timeZone, initial, onDone }: Props) {
   const id = useId();
   const utils = trpc.useUtils();
   const start = zonedInputValues(initial, timeZone);
   const { when, fields } = useZonedDateTime(start, timeZone, edited);
-  const reschedule = trpc.posts.reschedule.useMutation({
+  const done = {
     onSuccess: async () => {
       await utils.posts.list.invalidate({ clientId });
       onDone();
     },
-  });
+  };
+  const rescheduleMutation = trpc.posts.reschedule.useMutation(done);
+  const scheduleDraft = trpc.posts.scheduleDraft.useMutation(done);
+  const reschedule = kind === 'schedule' ? scheduleDraft : rescheduleMutation;
+  const words = WORDS[kind];
   // The server's answer is about the time it was sent; once the inputs change it is stale,
   // and a problem the inputs show themselves is the only one worth reading.
   const error = reschedule.error ? summarizeError(reschedule.error) : null;
@@ -41,7 +52,7 @@ export function RescheduleForm({ postId, clientId, timeZone, initial, onDone }: 
   }
 
   return (
-    <form className="reschedule stack" aria-label="Reschedule" onSubmit={submit} noValidate>
+    <form className="reschedule stack" aria-label={words.form} onSubmit={submit} noValidate>
       <ZonedDateTimeFields idPrefix={`${id}-when`} timeZone={timeZone} {...fields} />
       {reschedule.error?.data?.code === 'UNAUTHORIZED' ? (
         <ApiError error={reschedule.error} />
@@ -56,10 +67,10 @@ export function RescheduleForm({ postId, clientId, timeZone, initial, onDone }: 
           className="button primary small"
           disabled={reschedule.isPending || when.kind !== 'ok'}
         >
-          {reschedule.isPending ? 'Saving…' : 'Save new time'}
+          {reschedule.isPending ? 'Saving…' : words.submit}
         </button>
         <button type="button" className="button subtle small" onClick={onDone}>
-          Keep current time
+          {words.keep}
         </button>
       </div>
     </form>

@@ -11,6 +11,8 @@ const LABELS: Record<TargetStatus, string> = {
   // Herald is asking the platform whether an unanswered attempt went through.
   reconciling: 'Checking',
   waiting_for_account: 'Waiting for account',
+  // Saved but not queued: nothing publishes until someone schedules it.
+  draft: 'Draft',
 };
 
 export function StatusBadge({ status }: { status: TargetStatus }) {

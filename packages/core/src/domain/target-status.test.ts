@@ -89,6 +89,32 @@ describe('target status machine', () => {
       'A published target cannot retry_by_hand.',
     );
   });
+
+  it('takes a scheduled target off the queue as a draft, and schedules a draft again', () => {
+    expect(transitionTarget('scheduled', 'unschedule')).toBe('draft');
+    expect(transitionTarget('draft', 'schedule')).toBe('scheduled');
+    // A draft's proposed time can change without queueing it, and a draft can be dropped.
+    expect(transitionTarget('draft', 'reschedule')).toBe('draft');
+    expect(transitionTarget('draft', 'cancel')).toBe('cancelled');
+    expect(isSettled('draft')).toBe(true);
+  });
+
+  it('unschedules only a scheduled target, and schedules only a draft', () => {
+    for (const status of TARGET_STATUSES) {
+      expect(nextTargetStatus(status, 'unschedule') !== null).toBe(status === 'scheduled');
+      expect(nextTargetStatus(status, 'schedule') !== null).toBe(status === 'draft');
+    }
+    // What may already be on the platform never becomes a draft.
+    expect(() => transitionTarget('publishing', 'unschedule')).toThrow(
+      'A publishing target cannot unschedule.',
+    );
+    expect(() => transitionTarget('published', 'schedule')).toThrow(InvalidTransitionError);
+  });
+
+  it('never starts, retries or settles a draft: nothing runs until it is scheduled', () => {
+    const allowed = TARGET_EVENTS.filter((event) => nextTargetStatus('draft', event) !== null);
+    expect(allowed.sort()).toEqual(['cancel', 'reschedule', 'schedule']);
+  });
 });
 
 describe('statusesAllowing', () => {
@@ -118,6 +144,11 @@ describe('derivePostStatus', () => {
     [['published', 'failed'], 'partially_published'],
     [['failed', 'cancelled'], 'failed'],
     [['cancelled'], 'cancelled'],
+    [['draft', 'draft'], 'draft'],
+    [['draft', 'scheduled'], 'scheduled'],
+    [['draft', 'failed'], 'draft'],
+    [['draft', 'cancelled'], 'draft'],
+    [['draft', 'unconfirmed'], 'needs_check'],
     [[], 'cancelled'],
   ] as const)('%j is %s', (statuses, expected) => {
     expect(derivePostStatus(statuses)).toBe(expected);

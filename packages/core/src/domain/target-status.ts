@@ -11,6 +11,8 @@
 //   waiting_for_account ──resume──▶ scheduled once it is usable again (or ──cancel──▶).
 //   By hand: failed or unconfirmed ──retry_by_hand──▶ scheduled (a fresh budget, due now);
 //   unconfirmed ──confirm_published──▶ published, ──confirm_failed──▶ failed (a person checked).
+//   Drafts (no job queued): scheduled ──unschedule──▶ draft ──schedule──▶ scheduled; a draft
+//   ──reschedule──▶ draft (a new proposed time) or ──cancel──▶ cancelled.
 
 export const TARGET_STATUSES = [
   'scheduled',
@@ -21,6 +23,8 @@ export const TARGET_STATUSES = [
   'unconfirmed',
   'reconciling',
   'waiting_for_account',
+  /** Not queued: a proposed time only, until someone schedules it. */
+  'draft',
 ] as const;
 export type TargetStatus = (typeof TARGET_STATUSES)[number];
 
@@ -38,6 +42,8 @@ export const TARGET_EVENTS = [
   'unresolved',
   'hold',
   'resume',
+  'unschedule',
+  'schedule',
 ] as const;
 export type TargetEvent = (typeof TARGET_EVENTS)[number];
 
@@ -47,6 +53,7 @@ const TRANSITIONS: Record<TargetStatus, Partial<Record<TargetEvent, TargetStatus
     reschedule: 'scheduled',
     cancel: 'cancelled',
     hold: 'waiting_for_account',
+    unschedule: 'draft',
   },
   publishing: {
     succeed: 'published',
@@ -70,6 +77,7 @@ const TRANSITIONS: Record<TargetStatus, Partial<Record<TargetEvent, TargetStatus
     confirm_published: 'published',
     confirm_failed: 'failed',
   },
+  draft: { schedule: 'scheduled', reschedule: 'draft', cancel: 'cancelled' },
 };
 
 export class InvalidTransitionError extends Error {
@@ -109,7 +117,8 @@ export function isSettled(status: TargetStatus): boolean {
     status === 'published' ||
     status === 'cancelled' ||
     status === 'failed' ||
-    status === 'unconfirmed'
+    status === 'unconfirmed' ||
+    status === 'draft'
   );
 }
 
@@ -122,7 +131,8 @@ export type PostStatus =
   | 'failed'
   | 'needs_check'
   | 'waiting_for_account'
-  | 'cancelled';
+  | 'cancelled'
+  | 'draft';
 
 export function derivePostStatus(targets: readonly TargetStatus[]): PostStatus {
   const live = targets.filter((status) => status !== 'cancelled');
@@ -132,5 +142,6 @@ export function derivePostStatus(targets: readonly TargetStatus[]): PostStatus {
   if (live.includes('waiting_for_account')) return 'waiting_for_account';
   if (live.every((status) => status === 'published')) return 'published';
   if (live.includes('scheduled')) return 'scheduled';
+  if (live.includes('draft')) return 'draft';
   return live.includes('published') ? 'partially_published' : 'failed';
 }

@@ -1,14 +1,15 @@
 // Scheduling use cases. Each writes its rows and the matching queue change in ONE
 // transaction, so a post is never scheduled without a job, nor a job left for a cancelled post.
-import { lockPostTargets, removeJob, type Db, type Tx } from '@herald/db';
+import { lockPostTargets, removeJob, type Db, type Prisma, type Tx } from '@herald/db';
 import { captionProblems } from '../domain/platform-rules.ts';
 import { scheduleTimeProblem } from '../domain/schedule-window.ts';
 import { isAccountUsable } from '../domain/social-accounts.ts';
-import { canTarget } from '../domain/target-status.ts';
+import { canTarget, type TargetEvent } from '../domain/target-status.ts';
 import { requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { enqueuePublish, publishJobKey } from './publish-job.ts';
+import { whatToCheck } from './publishing/settle.ts';
 import { moveTarget } from './target-transitions.ts';
 
 /** A concurrent change (a worker starting a target) won the race: nothing was written. */
@@ -41,15 +42,51 @@ const postView = {
       lastError: true,
       publishedAt: true,
       socialAccount: { select: { id: true, platform: true, handle: true, status: true } },
+      // The last attempt says when to look on the platform for a post nobody could confirm.
+      attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: { startedAt: true } },
     },
   },
 } as const;
 
-export async function schedulePost(
+type PostRow = Prisma.PostGetPayload<{ select: typeof postView }>;
+
+/** A post as people see it: an unconfirmed target carries the sentence saying what to check. */
+function toPostView({ targets, ...post }: PostRow) {
+  return {
+    ...post,
+    targets: targets.map(({ attempts, ...target }) => {
+      const lastAttempt = attempts[0];
+      return {
+        ...target,
+        whatToCheck:
+          target.status === 'unconfirmed' && lastAttempt
+            ? whatToCheck({
+                platform: target.socialAccount.platform,
+                accountHandle: target.socialAccount.handle,
+                scheduledTimezone: target.scheduledTimezone,
+                window: { from: lastAttempt.startedAt },
+              })
+            : null,
+      };
+    }),
+  };
+}
+
+export function schedulePost(db: Db, actor: Actor, input: SchedulePostInput, now = new Date()) {
+  return createPost(db, actor, input, 'scheduled', now);
+}
+
+/** Writes the post with its targets as drafts: nothing is queued; the time is only proposed. */
+export function saveDraftPost(db: Db, actor: Actor, input: SchedulePostInput, now = new Date()) {
+  return createPost(db, actor, input, 'draft', now);
+}
+
+async function createPost(
   db: Db,
   actor: Actor,
   input: SchedulePostInput,
-  now = new Date(),
+  status: 'scheduled' | 'draft',
+  now: Date,
 ) {
   requirePermission(actor, 'posts:write');
   const client = await db.client.findFirst({
@@ -91,15 +128,15 @@ export async function schedulePost(
           socialAccountId: account.id,
           scheduledFor: input.scheduledFor,
           scheduledTimezone: client.timezone,
-          status: 'scheduled',
+          status,
         },
       });
-      await enqueuePublish(tx, target.id, input.scheduledFor);
+      if (status === 'scheduled') await enqueuePublish(tx, target.id, input.scheduledFor);
     }
     await recordActivity(tx, {
       organizationId: actor.organizationId,
       actorUserId: actor.userId,
-      action: 'post.scheduled',
+      action: status === 'scheduled' ? 'post.scheduled' : 'post.drafted',
       subjectType: 'post',
       subjectId: post.id,
       data: { scheduledFor: input.scheduledFor.toISOString(), accounts: accounts.length },
@@ -109,40 +146,113 @@ export async function schedulePost(
   return getPost(db, actor, postId);
 }
 
-/** Moves every target that has not been published yet (scheduled or failed) to a new time. */
-export async function reschedulePost(
+/**
+ * Moves every target that has not been published yet (scheduled or failed) to a new time. A
+ * draft only gets a new proposed time: it stays a draft, with nothing queued.
+ */
+export function reschedulePost(
   db: Db,
   actor: Actor,
   input: { postId: string; scheduledFor: Date },
   now = new Date(),
 ) {
+  return retimePost(db, actor, input, now, {
+    events: ['reschedule'],
+    action: 'post.rescheduled',
+    nothingLeft:
+      'Nothing left to reschedule: every account has published, started or been cancelled.',
+  });
+}
+
+/** Puts the post's drafts on the queue at the given time. */
+export function scheduleDraftPost(
+  db: Db,
+  actor: Actor,
+  input: { postId: string; scheduledFor: Date },
+  now = new Date(),
+) {
+  return retimePost(db, actor, input, now, {
+    events: ['schedule'],
+    action: 'post.draft_scheduled',
+    nothingLeft: 'This post has no drafts left to schedule.',
+  });
+}
+
+/** Publishes every target that has not published yet, drafts included, now: the worker starts at once. */
+export function publishPostNow(db: Db, actor: Actor, input: { postId: string }, now = new Date()) {
+  return retimePost(db, actor, { postId: input.postId, scheduledFor: now }, now, {
+    // A draft is scheduled, not merely given a new proposed time.
+    events: ['schedule', 'reschedule'],
+    action: 'post.published_now',
+    nothingLeft: 'Nothing left to publish: every account has published, started or been cancelled.',
+  });
+}
+
+/**
+ * Gives every target that allows one of `events` (the first that applies) the new time, with a
+ * fresh retry budget; a target that ends up scheduled gets its job (re)queued at that time.
+ */
+async function retimePost(
+  db: Db,
+  actor: Actor,
+  input: { postId: string; scheduledFor: Date },
+  now: Date,
+  how: { events: TargetEvent[]; action: string; nothingLeft: string },
+) {
   requirePermission(actor, 'posts:write');
   assertSchedulable(input.scheduledFor, now);
   await db.$transaction(async (tx) => {
     const targets = await lockTargets(tx, actor, input.postId);
-    const movable = targets.filter((t) => canTarget(t.status, 'reschedule'));
-    if (movable.length === 0) {
-      throw new ConflictError(
-        'Nothing left to reschedule: every account has published, started or been cancelled.',
-      );
-    }
-    for (const target of movable) {
+    const moves = targets.flatMap((target) => {
+      const event = how.events.find((e) => canTarget(target.status, e));
+      return event ? [{ target, event }] : [];
+    });
+    if (moves.length === 0) throw new ConflictError(how.nothingLeft);
+    for (const { target, event } of moves) {
       // A fresh retry budget: the attempts so far stay in publish_attempts.
-      const moved = await moveTarget(tx, target, 'reschedule', {
+      const moved = await moveTarget(tx, target, event, {
         scheduledFor: input.scheduledFor,
         nextAttemptAt: null,
         attemptCount: 0,
       });
       if (!moved) throw new ConflictError(CHANGED_MEANWHILE);
-      await enqueuePublish(tx, target.id, input.scheduledFor);
+      if (moved === 'scheduled') await enqueuePublish(tx, target.id, input.scheduledFor);
     }
     await recordActivity(tx, {
       organizationId: actor.organizationId,
       actorUserId: actor.userId,
-      action: 'post.rescheduled',
+      action: how.action,
       subjectType: 'post',
       subjectId: input.postId,
-      data: { scheduledFor: input.scheduledFor.toISOString(), targets: movable.length },
+      data: { scheduledFor: input.scheduledFor.toISOString(), targets: moves.length },
+    });
+  });
+  return getPost(db, actor, input.postId);
+}
+
+/** Takes the post's scheduled targets off the queue: they become drafts, keeping their time. */
+export async function unschedulePost(db: Db, actor: Actor, input: { postId: string }) {
+  requirePermission(actor, 'posts:write');
+  await db.$transaction(async (tx) => {
+    const targets = await lockTargets(tx, actor, input.postId);
+    const scheduled = targets.filter((t) => canTarget(t.status, 'unschedule'));
+    if (scheduled.length === 0) {
+      throw new ConflictError(
+        'Nothing left to unschedule: no account of this post is waiting for its time.',
+      );
+    }
+    for (const target of scheduled) {
+      const moved = await moveTarget(tx, target, 'unschedule', { nextAttemptAt: null });
+      if (!moved) throw new ConflictError(CHANGED_MEANWHILE);
+      await removeJob(tx, publishJobKey(target.id));
+    }
+    await recordActivity(tx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'post.unscheduled',
+      subjectType: 'post',
+      subjectId: input.postId,
+      data: { targets: scheduled.length },
     });
   });
   return getPost(db, actor, input.postId);
@@ -183,7 +293,7 @@ export async function getPost(db: Db, actor: Actor, postId: string) {
     select: postView,
   });
   if (!post) throw new NotFoundError('Post');
-  return post;
+  return toPostView(post);
 }
 
 export async function listPosts(db: Db, actor: Actor, input: { clientId: string; limit?: number }) {
@@ -193,12 +303,13 @@ export async function listPosts(db: Db, actor: Actor, input: { clientId: string;
     select: { id: true },
   });
   if (!client) throw new NotFoundError('Client');
-  return db.post.findMany({
+  const posts = await db.post.findMany({
     where: { organizationId: actor.organizationId, clientId: client.id },
     orderBy: { createdAt: 'desc' },
     take: input.limit ?? 50,
     select: postView,
   });
+  return posts.map(toPostView);
 }
 
 function assertSchedulable(scheduledFor: Date, now: Date): void {

@@ -10,7 +10,8 @@ import type { Actor } from './actor.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { actorOf, scheduleOneTarget } from '../testing.ts';
 import { publishJobKey } from './publish-job.ts';
-import { publishPostNow, resolveUnconfirmedTarget, retryTarget } from './target-controls.ts';
+import { getPost, publishPostNow } from './posts.ts';
+import { resolveUnconfirmedTarget, retryTarget } from './target-controls.ts';
 
 describe('operator controls on targets', () => {
   let t: TestDatabase;
@@ -79,6 +80,31 @@ describe('operator controls on targets', () => {
     await expect(
       resolveUnconfirmedTarget(t.db, actor, { targetId: failed.targetId, resolution: 'failed' }),
     ).rejects.toThrow('Only a target that needs a check can be marked published or failed.');
+  });
+
+  it('says what to check on an unconfirmed target: the account, the platform, the attempt’s time', async () => {
+    const { postId, targetId } = await targetIn('unconfirmed');
+    await t.db.postTarget.update({
+      where: { id: targetId },
+      data: { lastError: 'Facebook did not answer in time.' },
+    });
+    await t.db.publishAttempt.createMany({
+      data: [1, 2].map((attemptNumber) => ({
+        organizationId: agency.organizationId,
+        targetId,
+        attemptNumber,
+        outcome: 'ambiguous' as const,
+        // The second (last) attempt started at 14:02 in Oslo (the agency client's timezone).
+        startedAt: new Date(`2030-05-01T1${attemptNumber}:02:00Z`),
+      })),
+    });
+    const [target] = (await getPost(t.db, actor, postId)).targets;
+    expect(target!.whatToCheck).toBe(
+      `Open ${agency.accounts[0]!.handle} on Facebook and look for the post around 2030-05-01 14:02 (Europe/Oslo): if it is there, mark it published with its link; if not, retry it.`,
+    );
+    // Settled, there is nothing left to check.
+    await retryTarget(t.db, actor, { targetId }, now);
+    expect((await getPost(t.db, actor, postId)).targets[0]!.whatToCheck).toBeNull();
   });
 
   it("treats another organization's target as not found", async () => {

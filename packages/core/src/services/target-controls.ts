@@ -1,19 +1,14 @@
-// What a person can do to a post's targets beyond scheduling: publish now, retry a failed or
-// unconfirmed target with a fresh budget, and settle an unconfirmed one after checking the
-// platform. Every change goes through the domain's transitions from the row's real status.
+// What a person can do to one target beyond scheduling (publish now, unschedule and drafts
+// are post-wide, in posts.ts): retry a failed or unconfirmed target with a fresh budget, and
+// settle an unconfirmed one after checking the platform. Every change goes through the domain's transitions from the row's real status.
 import { lockTarget, type Db, type Tx } from '@herald/db';
 import { canTarget, type TargetEvent } from '../domain/target-status.ts';
 import { requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
-import { getPost, reschedulePost } from './posts.ts';
+import { getPost } from './posts.ts';
 import { enqueuePublish } from './publish-job.ts';
 import { moveTarget } from './target-transitions.ts';
-
-/** Moves every target that has not published yet to now: the worker starts at once. */
-export function publishPostNow(db: Db, actor: Actor, input: { postId: string }, now = new Date()) {
-  return reschedulePost(db, actor, { postId: input.postId, scheduledFor: now }, now);
-}
 
 /** A failed or unconfirmed target goes again now, with a fresh retry budget. */
 export async function retryTarget(

@@ -13,6 +13,8 @@ export const SchedulePostInput = z.object({
 });
 
 export const ReschedulePostInput = z.object({ postId: z.uuid(), scheduledFor: instant() });
+/** A draft post goes on the queue at this instant. */
+export const ScheduleDraftInput = ReschedulePostInput;
 export const PostIdInput = z.object({ postId: z.uuid() });
 export const ListPostsInput = z.object({
   clientId: z.uuid(),

@@ -6,7 +6,10 @@ import {
   reschedulePost,
   resolveUnconfirmedTarget,
   retryTarget,
+  saveDraftPost,
+  scheduleDraftPost,
   schedulePost,
+  unschedulePost,
 } from '@herald/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { orgProcedure } from '../../trpc.ts';
@@ -15,6 +18,7 @@ import {
   PostIdInput,
   ReschedulePostInput,
   ResolveTargetInput,
+  ScheduleDraftInput,
   SchedulePostInput,
   TargetIdInput,
 } from './inputs.ts';
@@ -35,6 +39,15 @@ export const postsRouter = {
   cancel: orgProcedure
     .input(PostIdInput)
     .mutation(({ ctx, input }) => cancelPost(ctx.db, ctx.actor, input)),
+  saveDraft: orgProcedure
+    .input(SchedulePostInput)
+    .mutation(({ ctx, input }) => saveDraftPost(ctx.db, ctx.actor, input)),
+  scheduleDraft: orgProcedure
+    .input(ScheduleDraftInput)
+    .mutation(({ ctx, input }) => scheduleDraftPost(ctx.db, ctx.actor, input)),
+  unschedule: orgProcedure
+    .input(PostIdInput)
+    .mutation(({ ctx, input }) => unschedulePost(ctx.db, ctx.actor, input)),
   publishNow: orgProcedure
     .input(PostIdInput)
     .mutation(({ ctx, input }) => publishPostNow(ctx.db, ctx.actor, input)),
