@@ -9,7 +9,7 @@ import { requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { enqueuePublish, publishJobKey } from './publish-job.ts';
-import { whatToCheck } from './publishing/settle.ts';
+import { whatToCheck } from '../domain/what-to-check.ts';
 import { moveTarget } from './target-transitions.ts';
 
 /** A concurrent change (a worker starting a target) won the race: nothing was written. */
