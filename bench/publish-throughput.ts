@@ -4,6 +4,7 @@
 // drains. The ratio is what the issue asks about (≥ 0.25), since the machine is noisy.
 //
 //   pnpm tsx bench/publish-throughput.ts [targets=5000] [latencyMs=50] [concurrency=32]
+//                                        [localQueue=concurrency] [completeBatchMs=1]
 //
 // DATABASE_URL: a Postgres server to create a scratch database on (default: local trust auth).
 import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
@@ -13,9 +14,8 @@ import pg from 'pg';
 import { startWorker } from '../apps/worker/src/worker.ts';
 import { quiet, scratchDatabase, startSandboxProcess } from './support.ts';
 
-const [targets = 5_000, latencyMs = 50, concurrency = 32] = process.argv
-  .slice(2)
-  .map((arg) => Number(arg));
+const [targets = 5_000, latencyMs = 50, concurrency = 32, localQueue, completeBatchMs = 1] =
+  process.argv.slice(2).map((arg) => Number(arg));
 /** N targets over the demo Pages, every one due now, each with its publish job (set-based). */
 async function scheduleDueNow(url: string, n: number) {
   const client = new pg.Client({ connectionString: url });
@@ -64,6 +64,8 @@ async function publishRate(): Promise<{ perSecond: number; seconds: number; publ
     adapters: { facebook: { baseUrl: `${sandbox.url}/facebook` } },
     concurrency,
     pollInterval: 1_000,
+    localQueueSize: localQueue ?? concurrency,
+    completeJobBatchDelayMs: completeBatchMs,
     logger: quietLogger,
   });
   let published = 0;
@@ -123,7 +125,7 @@ const publish = await publishRate();
 const noop = await noopRate();
 console.log(
   [
-    `targets ${targets}, sandbox latency ${latencyMs} ms, concurrency ${concurrency}`,
+    `targets ${targets}, sandbox latency ${latencyMs} ms, concurrency ${concurrency}, local queue ${localQueue ?? concurrency}, completion batch ${completeBatchMs} ms`,
     `publish: ${publish.published} in ${publish.seconds.toFixed(2)} s`,
     `no-op:   ${targets} in ${noop.seconds.toFixed(2)} s`,
     `publishes/s ${publish.perSecond.toFixed(0)}  no-op jobs/s ${noop.perSecond.toFixed(0)}  ratio ${(publish.perSecond / noop.perSecond).toFixed(3)}`,

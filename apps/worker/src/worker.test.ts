@@ -66,7 +66,9 @@ it('serves /healthz, /readyz and /metrics with the queue by state and publish ou
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^herald_jobs\{state="scheduled"\} 1$/m);
     expect(metrics).toMatch(/^herald_jobs\{state="due"\} 0$/m);
-    expect(metrics).toMatch(/^herald_publish_jobs_total\{outcome="skipped",platform="unknown"\} 1$/m);
+    expect(metrics).toMatch(
+      /^herald_publish_jobs_total\{outcome="skipped",platform="unknown"\} 1$/m,
+    );
     expect(metrics).toMatch(/^herald_publish_job_duration_seconds_count 1$/m);
     // A missing target never starts an attempt, so no lateness is observed yet.
     expect(metrics).toMatch(/^# TYPE herald_publish_lateness_seconds histogram$/m);

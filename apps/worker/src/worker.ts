@@ -42,6 +42,13 @@ export interface WorkerConfig {
   sweepIntervalMs?: number;
   /** A pool silent this long is dead (DEAD_POOL_AFTER_MS by default). */
   deadPoolAfterMs?: number;
+  /**
+   * Graphile's batching: lock and fetch this many jobs at once (-1: one at a time), and
+   * complete finished jobs together after this many ms (-1: each at once). A crash between a
+   * publish and its batched completion only re-runs a job that then finds its target settled.
+   */
+  localQueueSize?: number;
+  completeJobBatchDelayMs?: number;
   /** The retry policy's waits, when not the product's default. */
   retryDelaysMs?: readonly number[];
 }
@@ -95,6 +102,13 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     // main.ts owns signals, so it can close our own pool after Graphile's.
     noHandleSignals: true,
     taskList: createTaskList(deps, metrics),
+    // Batching (docs/decisions/0019): fetch jobs in batches and complete them together.
+    preset: {
+      worker: {
+        localQueue: { size: config.localQueueSize ?? -1 },
+        completeJobBatchDelay: config.completeJobBatchDelayMs ?? -1,
+      },
+    },
     // Given, not read from a `crontab` file: Graphile would warn at every start that it is missing.
     parsedCronItems: parseCronItems(cronItems),
     ...(config.logger
