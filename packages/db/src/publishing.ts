@@ -6,9 +6,16 @@
 // come from the domain's state machine, passed in: the SQL never decides a transition itself.
 import type { SocialAccountStatus, TargetStatus } from './generated/prisma/enums.ts';
 
-/** A pg.Pool, a pg.Client, or Prisma through `prismaQueryable`. */
+/**
+ * A pg.Pool, a pg.Client, or Prisma through `prismaQueryable`. Statements are named, so pg
+ * prepares each once per connection and Postgres does not plan the CTEs again every time.
+ */
 export interface Queryable {
-  query<Row>(text: string, values: unknown[]): Promise<{ rows: Row[] }>;
+  query<Row>(statement: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: Row[] }>;
 }
 
 export interface ClaimedTarget {
@@ -49,8 +56,9 @@ export async function claimDueTarget(
   now: Date,
   rules: ClaimRules,
 ): Promise<ClaimedTarget | null> {
-  const { rows } = await sql.query<ClaimedTarget>(
-    `WITH target AS (
+  const { rows } = await sql.query<ClaimedTarget>({
+    name: 'herald_claim_due_target',
+    text: `WITH target AS (
        SELECT t.id, t.social_account_id, coalesce(t.next_attempt_at, t.scheduled_for) AS due_at
        FROM post_targets t
        WHERE t.id = $1::uuid AND t.status = $3::target_status
@@ -89,7 +97,7 @@ export async function claimDueTarget(
      JOIN attempt ON true
      JOIN posts p ON p.id = s.post_id
      JOIN social_accounts a ON a.id = s.social_account_id`,
-    [
+    values: [
       targetId,
       now,
       rules.from,
@@ -97,7 +105,7 @@ export async function claimDueTarget(
       rules.usableAccountStatuses.join(','),
       rules.earlyToleranceMs,
     ],
-  );
+  });
   return rows[0] ?? null;
 }
 
@@ -106,12 +114,13 @@ export async function saveTargetProgress(
   sql: Queryable,
   input: { targetId: string; status: TargetStatus; attemptCount: number; progress: unknown },
 ): Promise<boolean> {
-  const { rows } = await sql.query<{ id: string }>(
-    `UPDATE post_targets SET provider_state = $4::jsonb
+  const { rows } = await sql.query<{ id: string }>({
+    name: 'herald_save_target_progress',
+    text: `UPDATE post_targets SET provider_state = $4::jsonb
      WHERE id = $1::uuid AND status = $2::target_status AND attempt_count = $3
      RETURNING id::text`,
-    [input.targetId, input.status, input.attemptCount, JSON.stringify(input.progress)],
-  );
+    values: [input.targetId, input.status, input.attemptCount, JSON.stringify(input.progress)],
+  });
   return rows.length === 1;
 }
 
@@ -135,8 +144,9 @@ export interface PublishedSettle {
  * on (the attempt row is written either way: the platform did publish).
  */
 export async function settleTargetPublished(sql: Queryable, s: PublishedSettle): Promise<boolean> {
-  const { rows } = await sql.query<{ moved: number }>(
-    `WITH attempt AS (
+  const { rows } = await sql.query<{ moved: number }>({
+    name: 'herald_settle_target_published',
+    text: `WITH attempt AS (
        UPDATE publish_attempts SET outcome = 'succeeded', external_id = $4, finished_at = $6
        WHERE id = $2::uuid RETURNING id),
      moved AS (
@@ -151,7 +161,7 @@ export async function settleTargetPublished(sql: Queryable, s: PublishedSettle):
        SELECT organization_id, 'target.published', 'post_target', id, $9::jsonb FROM moved
        RETURNING id)
      SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM attempt)::int`,
-    [
+    values: [
       s.targetId,
       s.attemptId,
       s.attemptCount,
@@ -162,6 +172,6 @@ export async function settleTargetPublished(sql: Queryable, s: PublishedSettle):
       s.to,
       JSON.stringify(s.activity),
     ],
-  );
+  });
   return rows[0]?.moved === 1;
 }

@@ -30,7 +30,7 @@ const CLAIM_RULES = {
 /** Prisma as a Queryable, for callers (tests, the web app) without a pg pool of their own. */
 export function prismaQueryable(db: Db): Queryable {
   return {
-    query: async <Row>(text: string, values: unknown[]) => ({
+    query: async <Row>({ text, values }: { text: string; values: unknown[] }) => ({
       rows: await db.$queryRawUnsafe<Row[]>(text, ...values),
     }),
   };
