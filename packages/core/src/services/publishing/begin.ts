@@ -1,11 +1,10 @@
-// Step 1 of a publish, in one short transaction: lock the target and decide what this job does.
+// Step 1 of a publish, the ordinary way, in one short transaction, for whatever the fast path
+// (fast-path.ts) did not claim: lock the target and decide what this job does.
 import { decryptSecret, lockTarget, type Tx } from '@herald/db';
 import { publishPrerequisiteProblem } from '../../domain/publish-prerequisites.ts';
-import { PermanentPublishError } from '../../providers/errors.ts';
 import type { ProviderProgress } from '../../providers/types.ts';
-import { moveTarget } from '../target-transitions.ts';
 import type { PublishingDeps, PublishTargetResult } from './index.ts';
-import { holdForAccount, settleFailure, type Attempt } from './settle.ts';
+import { holdForAccount, type Attempt } from './settle.ts';
 
 import { EARLY_TOLERANCE_MS } from './fast-path.ts';
 
@@ -24,9 +23,7 @@ export interface ReconcileCheck extends Claim {
 }
 
 export type Begun =
-  | { step: 'done'; result: PublishTargetResult }
-  | { step: 'publish'; claim: Claim }
-  | { step: 'reconcile'; check: ReconcileCheck };
+  { step: 'done'; result: PublishTargetResult } | { step: 'reconcile'; check: ReconcileCheck };
 
 const done = (result: PublishTargetResult): Begun => ({ step: 'done', result });
 
@@ -88,8 +85,7 @@ export async function begin(
     };
   }
 
-  // Known-dead credentials or content the platform would refuse: do not spend a platform call
-  // (or risk a lockout) to learn it again.
+  // Known-dead credentials: do not spend a platform call (or risk a lockout) to learn it again.
   const problem = publishPrerequisiteProblem({
     platform: account.platform,
     accountHandle: account.handle,
@@ -108,32 +104,8 @@ export async function begin(
     );
   }
 
-  // `attempt` counts within the current retry budget (a reschedule starts a new one); the
-  // history in publish_attempts numbers every try of the target.
-  const attempt = target.attemptCount + 1;
-  const previous = await tx.publishAttempt.aggregate({
-    where: { targetId },
-    _max: { attemptNumber: true },
-  });
-  const started = await moveTarget(tx, { id: targetId, status: 'scheduled' }, 'start', {
-    attemptCount: attempt,
-    nextAttemptAt: null,
-  });
-  if (!started) return done({ outcome: 'skipped', reason: `status_${target.status}` });
-  const latenessMs = Math.max(0, now.getTime() - dueAt.getTime());
-  const attemptRow = await tx.publishAttempt.create({
-    data: {
-      organizationId: target.organizationId,
-      targetId,
-      attemptNumber: (previous._max.attemptNumber ?? 0) + 1,
-      startedAt: now,
-      latenessMs,
-    },
-  });
-  const claim: Claim = { ...base, attemptId: attemptRow.id, attempt, latenessMs };
-  if (problem) {
-    const failure = new PermanentPublishError(problem.message, { platformCode: 'prerequisite' });
-    return done(await settleFailure(tx, deps, claim, failure, now));
-  }
-  return { step: 'publish', claim };
+  // A due, scheduled target on a usable account is the fast path's to claim (fast-path.ts),
+  // which just declined it: something changed between the two looks. Fail the job, so the
+  // queue runs it again shortly, rather than leave the target without one.
+  throw new Error(`Target ${targetId} looked ready to publish but could not be claimed.`);
 }

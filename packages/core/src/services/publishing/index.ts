@@ -74,9 +74,6 @@ export async function publishTarget(
   switch (next.step) {
     case 'done':
       return next.result;
-    case 'publish':
-      deps.onAttemptStarted?.({ platform: next.claim.platform, latenessMs: next.claim.latenessMs });
-      return { ...(await runPublish(deps, next.claim, signal)), platform: next.claim.platform };
     case 'reconcile':
       return { ...(await runReconcile(deps, next.check, signal)), platform: next.check.platform };
   }
