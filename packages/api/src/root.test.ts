@@ -46,7 +46,9 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
 }
 
 /** Ids owned by one organization, keyed by the input field that carries them. */
-type TenantIds = Record<'clientId' | 'postId' | 'targetId', string> & { accountIds: string[] };
+type TenantIds = Record<'clientId' | 'postId' | 'targetId' | 'accountId', string> & {
+  accountIds: string[];
+};
 
 /** A fresh post per call, so a mutation tried earlier (cancel) does not change the answer. */
 async function tenantIds(t: TestDatabase, agency: AgencyFixture): Promise<TenantIds> {
@@ -62,6 +64,7 @@ async function tenantIds(t: TestDatabase, agency: AgencyFixture): Promise<Tenant
     clientId: agency.clientId,
     postId: post.id,
     targetId: post.targets[0]!.id,
+    accountId: agency.accounts[0]!.id,
     accountIds: [agency.accounts[0]!.id],
   };
 }
@@ -81,6 +84,7 @@ function sampleInput(path: string, ids: TenantIds): Record<string, unknown> | un
     else if (field.safeParse(undefined).success) continue;
     else if (field instanceof z.ZodUUID || field instanceof z.ZodArray)
       throw new Error(`${path}: add the id field "${key}" to TenantIds.`);
+    else if (field instanceof z.ZodISODate) input[key] = '2030-06-11';
     else if (field instanceof z.ZodString) input[key] = 'A sample caption.';
     else if (field instanceof z.ZodDate) input[key] = new Date(Date.now() + 3_600_000);
     // The last option: by convention the one that needs no further fields.
@@ -169,6 +173,11 @@ describe('the tRPC API', () => {
       scheduledFor: new Date(Date.now() + 3_600_000),
     });
     expect(await codeOf(api.clients.get({ clientId: other.clientId }))).toBe('NOT_FOUND');
+    expect(
+      await codeOf(
+        api.accounts.quotaForecast({ accountId: other.accounts[0]!.id, day: '2030-06-11' }),
+      ),
+    ).toBe('NOT_FOUND');
     expect(await codeOf(api.posts.get({ postId: theirs.id }))).toBe('NOT_FOUND');
     expect(await codeOf(api.posts.cancel({ postId: theirs.id }))).toBe('NOT_FOUND');
     expect(

@@ -1,3 +1,4 @@
+import { accountsRouter } from './routers/accounts/router.ts';
 import { clientsRouter } from './routers/clients/router.ts';
 import { meRouter } from './routers/me/router.ts';
 import { postsRouter } from './routers/posts/router.ts';
@@ -6,6 +7,7 @@ import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
   me: meRouter,
+  accounts: accountsRouter,
   clients: clientsRouter,
   posts: postsRouter,
   queue: queueRouter,

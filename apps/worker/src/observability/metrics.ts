@@ -43,6 +43,12 @@ export function createWorkerMetrics(db: Db): WorkerMetrics {
     registers: [registry],
   });
 
+  const deferrals = new Counter({
+    name: 'herald_quota_deferrals_total',
+    help: "Publishes deferred because the account's platform quota was full, by platform.",
+    labelNames: ['platform'] as const,
+    registers: [registry],
+  });
   const recoveredPools = new Counter({
     name: 'herald_recovered_pools_total',
     help: 'Dead worker pools whose jobs this worker unlocked.',
@@ -69,6 +75,7 @@ export function createWorkerMetrics(db: Db): WorkerMetrics {
     },
     recordPublish(outcome, platform, seconds) {
       outcomes.inc({ outcome, platform: platform ?? 'unknown' });
+      if (outcome === 'deferred') deferrals.inc({ platform: platform ?? 'unknown' });
       duration.observe(seconds);
     },
     recordRecovery(pools, targets) {

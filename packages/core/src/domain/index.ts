@@ -12,3 +12,4 @@ export * from './sign-in-throttle.ts';
 export * from './queue-health.ts';
 export * from './publish-prerequisites.ts';
 export * from './what-to-check.ts';
+export * from './quotas.ts';

@@ -117,6 +117,13 @@ describe('target status machine', () => {
   });
 });
 
+describe('quota deferral', () => {
+  it('puts a target that would exceed a quota back on the schedule, from publishing only', () => {
+    expect(transitionTarget('publishing', 'defer')).toBe('scheduled');
+    expect(statusesAllowing('defer')).toEqual(['publishing']);
+  });
+});
+
 describe('statusesAllowing', () => {
   it('lists exactly the statuses an event may leave from', () => {
     expect(statusesAllowing('succeed')).toEqual(['publishing', 'reconciling']);

@@ -9,6 +9,8 @@
 //   ──unresolved──▶ unconfirmed (a person decides).
 //   The account needs a person (docs/decisions/0013): scheduled or publishing ──hold──▶
 //   waiting_for_account ──resume──▶ scheduled once it is usable again (or ──cancel──▶).
+//   A platform quota is full: publishing ──defer──▶ scheduled, at the moment it allows, with
+//   no attempt spent (docs/decisions/0020).
 //   By hand: failed or unconfirmed ──retry_by_hand──▶ scheduled (a fresh budget, due now);
 //   unconfirmed ──confirm_published──▶ published, ──confirm_failed──▶ failed (a person checked).
 //   Drafts (no job queued): scheduled ──unschedule──▶ draft ──schedule──▶ scheduled; a draft
@@ -42,6 +44,7 @@ export const TARGET_EVENTS = [
   'unresolved',
   'hold',
   'resume',
+  'defer',
   'unschedule',
   'schedule',
 ] as const;
@@ -61,6 +64,7 @@ const TRANSITIONS: Record<TargetStatus, Partial<Record<TargetEvent, TargetStatus
     fail: 'failed',
     ambiguous: 'reconciling',
     hold: 'waiting_for_account',
+    defer: 'scheduled',
   },
   reconciling: {
     succeed: 'published',

@@ -4,8 +4,11 @@ import {
   fromZonedLocal,
   isValidTimeZone,
   LocalTimeError,
+  nextDay,
   resolveZonedLocal,
+  startOfZonedDay,
   toZonedLocal,
+  zonedDay,
 } from './zoned-time.ts';
 
 describe('fromZonedLocal', () => {
@@ -151,5 +154,36 @@ describe('toZonedLocal', () => {
   it('knows real zones', () => {
     expect(isValidTimeZone('Europe/Oslo')).toBe(true);
     expect(isValidTimeZone('Nowhere/Special')).toBe(false);
+  });
+});
+
+describe('local days', () => {
+  it('starts a day at its midnight, on DST days too', () => {
+    // Oslo: 2030-03-31 is 23 hours long, 2030-10-27 is 25.
+    expect(startOfZonedDay('2030-03-31', 'Europe/Oslo').toISOString()).toBe(
+      '2030-03-30T23:00:00.000Z',
+    );
+    expect(startOfZonedDay('2030-04-01', 'Europe/Oslo').toISOString()).toBe(
+      '2030-03-31T22:00:00.000Z',
+    );
+    expect(
+      startOfZonedDay('2030-10-28', 'Europe/Oslo').getTime() -
+        startOfZonedDay('2030-10-27', 'Europe/Oslo').getTime(),
+    ).toBe(25 * 3_600_000);
+  });
+
+  it('starts a day whose midnight is skipped when the clocks land', () => {
+    // Santiago moved its clocks from 00:00 to 01:00 on 2024-09-08.
+    expect(startOfZonedDay('2024-09-08', 'America/Santiago').toISOString()).toBe(
+      '2024-09-08T04:00:00.000Z',
+    );
+  });
+
+  it('walks across month and year ends, leap days included', () => {
+    expect(nextDay('2030-01-31')).toBe('2030-02-01');
+    expect(nextDay('2028-02-28')).toBe('2028-02-29');
+    expect(nextDay('2030-02-28')).toBe('2030-03-01');
+    expect(nextDay('2030-12-31')).toBe('2031-01-01');
+    expect(zonedDay(new Date('2030-01-01T02:00:00Z'), 'America/Los_Angeles')).toBe('2029-12-31');
   });
 });

@@ -151,3 +151,28 @@ function describeDuration(minutes: number): string {
   if (minutes % 60 === 0) return minutes === 60 ? '1 hour' : `${minutes / 60} hours`;
   return `${minutes} minutes`;
 }
+
+/**
+ * The first instant of local day `day` (`YYYY-MM-DD`) in `timeZone`: its midnight, or, where
+ * clocks jump over midnight (a few zones change at 00:00), the moment they land after it.
+ */
+export function startOfZonedDay(day: string, timeZone: string): Date {
+  const local = `${day}T00:00:00`;
+  const resolved = resolveZonedLocal(local, timeZone);
+  if (resolved.kind === 'exact') return resolved.instant;
+  if (resolved.kind === 'ambiguous') return resolved.earlier;
+  // Skipped: read midnight with the offset in force before the jump; that instant is the jump.
+  const wall = localAsUtcMillis(local);
+  return new Date(wall - offsetMs(new Date(wall - 86_400_000), timeZone));
+}
+
+/** The local day after `day` (`YYYY-MM-DD`), across month and year ends. */
+export function nextDay(day: string): string {
+  const date = new Date(localAsUtcMillis(`${day}T00:00:00`) + 86_400_000);
+  return toZonedLocal(date, 'UTC').slice(0, 10);
+}
+
+/** The local day (`YYYY-MM-DD`) `instant` falls on in `timeZone`. */
+export function zonedDay(instant: Date, timeZone: string): string {
+  return toZonedLocal(instant, timeZone).slice(0, 10);
+}

@@ -10,3 +10,4 @@ export * from './queue-health.ts';
 export * from './worker-recovery.ts';
 export * from './target-controls.ts';
 export * from './account-holds.ts';
+export * from './quotas.ts';

@@ -14,7 +14,8 @@ import { begin } from './begin.ts';
 import { claimFast } from './fast-path.ts';
 import { runPublish } from './publish.ts';
 import { runReconcile } from './reconcile.ts';
-import { settleFailure } from './settle.ts';
+import { quotaCheck } from '../quotas.ts';
+import { deferForQuota, settleFailure } from './settle.ts';
 
 export interface PublishingDeps {
   db: Db;
@@ -39,7 +40,7 @@ export const DEFAULT_RECONCILE_DELAY_MS = 15_000;
 
 export type PublishTargetResult = (
   | { outcome: 'published'; externalId: string; url: string; reconciled?: true }
-  | { outcome: 'retry_scheduled' | 'reconciling'; at: Date }
+  | { outcome: 'retry_scheduled' | 'reconciling' | 'deferred'; at: Date }
   | { outcome: 'failed' | 'unconfirmed' | 'waiting_for_account'; error: string }
   | { outcome: 'skipped'; reason: SkipReason }
 ) & {
@@ -58,6 +59,15 @@ export async function publishTarget(
   const now = deps.now ?? (() => new Date());
   const claim = await claimFast(deps, targetId, now());
   if (claim) {
+    const quota = await quotaCheck(deps.db, {
+      ...claim,
+      now: now(),
+      exceptAttemptId: claim.attemptId,
+    });
+    if (!quota.allowed) {
+      const deferred = await deps.db.$transaction((tx) => deferForQuota(tx, claim, quota, now()));
+      return { ...deferred, platform: claim.platform };
+    }
     deps.onAttemptStarted?.({ platform: claim.platform, latenessMs: claim.latenessMs });
     // Content the platform would refuse: do not spend a platform call to learn it.
     const problems = captionProblems(claim.platform, claim.content.caption);

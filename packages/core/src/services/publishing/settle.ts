@@ -276,3 +276,44 @@ async function settleTarget(
   const reason = superseded ? 'superseded' : (`status_${current.status}` as const);
   return { skipped: { outcome: 'skipped', reason } };
 }
+
+/**
+ * The account's quota is full: the attempt ends before any platform call (recorded as
+ * `rate_limited`, which does not count against the quota), the target goes back on the
+ * schedule for the moment the window allows, and its retry budget is given back.
+ */
+export async function deferForQuota(
+  tx: Tx,
+  attempt: Attempt,
+  deferral: { at: Date; message: string },
+  now: Date,
+): Promise<PublishTargetResult> {
+  await tx.publishAttempt.update({
+    where: { id: attempt.attemptId },
+    data: {
+      outcome: 'rate_limited',
+      platformCode: 'quota',
+      errorMessage: deferral.message,
+      finishedAt: now,
+    },
+  });
+  const moved = await settleTarget(tx, attempt, 'defer', {
+    attemptCount: attempt.attempt - 1,
+    nextAttemptAt: deferral.at,
+    lastError: deferral.message,
+  });
+  if ('skipped' in moved) return moved.skipped;
+  await enqueuePublish(tx, attempt.targetId, deferral.at);
+  await notify(tx, {
+    organizationId: attempt.organizationId,
+    kind: 'publish_deferred',
+    title: `Post to ${attempt.accountHandle} waits for the platform's limit`,
+    body: deferral.message,
+    data: { targetId: attempt.targetId, postId: attempt.postId },
+  });
+  await recordActivity(tx, {
+    ...activityOf(attempt, { message: deferral.message, at: deferral.at.toISOString() }),
+    action: 'target.deferred',
+  });
+  return { outcome: 'deferred', at: deferral.at };
+}
