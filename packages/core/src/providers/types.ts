@@ -95,6 +95,15 @@ export interface PlatformAdapter {
   reconcile(request: ReconcileRequest): Promise<ReconcileOutcome>;
   /** Exchanges credentials for fresh ones, where the platform has a way to. */
   refreshToken?(request: RefreshTokenRequest): Promise<RefreshedToken>;
+  /**
+   * The account's publishing quota as the platform counts it (Instagram's
+   * content_publishing_limit), where it can be asked; null when it cannot tell now. It
+   * replaces Herald's own count for that window (docs/decisions/0020).
+   */
+  quotaUsage?(request: {
+    account: AccountCredentials;
+    signal?: AbortSignal;
+  }): Promise<{ used: number; cap: number; durationMs: number } | null>;
 }
 
 export interface AdapterHttpConfig {

@@ -110,6 +110,27 @@ describe('quotas', () => {
     expect(calls).toBe(1);
   });
 
+  it("defers on the platform's own count when the adapter can ask for it", async () => {
+    const { targetId } = await scheduleOneTarget(t.db, agency, {
+      caption: 'Counted by Instagram',
+      now: new Date(now.getTime() - 3_600_000),
+      scheduledFor: new Date(now.getTime() + 8 * 3_600_000),
+    });
+    const due = new Date(now.getTime() + 8 * 3_600_000);
+    const asking: PlatformAdapter = {
+      ...adapter,
+      quotaUsage: () => Promise.resolve({ used: 50, cap: 50, durationMs: 24 * 3_600_000 }),
+    };
+    const result = await publishTarget(
+      { db: t.db, adapterFor: () => asking, tokenKey: TEST_TOKEN_KEY, now: () => due },
+      targetId,
+    );
+    // It counts 50 of 50; the only one we can name in its window is the post at 16:00, so the
+    // slot opens when that one leaves.
+    expect(result).toMatchObject({ outcome: 'deferred', at: new Date('2030-06-11T16:00:00.000Z') });
+    await t.db.postTarget.update({ where: { id: targetId }, data: { status: 'cancelled' } });
+  });
+
   it("forecasts the day's room from what counts and what is scheduled", async () => {
     const actor = actorOf(agency);
     // What counts by then: the post published at 2030-06-10 16:00 (the 25 of the day before

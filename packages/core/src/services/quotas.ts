@@ -8,6 +8,7 @@ import {
   quotaDecision,
   quotaForecastForDay,
   type QuotaDecision,
+  type ReportedUsage,
 } from '../domain/quotas.ts';
 import { isValidTimeZone, nextDay, startOfZonedDay } from '../domain/zoned-time.ts';
 import type { Actor } from './actor.ts';
@@ -47,12 +48,15 @@ export async function quotaCheck(
     accountHandle: string;
     now: Date;
     exceptAttemptId?: string;
+    /** What the platform says it counts, when its adapter could ask. */
+    reported?: ReportedUsage | null;
   },
 ): Promise<QuotaDecision> {
-  if (PLATFORM_QUOTAS[input.platform].length === 0) return { allowed: true };
+  if (PLATFORM_QUOTAS[input.platform].length === 0 && !input.reported) return { allowed: true };
   const since = new Date(input.now.getTime() - LOOKBACK_MS);
   const counted = await countedPublishes(db, input.accountId, since, input.exceptAttemptId);
-  return quotaDecision({ ...input, counted });
+  const { reported, ...rest } = input;
+  return quotaDecision({ ...rest, counted, ...(reported ? { reported } : {}) });
 }
 
 export interface QuotaForecast {

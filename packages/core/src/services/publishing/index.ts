@@ -10,7 +10,7 @@ import type { Platform } from '../../domain/platforms.ts';
 import type { PlatformAdapter } from '../../providers/types.ts';
 import { captionProblems } from '../../domain/platform-rules.ts';
 import { PermanentPublishError } from '../../providers/errors.ts';
-import { begin } from './begin.ts';
+import { begin, type Claim } from './begin.ts';
 import { claimFast } from './fast-path.ts';
 import { runPublish } from './publish.ts';
 import { runReconcile } from './reconcile.ts';
@@ -51,6 +51,19 @@ export type PublishTargetResult = (
 /** Why a job did nothing: no such target, not due yet, a newer attempt owns it, or its status. */
 export type SkipReason = 'missing' | 'not_due' | 'superseded' | `status_${string}`;
 
+/** The platform's own count, when its adapter can ask; a failure to ask is no reason to stop. */
+async function reportedUsage(deps: PublishingDeps, claim: Claim, signal?: AbortSignal) {
+  try {
+    const adapter = deps.adapterFor(claim.platform);
+    if (!adapter.quotaUsage) return null;
+    return await adapter.quotaUsage({ account: claim.account, ...(signal ? { signal } : {}) });
+  } catch {
+    // No adapter, or the platform did not answer: our own count decides, and the publish
+    // itself reports the adapter problem.
+    return null;
+  }
+}
+
 export async function publishTarget(
   deps: PublishingDeps,
   targetId: string,
@@ -63,6 +76,7 @@ export async function publishTarget(
       ...claim,
       now: now(),
       exceptAttemptId: claim.attemptId,
+      reported: await reportedUsage(deps, claim, signal),
     });
     if (!quota.allowed) {
       const deferred = await deps.db.$transaction((tx) => deferForQuota(tx, claim, quota, now()));
