@@ -26,6 +26,25 @@ export const WebEnv = z.object({
     .int('TRUST_PROXY must be the number of proxies in front of the app')
     .min(0, 'TRUST_PROXY must be the number of proxies in front of the app')
     .default(0),
+  /**
+   * POST /api/cron/tick runs due jobs for hosts without a worker, when the X-Cron-Secret
+   * header carries this secret. Unset: the endpoint refuses every call.
+   */
+  CRON_SECRET: z.string().min(16, 'CRON_SECRET must be at least 16 characters').optional(),
+  /** How long one tick may run jobs before it stops (keep it under the caller's timeout). */
+  CRON_TICK_BUDGET_MS: z.coerce
+    .number({ error: 'CRON_TICK_BUDGET_MS must be a number of milliseconds' })
+    .int()
+    .min(1_000, 'CRON_TICK_BUDGET_MS must be at least 1000')
+    .max(300_000, 'CRON_TICK_BUDGET_MS must be at most 300000')
+    .default(25_000),
+  /** What the tick's publishes need: the worker's credentials key and platform endpoints. */
+  TOKEN_ENCRYPTION_KEY: z.string().min(1).optional(),
+  FACEBOOK_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  FACEBOOK_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v21.0'),
 });
 
 export interface ServerEnv {
@@ -35,6 +54,11 @@ export interface ServerEnv {
   SHOW_DEMO_LOGIN: boolean;
   SESSION_IDLE_TIMEOUT_MS: number;
   TRUST_PROXY: number;
+  CRON_SECRET: string | undefined;
+  CRON_TICK_BUDGET_MS: number;
+  TOKEN_ENCRYPTION_KEY: string | undefined;
+  FACEBOOK_GRAPH_URL: string;
+  FACEBOOK_GRAPH_VERSION: string;
 }
 
 export function parseWebEnv(source: Record<string, string | undefined>): ServerEnv {
@@ -47,6 +71,11 @@ export function parseWebEnv(source: Record<string, string | undefined>): ServerE
     SHOW_DEMO_LOGIN: data.SHOW_DEMO_LOGIN ?? !production,
     SESSION_IDLE_TIMEOUT_MS: data.SESSION_IDLE_TIMEOUT_HOURS * 60 * 60 * 1000,
     TRUST_PROXY: data.TRUST_PROXY,
+    CRON_SECRET: data.CRON_SECRET,
+    CRON_TICK_BUDGET_MS: data.CRON_TICK_BUDGET_MS,
+    TOKEN_ENCRYPTION_KEY: data.TOKEN_ENCRYPTION_KEY,
+    FACEBOOK_GRAPH_URL: data.FACEBOOK_GRAPH_URL,
+    FACEBOOK_GRAPH_VERSION: data.FACEBOOK_GRAPH_VERSION,
   };
 }
 

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { startHealthServer, type HealthServer } from './observability/health-server.ts';
 import { graphileLogger } from './observability/logger.ts';
 import { createWorkerMetrics } from './observability/metrics.ts';
-import { createTaskList } from './tasks/index.ts';
+import { createTaskList } from '@herald/core/jobs';
 
 export interface WorkerConfig {
   databaseUrl: string;
@@ -101,7 +101,10 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     gracefulShutdownAbortTimeout: config.shutdownGraceMs ?? 25_000,
     // main.ts owns signals, so it can close our own pool after Graphile's.
     noHandleSignals: true,
-    taskList: createTaskList(deps, metrics),
+    taskList: createTaskList(deps, {
+      onPublished: (result, seconds) =>
+        metrics.recordPublish(result.outcome, result.platform, seconds),
+    }),
     // Batching (docs/decisions/0019): fetch jobs in batches and complete them together.
     preset: {
       worker: {

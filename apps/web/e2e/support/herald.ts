@@ -52,7 +52,13 @@ export async function startHerald(
         },
       })
     : undefined;
-  const web = await startWebServer({ DATABASE_URL: t.url, ...options.webEnv });
+  // The web app gets what the worker gets, as `pnpm dev` gives it (the cron tick publishes).
+  const web = await startWebServer({
+    DATABASE_URL: t.url,
+    TOKEN_ENCRYPTION_KEY: tokenKey,
+    FACEBOOK_GRAPH_URL: sandbox.facebookBaseUrl,
+    ...options.webEnv,
+  });
   await worker?.waitForLine(/worker: running/, 30_000);
   const url = web.url;
   return {

@@ -1,0 +1,2 @@
+export { createTaskList, type TaskHooks } from './task-list.ts';
+export { runDueJobsOnce, type TickResult } from './tick.ts';
