@@ -8,12 +8,20 @@ import {
 } from '@herald/core';
 import { createAdapterRegistry, type AdapterRegistryConfig } from '@herald/core/providers';
 import { createDbOnPool } from '@herald/db';
-import { parseCronItems, run, type Logger, type Runner, type WorkerEvents } from 'graphile-worker';
+import {
+  parseCronItems,
+  run,
+  type Logger,
+  type Runner,
+  type WorkerEvents,
+  type WorkerPool,
+} from 'graphile-worker';
 import type { Logger as Log } from 'pino';
 import { cronItems } from './crontab.ts';
 import pg from 'pg';
 import { startHealthServer, type HealthServer } from './observability/health-server.ts';
 import { graphileLogger } from './observability/logger.ts';
+import { startWakeup } from './wakeup.ts';
 import { createWorkerMetrics } from './observability/metrics.ts';
 import { createTaskList } from '@herald/core/jobs';
 
@@ -35,6 +43,8 @@ export interface WorkerConfig {
    * terminationGracePeriodSeconds.
    */
   shutdownGraceMs?: number;
+  /** Nudge the pool when a future job falls due (default), instead of waiting for a poll. */
+  wakeup?: boolean;
   /** How long after an unanswered publish the platform is asked about it (docs/decisions/0013). */
   reconcileDelayMs?: number;
   /** How often this pool beats, and how often it looks for dead pools (docs/decisions/0012). */
@@ -92,7 +102,11 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
   );
   const events: WorkerEvents = new EventEmitter();
   let poolId: string | undefined;
-  events.on('pool:create', ({ workerPool }) => (poolId = workerPool.id));
+  let workerPool: WorkerPool | undefined;
+  events.on('pool:create', (event) => {
+    poolId = event.workerPool.id;
+    workerPool = event.workerPool;
+  });
   const runner = await run({
     events,
     pgPool,
@@ -120,7 +134,19 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
         ? { logger: graphileLogger(config.log) }
         : {}),
   });
-  if (!poolId) throw new Error('Graphile Worker started without announcing its pool id.');
+  if (!poolId || !workerPool) {
+    throw new Error('Graphile Worker started without announcing its pool id.');
+  }
+  const graphilePool = workerPool;
+  // Future jobs wake the pool when they fall due, not on its next poll (docs/decisions/0022).
+  const wakeup =
+    config.wakeup === false
+      ? undefined
+      : await startWakeup({
+          pgPool,
+          nudge: (count) => graphilePool.nudge(count),
+          onError: report('worker: wake-up timer failed'),
+        });
   const pool = { poolId, host: hostname(), pid: process.pid, startedAt: new Date() };
   // Beat now, so no sweeper takes this pool for dead; then on a timer. Every pool also sweeps:
   // whichever finds a dead pool first recovers it (the row lock keeps it to one).
@@ -166,6 +192,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     stop: () =>
       (stopping ??= (async () => {
         for (const timer of timers) clearInterval(timer);
+        await wakeup?.stop();
         await runner.stop();
         await removeHeartbeat(db, pool.poolId).catch(report('worker: heartbeat removal failed'));
         await Promise.all([pgPool.end(), db.$disconnect(), health?.close()]);

@@ -1,5 +1,12 @@
 export { createDb, createDbOnPool, type Db, type CreateDbOptions } from './client.ts';
-export { addJob, countJobsByState, removeJob, type AddJobSpec, type JobCounts } from './jobs.ts';
+export {
+  addJob,
+  countJobsByState,
+  JOB_DUE_CHANNEL,
+  removeJob,
+  type AddJobSpec,
+  type JobCounts,
+} from './jobs.ts';
 export { attemptStatsSince, type AttemptStats } from './queue-stats.ts';
 export { lockPostTargets, lockTarget, type LockedTarget } from './targets.ts';
 export { forceUnlockPools, jobsLockedBy, lockStalePools, type LockedJob } from './workers.ts';

@@ -25,8 +25,16 @@ export async function addJob(tx: TransactionClient, spec: AddJobSpec): Promise<s
   // add_job can return null under heavy contention on one key (graphile/worker#580);
   // throwing rolls the caller's transaction back rather than losing the job silently.
   if (!id) throw new Error(`graphile_worker.add_job returned no job for key ${spec.jobKey}`);
+  // Graphile announces jobs due now; a job due later is announced here, at commit, so idle
+  // workers set a timer for it instead of finding it on a poll (docs/decisions/0022).
+  await tx.$executeRaw`
+    SELECT pg_notify(${JOB_DUE_CHANNEL}, ${String(spec.runAt.getTime())})
+    WHERE ${spec.runAt.toISOString()}::timestamptz > now()`;
   return id;
 }
+
+/** The channel future jobs' due times are announced on (milliseconds since the epoch). */
+export const JOB_DUE_CHANNEL = 'herald_job_due';
 
 /** Removes the pending job with this key (a running job is left to finish; see the task's guard). */
 export async function removeJob(tx: TransactionClient, jobKey: string): Promise<void> {
