@@ -14,7 +14,8 @@ export const WorkerEnv = z.object({
   /** A Graph call unanswered after this long is given up on (and reconciled). */
   FACEBOOK_GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
-  WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /** A fallback only: due jobs wake the pool by LISTEN/NOTIFY and timers (ADR 0022). */
+  WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Running jobs get this long after SIGTERM before they are aborted (below the pod's grace). */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
   /** After an unanswered publish, wait this long before asking the platform what happened. */

@@ -111,7 +111,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     events,
     pgPool,
     concurrency,
-    pollInterval: config.pollInterval ?? 1_000,
+    pollInterval: config.pollInterval ?? 10_000,
     gracefulShutdownAbortTimeout: config.shutdownGraceMs ?? 25_000,
     // main.ts owns signals, so it can close our own pool after Graphile's.
     noHandleSignals: true,
