@@ -31,3 +31,11 @@ export {
   type PublishedSettle,
   type Queryable,
 } from './publishing.ts';
+export {
+  failedJobs,
+  failJobForGood,
+  lockedJobs,
+  removeJobById,
+  replayJobNow,
+  type QueueJobRow,
+} from './admin-queue.ts';

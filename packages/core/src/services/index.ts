@@ -11,3 +11,4 @@ export * from './worker-recovery.ts';
 export * from './target-controls.ts';
 export * from './account-holds.ts';
 export * from './quotas.ts';
+export * from './admin-queue.ts';

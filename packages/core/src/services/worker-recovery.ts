@@ -61,18 +61,27 @@ export async function recoverDeadWorkers(
   return db.$transaction(async (tx) => {
     const pools = await lockStalePools(tx, new Date(now.getTime() - deadAfterMs));
     if (pools.length === 0) return { pools, reconcilingTargets: [] };
-    const reconcilingTargets: string[] = [];
-    for (const job of await jobsLockedBy(tx, pools)) {
-      if (job.taskIdentifier !== PUBLISH_TARGET_TASK) continue;
-      const payload = PublishTargetPayload.safeParse(job.payload);
-      if (payload.success && (await settleLostPublish(tx, payload.data.targetId, now))) {
-        reconcilingTargets.push(payload.data.targetId);
-      }
-    }
-    await forceUnlockPools(tx, pools);
-    await tx.workerHeartbeat.deleteMany({ where: { poolId: { in: pools } } });
-    return { pools, reconcilingTargets };
+    return { pools, reconcilingTargets: await releasePools(tx, pools, now) };
   });
+}
+
+/**
+ * Sends what these (dead) pools were publishing to reconcile, unlocks their jobs and forgets
+ * their beats, in the caller's transaction. Returns the targets sent to reconcile. Never call
+ * it for a pool that is alive: its running publishes would be reconciled under it.
+ */
+export async function releasePools(tx: Tx, pools: string[], now: Date): Promise<string[]> {
+  const reconcilingTargets: string[] = [];
+  for (const job of await jobsLockedBy(tx, pools)) {
+    if (job.taskIdentifier !== PUBLISH_TARGET_TASK) continue;
+    const payload = PublishTargetPayload.safeParse(job.payload);
+    if (payload.success && (await settleLostPublish(tx, payload.data.targetId, now))) {
+      reconcilingTargets.push(payload.data.targetId);
+    }
+  }
+  await forceUnlockPools(tx, pools);
+  await tx.workerHeartbeat.deleteMany({ where: { poolId: { in: pools } } });
+  return reconcilingTargets;
 }
 
 async function settleLostPublish(tx: Tx, targetId: string, now: Date): Promise<boolean> {
