@@ -9,6 +9,7 @@ export default [
   layout('routes/_app.tsx', [
     index('routes/_app._index.tsx'),
     route('clients/:clientId', 'routes/_app.clients.$clientId.tsx'),
+    route('admin/queue', 'routes/_app.admin.queue.tsx'),
   ]),
   route('*', 'routes/not-found.tsx'),
 ] satisfies RouteConfig;

@@ -1,4 +1,5 @@
 import { accountsRouter } from './routers/accounts/router.ts';
+import { adminRouter } from './routers/admin/router.ts';
 import { clientsRouter } from './routers/clients/router.ts';
 import { meRouter } from './routers/me/router.ts';
 import { postsRouter } from './routers/posts/router.ts';
@@ -8,6 +9,7 @@ import { createCallerFactory, router } from './trpc.ts';
 export const appRouter = router({
   me: meRouter,
   accounts: accountsRouter,
+  admin: adminRouter,
   clients: clientsRouter,
   posts: postsRouter,
   queue: queueRouter,
