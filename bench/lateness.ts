@@ -6,55 +6,14 @@
 //
 // Polling is counted while idle (10 s after the last publish): every query the worker makes
 // then is a poll (Graphile's job fetches and the wake-up's look-ahead).
-import { createDb, generateEncryptionKey, JOB_DUE_CHANNEL, parseEncryptionKey } from '@herald/db';
+import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
 import { seedDemo } from '@herald/db/seed';
 import { Logger } from 'graphile-worker';
-import pg from 'pg';
 import { startWorker } from '../apps/worker/src/worker.ts';
-import { quiet, scratchDatabase, startSandboxProcess } from './support.ts';
+import { quiet, scheduleTargets, scratchDatabase, startSandboxProcess } from './support.ts';
 
 const [targets = 1_000, spreadSeconds = 60] = process.argv.slice(2).map((arg) => Number(arg));
 const IDLE_MS = 10_000;
-
-/** Targets due at random instants from `leadMs` to `leadMs + spread`, each with its job, announced. */
-async function scheduleSpread(url: string, leadMs: number) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(
-      `WITH accounts AS (
-         SELECT id, organization_id, client_id, row_number() OVER (ORDER BY id) - 1 AS i,
-                count(*) OVER () AS total FROM social_accounts),
-       due AS (
-         SELECT g, now() + make_interval(secs => ($2::int + random() * $3::int) / 1000.0) AS at
-         FROM generate_series(1, $1::int) g),
-       posts AS (
-         INSERT INTO posts (organization_id, client_id, caption, updated_at)
-         SELECT a.organization_id, a.client_id, 'Lateness ' || due.g || ' ' || due.at, now()
-         FROM due JOIN accounts a ON a.i = due.g % a.total
-         RETURNING id, organization_id, caption)
-       INSERT INTO post_targets (organization_id, post_id, social_account_id, scheduled_for,
-                                 scheduled_timezone, updated_at)
-       SELECT p.organization_id, p.id, a.id,
-              substring(p.caption from '^Lateness \\d+ (.*)$')::timestamptz, 'UTC', now()
-       FROM posts p JOIN accounts a
-         ON a.i = substring(p.caption from '^Lateness (\\d+)')::int % a.total`,
-      [targets, leadMs, spreadSeconds * 1000],
-    );
-    // What enqueuePublish does for each: the job, and the announcement of its due time.
-    await client.query(
-      `SELECT graphile_worker.add_job('publish_target', json_build_object('targetId', id),
-                run_at := scheduled_for, job_key := 'publish:' || id),
-              pg_notify($1, (extract(epoch FROM scheduled_for) * 1000)::bigint::text)
-       FROM post_targets`,
-      [JOB_DUE_CHANNEL],
-    );
-    await client.query('COMMIT');
-  } finally {
-    await client.end();
-  }
-}
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -76,7 +35,11 @@ async function measure(wakeup: boolean, pollInterval: number) {
   });
   let fetches = 0;
   worker.runner.events.on('worker:getJob:start', () => (fetches += 1));
-  await scheduleSpread(database.url, 3_000);
+  await scheduleTargets(database.url, {
+    count: targets,
+    leadMs: 3_000,
+    spreadMs: spreadSeconds * 1000,
+  });
   for (;;) {
     await new Promise((r) => setTimeout(r, 500));
     const done = await db.postTarget.count({ where: { status: 'published' } });

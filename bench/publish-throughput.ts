@@ -12,51 +12,17 @@ import { seedDemo } from '@herald/db/seed';
 import { Logger, run, type Runner } from 'graphile-worker';
 import pg from 'pg';
 import { startWorker } from '../apps/worker/src/worker.ts';
-import { quiet, scratchDatabase, startSandboxProcess } from './support.ts';
+import { quiet, scheduleTargets, scratchDatabase, startSandboxProcess } from './support.ts';
 
 const [targets = 5_000, latencyMs = 50, concurrency = 32, localQueue, completeBatchMs = 1] =
   process.argv.slice(2).map((arg) => Number(arg));
-/** N targets over the demo Pages, every one due now, each with its publish job (set-based). */
-async function scheduleDueNow(url: string, n: number) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(
-      `WITH accounts AS (
-         SELECT id, organization_id, client_id, row_number() OVER (ORDER BY id) - 1 AS i,
-                count(*) OVER () AS total
-         FROM social_accounts),
-       posts AS (
-         INSERT INTO posts (organization_id, client_id, caption, updated_at)
-         SELECT a.organization_id, a.client_id, 'Bench post ' || g, now()
-         FROM generate_series(1, $1::int) g JOIN accounts a ON a.i = g % a.total
-         RETURNING id, organization_id, caption)
-       INSERT INTO post_targets (organization_id, post_id, social_account_id, scheduled_for,
-                                 scheduled_timezone, updated_at)
-       SELECT p.organization_id, p.id, a.id, now(), 'UTC', now()
-       FROM posts p JOIN accounts a
-         ON a.i = substring(p.caption from 'Bench post (\\d+)')::int % a.total`,
-      [n],
-    );
-    await client.query(
-      `SELECT graphile_worker.add_job('publish_target', json_build_object('targetId', id),
-                run_at := now(), job_key := 'publish:' || id)
-       FROM post_targets`,
-    );
-    await client.query('COMMIT');
-  } finally {
-    await client.end();
-  }
-}
-
 async function publishRate(): Promise<{ perSecond: number; seconds: number; published: number }> {
   const database = await scratchDatabase();
   const sandbox = await startSandboxProcess(latencyMs);
   const tokenKey = generateEncryptionKey();
   const db = createDb(database.url, { max: 2 });
   await seedDemo(db, { tokenKey: parseEncryptionKey(tokenKey) });
-  await scheduleDueNow(database.url, targets);
+  await scheduleTargets(database.url, { count: targets, leadMs: 0, spreadMs: 0 });
   const started = performance.now();
   const worker = await startWorker({
     databaseUrl: database.url,

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { JOB_DUE_CHANNEL } from '@herald/db';
 import { migrate } from '@herald/db/migrate';
 import pg from 'pg';
 import { inheritedEnv, loadBenchEnv } from './env.ts';
@@ -90,3 +91,50 @@ export async function startSandboxProcess(latencyMs = 0) {
 }
 
 export const quiet = () => () => {};
+
+/**
+ * `count` targets over the demo Pages, due at random instants from `leadMs` to
+ * `leadMs + spreadMs` from now, each with its publish job, announced as enqueuePublish does
+ * (set-based: scheduling thousands one by one would take longer than the spread).
+ */
+export async function scheduleTargets(
+  url: string,
+  { count, leadMs, spreadMs }: { count: number; leadMs: number; spreadMs: number },
+) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `WITH accounts AS (
+         SELECT id, organization_id, client_id, row_number() OVER (ORDER BY id) - 1 AS i,
+                count(*) OVER () AS total FROM social_accounts),
+       due AS (
+         SELECT g, now() + make_interval(secs => ($2::int + random() * $3::int) / 1000.0) AS at
+         FROM generate_series(1, $1::int) g),
+       posts AS (
+         INSERT INTO posts (organization_id, client_id, caption, updated_at)
+         SELECT a.organization_id, a.client_id, 'Bench post ' || due.g || ' ' || due.at, now()
+         FROM due JOIN accounts a ON a.i = due.g % a.total
+         RETURNING id, organization_id, caption)
+       INSERT INTO post_targets (organization_id, post_id, social_account_id, scheduled_for,
+                                 scheduled_timezone, updated_at)
+       SELECT p.organization_id, p.id, a.id,
+              substring(p.caption from '^Bench post \\d+ (.*)$')::timestamptz, 'UTC', now()
+       FROM posts p JOIN accounts a
+         ON a.i = substring(p.caption from '^Bench post (\\d+)')::int % a.total`,
+      [count, leadMs, spreadMs],
+    );
+    // What enqueuePublish does for each: the job, and the announcement of its due time.
+    await client.query(
+      `SELECT graphile_worker.add_job('publish_target', json_build_object('targetId', id),
+                run_at := scheduled_for, job_key := 'publish:' || id),
+              pg_notify($1, (extract(epoch FROM scheduled_for) * 1000)::bigint::text)
+       FROM post_targets`,
+      [JOB_DUE_CHANNEL],
+    );
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}

@@ -7,7 +7,7 @@ import { escapeHtml, layout, postPath } from '../../html.ts';
 import { html, json, send, type Reply } from '../../http.ts';
 import type { PlatformRoutes, SandboxContext } from '../../router.ts';
 import type { RecordedPost } from '../../store.ts';
-import { graphErrorReply, graphErrors, injectedGraphError } from './errors.ts';
+import { graphErrorReply, graphErrors, injectedGraphError, type GraphError } from './errors.ts';
 import { authenticate, isGraphError, readGraphRequest } from './request.ts';
 
 const VERSION = /^v\d+\.\d+$/;
@@ -50,10 +50,8 @@ async function publish(
   const fault = ctx.store.takeFault('facebook', 'publish');
   const act = (): Reply => {
     if (isGraphError(request)) return graphErrorReply(request);
-    const auth = authenticate(request.token, ctx.store);
-    if (isGraphError(auth)) return graphErrorReply(auth);
-    if (!NUMERIC_ID.test(pageId)) return graphErrorReply(graphErrors.unsupported('post', pageId));
-    if (auth.pageId !== pageId) return graphErrorReply(graphErrors.invalidToken());
+    const refused = pageRefusal(request.token, pageId, 'post', ctx);
+    if (refused) return graphErrorReply(refused);
     const { message, link } = request.params;
     if (!message && !link) return graphErrorReply(graphErrors.missingMessage());
     if (link !== undefined && !isWebUrl(link)) return graphErrorReply(graphErrors.badLink());
@@ -105,6 +103,20 @@ async function read(
   await replyUnderFault(req, res, fault, act, injectedGraphError, ctx.closing);
 }
 
+/** Why a request on a Page's edge is refused (bad token, not a Page id, another Page's token). */
+function pageRefusal(
+  token: string | undefined,
+  pageId: string,
+  method: 'get' | 'post',
+  ctx: SandboxContext,
+): GraphError | undefined {
+  const auth = authenticate(token, ctx.store);
+  if (isGraphError(auth)) return auth;
+  if (!NUMERIC_ID.test(pageId)) return graphErrors.unsupported(method, pageId);
+  if (auth.pageId !== pageId) return graphErrors.invalidToken();
+  return undefined;
+}
+
 const MAX_FEED_LIMIT = 100;
 const DEFAULT_FEED_LIMIT = 25;
 
@@ -119,10 +131,8 @@ async function listFeed(
   const fault = ctx.store.takeFault('facebook', 'read');
   const act = (): Reply => {
     if (isGraphError(request)) return graphErrorReply(request);
-    const auth = authenticate(request.token, ctx.store);
-    if (isGraphError(auth)) return graphErrorReply(auth);
-    if (!NUMERIC_ID.test(pageId)) return graphErrorReply(graphErrors.unsupported('get', pageId));
-    if (auth.pageId !== pageId) return graphErrorReply(graphErrors.invalidToken());
+    const refused = pageRefusal(request.token, pageId, 'get', ctx);
+    if (refused) return graphErrorReply(refused);
     const { since, until, limit, after, fields } = request.params;
     const from = unixSeconds(since);
     const to = unixSeconds(until);
