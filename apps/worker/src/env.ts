@@ -30,9 +30,12 @@ export const WorkerEnv = z.object({
   WORKER_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
   WORKER_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
   WORKER_DEAD_POOL_AFTER_MS: z.coerce.number().int().min(200).max(3_600_000).default(30_000),
-  /** Graphile batching (ADR 0019): jobs fetched per query, and completions batched over N ms. */
-  WORKER_LOCAL_QUEUE_SIZE: z.coerce.number().int().min(-1).max(1_000).default(-1),
-  WORKER_COMPLETE_BATCH_DELAY_MS: z.coerce.number().int().min(-1).max(1_000).default(-1),
+  /**
+   * Graphile batching (ADR 0019): jobs fetched per query (default: the concurrency; -1 off),
+   * and completions batched over this many ms (default 1; -1 off).
+   */
+  WORKER_LOCAL_QUEUE_SIZE: z.coerce.number().int().min(-1).max(1_000).optional(),
+  WORKER_COMPLETE_BATCH_DELAY_MS: z.coerce.number().int().min(-1).max(1_000).default(1),
   /** Serve /healthz, /readyz and /metrics on this port; unset: no health server. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   WORKER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),

@@ -23,7 +23,9 @@ const worker = await startWorker({
   heartbeatIntervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS,
   sweepIntervalMs: env.WORKER_SWEEP_INTERVAL_MS,
   deadPoolAfterMs: env.WORKER_DEAD_POOL_AFTER_MS,
-  localQueueSize: env.WORKER_LOCAL_QUEUE_SIZE,
+  ...(env.WORKER_LOCAL_QUEUE_SIZE === undefined
+    ? {}
+    : { localQueueSize: env.WORKER_LOCAL_QUEUE_SIZE }),
   completeJobBatchDelayMs: env.WORKER_COMPLETE_BATCH_DELAY_MS,
   ...(env.WORKER_RETRY_DELAYS_MS ? { retryDelaysMs: env.WORKER_RETRY_DELAYS_MS } : {}),
   ...(env.WORKER_HEALTH_PORT === undefined

@@ -53,9 +53,11 @@ export interface WorkerConfig {
   /** A pool silent this long is dead (DEAD_POOL_AFTER_MS by default). */
   deadPoolAfterMs?: number;
   /**
-   * Graphile's batching: lock and fetch this many jobs at once (-1: one at a time), and
-   * complete finished jobs together after this many ms (-1: each at once). A crash between a
-   * publish and its batched completion only re-runs a job that then finds its target settled.
+   * Graphile's batching (docs/decisions/0019): lock and fetch up to this many jobs at once
+   * (default: the concurrency; -1: one at a time), and complete finished jobs together after
+   * this many ms (default 1; -1: each at once). A crash between a publish and its batched
+   * completion only re-runs a job that then finds its target settled; jobs a killed worker had
+   * fetched but not started wait for the sweeper.
    */
   localQueueSize?: number;
   completeJobBatchDelayMs?: number;
@@ -122,8 +124,8 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     // Batching (docs/decisions/0019): fetch jobs in batches and complete them together.
     preset: {
       worker: {
-        localQueue: { size: config.localQueueSize ?? -1 },
-        completeJobBatchDelay: config.completeJobBatchDelayMs ?? -1,
+        localQueue: { size: config.localQueueSize ?? concurrency },
+        completeJobBatchDelay: config.completeJobBatchDelayMs ?? 1,
       },
     },
     // Given, not read from a `crontab` file: Graphile would warn at every start that it is missing.
