@@ -64,3 +64,14 @@ export async function removeJobById(tx: TransactionClient, jobId: string): Promi
     SELECT id::text FROM graphile_worker.complete_jobs(ARRAY[${jobId}::bigint])`;
   return rows.length === 1;
 }
+
+/** Whether the job exists and whether a worker holds it, for an action that changed nothing. */
+export async function jobLockState(
+  tx: Db,
+  jobId: string,
+): Promise<{ exists: false } | { exists: true; lockedBy: string | null }> {
+  const rows = await tx.$queryRaw<{ locked_by: string | null }[]>`
+    SELECT locked_by FROM graphile_worker._private_jobs WHERE id = ${jobId}::bigint`;
+  const row = rows[0];
+  return row ? { exists: true, lockedBy: row.locked_by } : { exists: false };
+}

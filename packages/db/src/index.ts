@@ -9,7 +9,14 @@ export {
 } from './jobs.ts';
 export { attemptStatsSince, type AttemptStats } from './queue-stats.ts';
 export { lockPostTargets, lockTarget, type LockedTarget } from './targets.ts';
-export { forceUnlockPools, jobsLockedBy, lockStalePools, type LockedJob } from './workers.ts';
+export {
+  forceUnlockPools,
+  jobsLockedBy,
+  lockHeartbeat,
+  lockStalePools,
+  newestLockOf,
+  type LockedJob,
+} from './workers.ts';
 export { Prisma } from './generated/prisma/client.ts';
 export type * from './generated/prisma/models.ts';
 export * from './generated/prisma/enums.ts';
@@ -34,6 +41,7 @@ export {
 export {
   failedJobs,
   failJobForGood,
+  jobLockState,
   lockedJobs,
   removeJobById,
   replayJobNow,

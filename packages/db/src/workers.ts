@@ -31,3 +31,24 @@ export async function jobsLockedBy(tx: TransactionClient, poolIds: string[]): Pr
 export async function forceUnlockPools(tx: TransactionClient, poolIds: string[]): Promise<void> {
   await tx.$executeRaw`SELECT graphile_worker.force_unlock_workers(${poolIds}::text[])`;
 }
+
+/**
+ * The pool's last beat, its row locked until the transaction ends: a decision taken on it
+ * (unlocking the pool's jobs) cannot race a beat. Null when the pool has no heartbeat row.
+ */
+export async function lockHeartbeat(
+  tx: TransactionClient,
+  poolId: string,
+): Promise<{ host: string; pid: number; lastBeatAt: Date } | null> {
+  const rows = await tx.$queryRaw<{ host: string; pid: number; last_beat_at: Date }[]>`
+    SELECT host, pid, last_beat_at FROM worker_heartbeats WHERE pool_id = ${poolId} FOR UPDATE`;
+  const row = rows[0];
+  return row ? { host: row.host, pid: row.pid, lastBeatAt: row.last_beat_at } : null;
+}
+
+/** When the pool last took a lock on a job, or null when it holds none. */
+export async function newestLockOf(tx: TransactionClient, poolId: string): Promise<Date | null> {
+  const rows = await tx.$queryRaw<{ newest: Date | null }[]>`
+    SELECT max(locked_at) AS newest FROM graphile_worker._private_jobs WHERE locked_by = ${poolId}`;
+  return rows[0]?.newest ?? null;
+}

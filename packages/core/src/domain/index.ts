@@ -13,3 +13,4 @@ export * from './queue-health.ts';
 export * from './publish-prerequisites.ts';
 export * from './what-to-check.ts';
 export * from './quotas.ts';
+export * from './admin-queue.ts';

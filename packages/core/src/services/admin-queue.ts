@@ -4,7 +4,10 @@
 import {
   failedJobs,
   failJobForGood,
+  jobLockState,
   lockedJobs,
+  lockHeartbeat,
+  newestLockOf,
   removeJobById,
   replayJobNow,
   type Db,
@@ -12,8 +15,9 @@ import {
   type QueueJobRow,
   type Tx,
 } from '@herald/db';
+import { checkAdminReason, judgePool, type PoolLiveness } from '../domain/admin-queue.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
-import { resolveUnconfirmedTarget, type TargetResolution } from './target-controls.ts';
+import { settleUnconfirmedTarget, type TargetResolution } from './target-controls.ts';
 import { DEAD_POOL_AFTER_MS, releasePools } from './worker-recovery.ts';
 
 /** A signed-in user who claims to be staff; checked against the database on every call. */
@@ -38,8 +42,21 @@ export async function isPlatformStaff(db: Db, userId: string): Promise<boolean> 
 }
 
 export interface LockedJobView extends QueueJobRow {
-  pool: { host: string; pid: number; lastBeatAt: Date; alive: boolean } | null;
+  /** The heartbeat of the pool holding the job: `unknown` when it left none. */
+  pool: {
+    liveness: PoolLiveness;
+    beatAgeSeconds: number | null;
+    host: string | null;
+    pid: number | null;
+    lastBeatAt: Date | null;
+  };
 }
+
+/**
+ * A pool without a heartbeat (the web's cron tick runs jobs without one) may still be running
+ * what it locked; staff may unlock it only once its newest lock is this old.
+ */
+export const UNKNOWN_POOL_UNLOCK_AFTER_MS = 15 * 60_000;
 
 export async function adminQueueOverview(db: Db, caller: StaffCaller, now = new Date()) {
   await requirePlatformStaff(db, caller);
@@ -57,6 +74,7 @@ export async function adminQueueOverview(db: Db, caller: StaffCaller, now = new 
         lastError: true,
         updatedAt: true,
         postId: true,
+        post: { select: { caption: true } },
         organization: { select: { id: true, name: true } },
         socialAccount: { select: { handle: true, platform: true } },
       },
@@ -72,17 +90,19 @@ export async function adminQueueOverview(db: Db, caller: StaffCaller, now = new 
       const beat = job.lockedBy ? byPool.get(job.lockedBy) : undefined;
       return {
         ...job,
-        pool: beat
-          ? {
-              host: beat.host,
-              pid: beat.pid,
-              lastBeatAt: beat.lastBeatAt,
-              alive: now.getTime() - beat.lastBeatAt.getTime() < DEAD_POOL_AFTER_MS,
-            }
-          : null,
+        pool: {
+          ...judgePool(beat?.lastBeatAt ?? null, now, DEAD_POOL_AFTER_MS),
+          host: beat?.host ?? null,
+          pid: beat?.pid ?? null,
+          lastBeatAt: beat?.lastBeatAt ?? null,
+        },
       };
     }),
-    stuckTargets: stuck,
+    stuckTargets: stuck.map(({ post, ...target }) => ({
+      ...target,
+      caption: post.caption.length > 80 ? `${post.caption.slice(0, 79)}…` : post.caption,
+      ageSeconds: Math.max(0, Math.floor((now.getTime() - target.updatedAt.getTime()) / 1000)),
+    })),
   };
 }
 
@@ -93,9 +113,7 @@ export type AdminAction =
   | { action: 'force_unlock_pool'; poolId: string }
   | ({ action: 'resolve_target' } & TargetResolution);
 
-const MIN_REASON = 5;
-
-/** Runs one admin action with its audit row; the reason is required. */
+/** Runs one admin action and writes its audit row in the same transaction; a reason is required. */
 export async function runAdminAction(
   db: Db,
   caller: StaffCaller,
@@ -103,67 +121,89 @@ export async function runAdminAction(
   now = new Date(),
 ): Promise<{ ok: true }> {
   await requirePlatformStaff(db, caller);
-  const reason = input.reason.trim();
-  if (reason.length < MIN_REASON) {
-    throw new InvalidInputError('Say why (a few words at least): the audit log keeps it.');
-  }
-  if (input.action === 'resolve_target') {
-    // The agency's own control, acting for staff in the target's organization.
-    const target = await db.postTarget.findUnique({
-      where: { id: input.targetId },
-      select: { organizationId: true },
-    });
-    if (!target) throw new NotFoundError('Post target');
-    const { action: _action, reason: _reason, ...resolution } = input;
-    await resolveUnconfirmedTarget(
-      db,
-      { userId: caller.userId, organizationId: target.organizationId, role: 'owner' },
-      resolution,
-      now,
-    );
-    await audit(db, caller, 'resolve_target', 'post_target', input.targetId, reason, {
-      organizationId: target.organizationId,
-      data: { resolution: input.resolution },
-    });
-    return { ok: true };
-  }
+  const checked = checkAdminReason(input.reason);
+  if (!checked.ok) throw new InvalidInputError(checked.message);
+  const { reason } = checked;
   await db.$transaction(async (tx) => {
     switch (input.action) {
       case 'replay_job':
         await jobAction(tx, input.jobId, () => replayJobNow(tx, input.jobId));
-        break;
+        return audit(tx, caller, input.action, 'job', input.jobId, reason);
       case 'fail_job':
         await jobAction(tx, input.jobId, () => failJobForGood(tx, input.jobId, reason));
-        break;
+        return audit(tx, caller, input.action, 'job', input.jobId, reason);
       case 'remove_job':
         await jobAction(tx, input.jobId, () => removeJobById(tx, input.jobId));
-        break;
+        return audit(tx, caller, input.action, 'job', input.jobId, reason);
       case 'force_unlock_pool': {
-        const beat = await tx.workerHeartbeat.findUnique({ where: { poolId: input.poolId } });
-        if (beat && now.getTime() - beat.lastBeatAt.getTime() < DEAD_POOL_AFTER_MS) {
-          throw new ConflictError(
-            `Pool ${input.poolId} on ${beat.host} beat ${Math.round((now.getTime() - beat.lastBeatAt.getTime()) / 1000)} s ago: it is alive, and unlocking its jobs would run them twice.`,
-          );
-        }
+        await refuseLivePool(tx, input.poolId, now);
         const reconciling = await releasePools(tx, [input.poolId], now);
-        await audit(tx, caller, input.action, 'worker_pool', input.poolId, reason, {
+        return audit(tx, caller, input.action, 'worker_pool', input.poolId, reason, {
           data: { reconcilingTargets: reconciling },
         });
-        return;
+      }
+      case 'resolve_target': {
+        // The agency's own control, acting for staff in the target's organization.
+        const target = await tx.postTarget.findUnique({
+          where: { id: input.targetId },
+          select: { organizationId: true },
+        });
+        if (!target) throw new NotFoundError('Post target');
+        const { action: _action, reason: _reason, ...resolution } = input;
+        await settleUnconfirmedTarget(
+          tx,
+          { userId: caller.userId, organizationId: target.organizationId, role: 'owner' },
+          resolution,
+          now,
+        );
+        return audit(tx, caller, input.action, 'post_target', input.targetId, reason, {
+          organizationId: target.organizationId,
+          data: {
+            resolution: input.resolution,
+            ...(input.resolution === 'published' ? { url: input.url } : {}),
+          },
+        });
       }
     }
-    await audit(tx, caller, input.action, 'job', input.jobId, reason);
   });
   return { ok: true };
 }
 
-async function jobAction(tx: Tx, jobId: string, act: () => Promise<boolean>): Promise<void> {
-  if (!/^\d+$/.test(jobId)) throw new InvalidInputError('That is not a job id.');
-  if (!(await act())) {
+/** Never unlock a pool that may still be running its jobs: they would run twice. */
+async function refuseLivePool(tx: Tx, poolId: string, now: Date): Promise<void> {
+  const beat = await lockHeartbeat(tx, poolId);
+  const health = judgePool(beat?.lastBeatAt ?? null, now, DEAD_POOL_AFTER_MS);
+  if (beat && health.liveness === 'alive') {
     throw new ConflictError(
-      `Job ${jobId} is running (locked by a worker) or no longer exists; nothing was changed.`,
+      `Pool ${poolId} on ${beat.host} (pid ${beat.pid}) beat ${health.beatAgeSeconds} s ago: it is alive, and unlocking its jobs would run them twice. Stop that worker first.`,
     );
   }
+  if (!beat) {
+    const newest = await newestLockOf(tx, poolId);
+    if (!newest)
+      throw new ConflictError(`Pool ${poolId} holds no job; there is nothing to unlock.`);
+    const minutes = Math.ceil(UNKNOWN_POOL_UNLOCK_AFTER_MS / 60_000);
+    if (now.getTime() - newest.getTime() < UNKNOWN_POOL_UNLOCK_AFTER_MS) {
+      throw new ConflictError(
+        `Pool ${poolId} has no heartbeat and took a job less than ${minutes} minutes ago: it may still be running. Try again once its newest lock is ${minutes} minutes old.`,
+      );
+    }
+  }
+}
+
+async function jobAction(tx: Tx, jobId: string, act: () => Promise<boolean>): Promise<void> {
+  if (!/^\d+$/.test(jobId)) throw new InvalidInputError('That is not a job id.');
+  if (await act()) return;
+  const state = await jobLockState(tx, jobId);
+  if (!state.exists) {
+    // A conflict, not NOT_FOUND: to the admin API, NOT_FOUND means "you are not staff".
+    throw new ConflictError(
+      `Job ${jobId} no longer exists (it finished, or someone removed it); nothing was changed.`,
+    );
+  }
+  throw new ConflictError(
+    `Job ${jobId} is running right now (locked by ${state.lockedBy ?? 'a worker'}); nothing was changed. Try again when it finishes.`,
+  );
 }
 
 async function audit(

@@ -57,31 +57,42 @@ export async function resolveUnconfirmedTarget(
   now = new Date(),
 ) {
   requirePermission(actor, 'posts:write');
-  const postId = await db.$transaction(async (tx) => {
-    const target = await lockOwnTarget(tx, actor, input.targetId);
-    const refusal = 'Only a target that needs a check can be marked published or failed.';
-    if (input.resolution === 'published') {
-      await apply(tx, target, 'confirm_published', refusal, {
-        externalUrl: input.url,
-        publishedAt: now,
-        lastError: null,
-      });
-    } else {
-      await apply(tx, target, 'confirm_failed', refusal, {
-        lastError: input.note ?? 'A person checked: it was not published.',
-      });
-    }
-    await recordActivity(tx, {
-      organizationId: actor.organizationId,
-      actorUserId: actor.userId,
-      action: 'target.resolved',
-      subjectType: 'post_target',
-      subjectId: target.id,
-      data: { resolution: input.resolution },
-    });
-    return target.postId;
-  });
+  const postId = await db.$transaction((tx) => settleUnconfirmedTarget(tx, actor, input, now));
   return getPost(db, actor, postId);
+}
+
+/**
+ * resolveUnconfirmedTarget inside the caller's transaction (the admin pages write their audit
+ * row in the same one); returns the target's post id. The caller checks the permission.
+ */
+export async function settleUnconfirmedTarget(
+  tx: Tx,
+  actor: Actor,
+  input: TargetResolution,
+  now: Date,
+): Promise<string> {
+  const target = await lockOwnTarget(tx, actor, input.targetId);
+  const refusal = 'Only a target that needs a check can be marked published or failed.';
+  if (input.resolution === 'published') {
+    await apply(tx, target, 'confirm_published', refusal, {
+      externalUrl: input.url,
+      publishedAt: now,
+      lastError: null,
+    });
+  } else {
+    await apply(tx, target, 'confirm_failed', refusal, {
+      lastError: input.note ?? 'A person checked: it was not published.',
+    });
+  }
+  await recordActivity(tx, {
+    organizationId: actor.organizationId,
+    actorUserId: actor.userId,
+    action: 'target.resolved',
+    subjectType: 'post_target',
+    subjectId: target.id,
+    data: { resolution: input.resolution },
+  });
+  return target.postId;
 }
 
 async function lockOwnTarget(tx: Tx, actor: Actor, targetId: string) {
