@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
 import { EmbeddedPostgresError, isPortFree, startEmbeddedPostgres } from '@herald/db/local';
 import { migrate } from '@herald/db/migrate';
-import { DEMO_LOGIN, seedDemo } from '@herald/db/seed';
+import { DEMO_LOGIN, seedDemo, STAFF_LOGIN } from '@herald/db/seed';
 import { inheritedEnv, loadStackEnv } from './env.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -155,7 +155,12 @@ async function up(mode: 'dev' | 'start') {
 
   console.log(`
   Herald is starting (${mode})
-    web       http://localhost:${env.WEB_PORT}${db.embedded ? `   sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}` : ''}
+    web       http://localhost:${env.WEB_PORT}${db.embedded ? `   sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}` : ''}${
+      db.embedded
+        ? `
+    admin     http://localhost:${env.WEB_PORT}/admin/queue   platform staff: ${STAFF_LOGIN.email} / ${STAFF_LOGIN.password}`
+        : ''
+    }
     sandbox   ${sandboxUrl}   (what the "platforms" received)
     database  ${db.embedded ? `embedded PostgreSQL, data in .data/postgres (port ${env.EMBEDDED_PG_PORT})` : 'DATABASE_URL'}
   Ctrl-C stops everything.

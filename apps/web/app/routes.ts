@@ -9,7 +9,11 @@ export default [
   layout('routes/_app.tsx', [
     index('routes/_app._index.tsx'),
     route('clients/:clientId', 'routes/_app.clients.$clientId.tsx'),
-    route('admin/queue', 'routes/_app.admin.queue.tsx'),
+  ]),
+  // Platform staff only; a 404 for everyone else, signed in or not (no sign-in redirect).
+  route('admin', 'routes/admin.tsx', [
+    index('routes/admin._index.tsx'),
+    route('queue', 'routes/admin.queue.tsx'),
   ]),
   route('*', 'routes/not-found.tsx'),
 ] satisfies RouteConfig;

@@ -1,6 +1,7 @@
 // POST /api/cron/tick against the built web server, a real database and the sandbox: only the
 // right X-Cron-Secret runs anything, and a right one publishes what is due and says so.
 import { schedulePost } from '@herald/core';
+import { DEMO_LOGIN } from '@herald/db/seed';
 import { makePostDue } from '@herald/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHerald, type Herald } from './support/herald.ts';
@@ -14,7 +15,10 @@ describe('POST /api/cron/tick', () => {
 
   beforeAll(async () => {
     herald = await startHerald({ webEnv: { CRON_SECRET: SECRET, CRON_TICK_BUDGET_MS: '20000' } });
-    const member = await herald.t.db.member.findFirstOrThrow({ include: { organization: true } });
+    const member = await herald.t.db.member.findFirstOrThrow({
+      where: { user: { email: DEMO_LOGIN.email } },
+      include: { organization: true },
+    });
     const account = await herald.t.db.socialAccount.findFirstOrThrow({
       where: { organizationId: member.organizationId },
     });

@@ -21,12 +21,15 @@ const JOB_COLUMNS = `j.id::text, t.identifier AS task, j.payload, j.run_at AS "r
   j.attempts, j.max_attempts AS "maxAttempts", j.last_error AS "lastError",
   j.locked_by AS "lockedBy", j.locked_at AS "lockedAt"`;
 
-/** Jobs that failed at least once (still retrying, or out of attempts), newest first. */
+/**
+ * Jobs that failed at least once (still retrying, or out of attempts), newest first. A job
+ * replayed with a fresh set of attempts (attempts 0) has not failed since, and is not listed.
+ */
 export function failedJobs(db: Db, limit = 100): Promise<QueueJobRow[]> {
   return db.$queryRaw<QueueJobRow[]>`
     SELECT ${Prisma.raw(JOB_COLUMNS)} FROM graphile_worker._private_jobs j
     JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-    WHERE j.last_error IS NOT NULL AND j.locked_at IS NULL
+    WHERE j.last_error IS NOT NULL AND j.attempts > 0 AND j.locked_at IS NULL
     ORDER BY j.updated_at DESC LIMIT ${limit}`;
 }
 

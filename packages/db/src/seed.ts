@@ -1,9 +1,13 @@
 // Demo data for the embedded default and for newcomers: one agency, one owner, two clients
-// in different timezones, each with Facebook Pages connected to the platform sandbox.
+// in different timezones, each with Facebook Pages connected to the platform sandbox; and one
+// platform staff member (the admin pages), in an organization of Herald's own.
 import type { Db } from './client.ts';
 import { encryptSecret, hashPassword } from './credentials.ts';
 
 export const DEMO_LOGIN = { email: 'demo@herald.test', password: 'herald-demo' } as const;
+
+/** Platform staff (users.is_platform_staff): may open /admin/queue. Not a Demo Agency member. */
+export const STAFF_LOGIN = { email: 'ops@herald.test', password: 'herald-ops' } as const;
 
 /** Page ids and tokens the sandbox accepts (its tokens are `sbx-page-<pageId>-<anything>`). */
 export const DEMO_CLIENTS = [
@@ -30,6 +34,7 @@ export interface SeedResult {
 export async function seedDemo(db: Db, options: { tokenKey: Buffer }): Promise<SeedResult> {
   if ((await db.organization.count()) > 0) return { seeded: false };
   const passwordHash = await hashPassword(DEMO_LOGIN.password);
+  const staffPasswordHash = await hashPassword(STAFF_LOGIN.password);
 
   await db.$transaction(async (tx) => {
     const org = await tx.organization.create({
@@ -60,6 +65,20 @@ export async function seedDemo(db: Db, options: { tokenKey: Buffer }): Promise<S
         });
       }
     }
+    // Signing in needs a membership; staff get one in Herald's own organization, which has
+    // no clients, so the flag (not a role) is all that opens the admin pages.
+    const ops = await tx.organization.create({
+      data: { name: 'Herald Operations', slug: 'herald-operations' },
+    });
+    const staff = await tx.user.create({
+      data: {
+        email: STAFF_LOGIN.email,
+        name: 'Olu Ops',
+        passwordHash: staffPasswordHash,
+        isPlatformStaff: true,
+      },
+    });
+    await tx.member.create({ data: { organizationId: ops.id, userId: staff.id, role: 'owner' } });
   });
   return { seeded: true };
 }

@@ -149,9 +149,19 @@ export async function newWatchedPage(
 
 /** Signs in through the real form and waits for the dashboard. */
 export async function signInAsDemo(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Email').fill(DEMO_LOGIN.email);
-  await page.getByLabel('Password').fill(DEMO_LOGIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, url, DEMO_LOGIN);
   await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+}
+
+/** Signs in through the real form and waits to leave the sign-in page. */
+export async function signIn(
+  page: Page,
+  url: string,
+  login: { email: string; password: string },
+): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Email').fill(login.email);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((address) => address.pathname !== '/login');
 }

@@ -92,6 +92,9 @@ describe('admin queue actions', () => {
       SELECT attempts, run_at FROM graphile_worker._private_jobs WHERE id = ${jobId}::bigint`;
     expect(job!.attempts).toBe(0);
     expect(job!.run_at.getTime()).toBeLessThanOrEqual(Date.now());
+    // With a fresh set of attempts it has not failed since: no longer listed.
+    const after = await adminQueueOverview(t.db, staff);
+    expect(after.failedJobs.map((j) => j.id)).not.toContain(jobId);
     expect(await audits(jobId)).toMatchObject([
       {
         actorUserId: staff.userId,

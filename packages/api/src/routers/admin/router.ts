@@ -1,5 +1,6 @@
 // Platform staff's queue tools (docs/decisions/0023). For anyone else — signed out, or any
 // agency role — every procedure answers NOT_FOUND, exactly like a path that does not exist.
+import { MAX_ADMIN_REASON_LENGTH } from '@herald/core/domain';
 import {
   adminAuditTrail,
   adminQueueOverview,
@@ -20,7 +21,8 @@ const staffProcedure = publicProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { ...ctx, staff: { userId: caller!.userId } } });
 });
 
-const reason = z.string().max(500);
+// Its length and content are checked by the service, which explains what is missing.
+const reason = z.string().max(MAX_ADMIN_REASON_LENGTH * 2);
 const jobId = z.string().regex(/^\d+$/, 'A job id is a number.');
 
 export const adminRouter = {
