@@ -182,6 +182,10 @@ describe('the tRPC API', () => {
     try {
       const api = await callerFor(t, other);
       expect(await api.admin.overview()).toMatchObject({ failedJobs: [], lockedJobs: [] });
+      // A missing reason is refused with the sentence that says so.
+      await expect(
+        api.admin.act({ action: 'replay_job', jobId: '999999', reason: '   ' }),
+      ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^Say why/) });
       // Every action's input parses (and a missing job is a clear conflict, not a crash).
       expect(
         await codeOf(
