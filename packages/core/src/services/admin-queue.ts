@@ -1,6 +1,6 @@
-// The admin pages' use cases (docs/decisions/0023, amended by 0014): for platform staff only — a flag on the
-// user, never an agency role. Everyone else is told the pages do not exist. Every action
-// requires a reason and writes its audit row in the same transaction as the action.
+// The admin pages' use cases (docs/decisions/0023, amended by 0014): for platform staff only,
+// a flag on the user, never an agency role. Everyone else is told the pages do not exist.
+// Every action requires a reason and writes its audit row in the same transaction.
 import {
   failedJobs,
   failJobForGood,
