@@ -14,3 +14,4 @@ export * from './publish-prerequisites.ts';
 export * from './what-to-check.ts';
 export * from './quotas.ts';
 export * from './admin-queue.ts';
+export * from './media-files.ts';
