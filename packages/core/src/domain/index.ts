@@ -15,3 +15,4 @@ export * from './what-to-check.ts';
 export * from './quotas.ts';
 export * from './admin-queue.ts';
 export * from './media-files.ts';
+export * from './media-rules.ts';

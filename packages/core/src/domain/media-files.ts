@@ -1,7 +1,13 @@
 // What Herald accepts as media and what it makes of it, as data: the file types and sizes an
 // upload may have, and the renditions processing stores for every image (seed 001's sizes).
 
-export type MediaKind = 'image' | 'video';
+/** Values match the database enum `media_kind`. */
+export const MEDIA_KINDS = ['image', 'video'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** Values match the database enum `media_status`. */
+export const MEDIA_STATUSES = ['processing', 'ready', 'rejected'] as const;
+export type MediaStatus = (typeof MEDIA_STATUSES)[number];
 
 export interface AcceptedType {
   kind: MediaKind;

@@ -10,6 +10,8 @@ describe('domain enums and the database enums', () => {
     ['member role', domain.MEMBER_ROLES, db.MemberRole],
     ['social account status', domain.SOCIAL_ACCOUNT_STATUSES, db.SocialAccountStatus],
     ['target status', domain.TARGET_STATUSES, db.TargetStatus],
+    ['media kind', domain.MEDIA_KINDS, db.MediaKind],
+    ['media status', domain.MEDIA_STATUSES, db.MediaStatus],
   ])('the %s values are the same, in the same order', (_, ours, theirs) => {
     expect([...ours]).toEqual(Object.values(theirs));
   });
@@ -24,6 +26,8 @@ describe('domain enums and the database enums', () => {
     expectTypeOf<domain.MemberRole>().toEqualTypeOf<db.MemberRole>();
     expectTypeOf<domain.SocialAccountStatus>().toEqualTypeOf<db.SocialAccountStatus>();
     expectTypeOf<domain.TargetStatus>().toEqualTypeOf<db.TargetStatus>();
+    expectTypeOf<domain.MediaKind>().toEqualTypeOf<db.MediaKind>();
+    expectTypeOf<domain.MediaStatus>().toEqualTypeOf<db.MediaStatus>();
     expectTypeOf<domain.PublishErrorKind>().toExtend<db.AttemptOutcome>();
   });
 });
