@@ -73,3 +73,39 @@ export const VIDEO_FRAMES = {
   poster: { maxWidth: 1920, maxHeight: 1920 },
   thumbnail: { maxWidth: 320, maxHeight: 320 },
 } as const;
+
+export interface DeclaredUpload {
+  fileName: string;
+  contentType: string;
+  size: number;
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 * 1024
+    ? `${Math.round(bytes / (1024 * 1024 * 1024))} GB`
+    : `${Math.round(bytes / (1024 * 1024))} MB`;
+}
+
+/**
+ * What is wrong with an upload before a byte of it is sent: a type Herald does not take, a
+ * name whose extension says otherwise, an empty or too large file. Null when it may go ahead.
+ * (After the upload, processing checks the bytes themselves: see core/media/sniff.ts.)
+ */
+export function uploadProblem(upload: DeclaredUpload): string | null {
+  const name = `“${upload.fileName}”`;
+  const type = ACCEPTED_MEDIA_TYPES[upload.contentType.toLowerCase()];
+  if (!type) {
+    const labels = [...new Set(Object.values(ACCEPTED_MEDIA_TYPES).map((t) => t.label))];
+    return `${name} is not a file type Herald takes. Upload one of: ${labels.join(', ')}.`;
+  }
+  const extension = /\.([^.]+)$/.exec(upload.fileName)?.[1]?.toLowerCase();
+  if (!extension || !type.extensions.includes(extension)) {
+    return `${name} is sent as a ${type.label}, but its name does not end in ${type.extensions.map((e) => `.${e}`).join(' or ')}.`;
+  }
+  if (!Number.isInteger(upload.size) || upload.size <= 0) return `${name} is empty.`;
+  const max = MAX_UPLOAD_BYTES[type.kind];
+  if (upload.size > max) {
+    return `${name} is ${sizeText(upload.size)}; ${type.kind}s may be at most ${sizeText(max)}.`;
+  }
+  return null;
+}

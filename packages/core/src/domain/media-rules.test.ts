@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IMAGE_RENDITIONS } from './media-files.ts';
+import { IMAGE_RENDITIONS, uploadProblem } from './media-files.ts';
 import {
   describeAspect,
   MEDIA_RULES,
@@ -214,5 +214,30 @@ describe('selectMedia: videos and posts without media', () => {
       ok: false,
       problems: ['TikTok videos need a video; this post has no media.'],
     });
+  });
+});
+
+describe('uploadProblem', () => {
+  const ok = { fileName: 'launch.JPG', contentType: 'image/jpeg', size: 1_000 };
+  it('lets an accepted type with a matching name and size through', () => {
+    expect(uploadProblem(ok)).toBeNull();
+    expect(
+      uploadProblem({ fileName: 'clip.mov', contentType: 'video/quicktime', size: 5e8 }),
+    ).toBeNull();
+  });
+  it('refuses, with a sentence, what it can tell before the upload', () => {
+    expect(uploadProblem({ ...ok, contentType: 'application/pdf' })).toMatch(
+      /^“launch.JPG” is not a file type Herald takes\. Upload one of: JPEG image, PNG image/,
+    );
+    expect(uploadProblem({ ...ok, fileName: 'launch.png' })).toBe(
+      '“launch.png” is sent as a JPEG image, but its name does not end in .jpg or .jpeg.',
+    );
+    expect(uploadProblem({ ...ok, size: 0 })).toBe('“launch.JPG” is empty.');
+    expect(uploadProblem({ ...ok, size: 31 * 1024 * 1024 })).toBe(
+      '“launch.JPG” is 31 MB; images may be at most 30 MB.',
+    );
+    expect(
+      uploadProblem({ fileName: 'a.mp4', contentType: 'video/mp4', size: 2 * 1024 ** 3 }),
+    ).toBe('“a.mp4” is 2 GB; videos may be at most 1 GB.');
   });
 });

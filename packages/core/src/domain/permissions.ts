@@ -2,13 +2,14 @@
 export const MEMBER_ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
-export type Permission = 'clients:read' | 'posts:read' | 'posts:write';
+export type Permission =
+  'clients:read' | 'posts:read' | 'posts:write' | 'media:read' | 'media:write';
 
 const GRANTS: Record<MemberRole, readonly Permission[]> = {
-  owner: ['clients:read', 'posts:read', 'posts:write'],
-  admin: ['clients:read', 'posts:read', 'posts:write'],
-  editor: ['clients:read', 'posts:read', 'posts:write'],
-  viewer: ['clients:read', 'posts:read'],
+  owner: ['clients:read', 'posts:read', 'posts:write', 'media:read', 'media:write'],
+  admin: ['clients:read', 'posts:read', 'posts:write', 'media:read', 'media:write'],
+  editor: ['clients:read', 'posts:read', 'posts:write', 'media:read', 'media:write'],
+  viewer: ['clients:read', 'posts:read', 'media:read'],
 };
 
 export function roleAllows(role: MemberRole, permission: Permission): boolean {
