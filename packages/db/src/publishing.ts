@@ -33,6 +33,8 @@ export interface ClaimedTarget {
   accountHandle: string;
   accountExternalId: string;
   accessTokenEncrypted: string;
+  /** Whether the target publishes any media (its own list, or the post's). */
+  hasMedia: boolean;
 }
 
 export interface ClaimRules {
@@ -92,7 +94,11 @@ export async function claimDueTarget(
             coalesce(s.caption, p.caption) AS caption, a.id::text AS "accountId",
             a.platform::text AS platform, a.handle AS "accountHandle",
             a.external_id AS "accountExternalId",
-            a.access_token_encrypted AS "accessTokenEncrypted"
+            a.access_token_encrypted AS "accessTokenEncrypted",
+            CASE WHEN s.own_media
+                 THEN EXISTS (SELECT 1 FROM target_media tm WHERE tm.target_id = s.id)
+                 ELSE EXISTS (SELECT 1 FROM post_media pm WHERE pm.post_id = s.post_id)
+            END AS "hasMedia"
      FROM started s
      JOIN attempt ON true
      JOIN posts p ON p.id = s.post_id

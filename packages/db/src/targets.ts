@@ -1,6 +1,6 @@
 // Row locks on post targets, which Prisma cannot express. Each runs inside the caller's
 // transaction and holds the lock until it commits.
-import type { TargetStatus } from './generated/prisma/enums.ts';
+import type { Platform, TargetStatus } from './generated/prisma/enums.ts';
 import type { TransactionClient } from './generated/prisma/internal/prismaNamespace.ts';
 
 export interface LockedTarget {
@@ -34,9 +34,10 @@ export async function lockTarget(
 export function lockPostTargets(
   tx: TransactionClient,
   where: { postId: string; organizationId: string },
-): Promise<{ id: string; status: TargetStatus }[]> {
-  return tx.$queryRaw<{ id: string; status: TargetStatus }[]>`
-    SELECT id::text, status::text FROM post_targets
-    WHERE post_id = ${where.postId}::uuid AND organization_id = ${where.organizationId}::uuid
-    ORDER BY id FOR UPDATE`;
+): Promise<{ id: string; status: TargetStatus; platform: Platform; handle: string }[]> {
+  return tx.$queryRaw<{ id: string; status: TargetStatus; platform: Platform; handle: string }[]>`
+    SELECT t.id::text, t.status::text, a.platform::text, a.handle
+    FROM post_targets t JOIN social_accounts a ON a.id = t.social_account_id
+    WHERE t.post_id = ${where.postId}::uuid AND t.organization_id = ${where.organizationId}::uuid
+    ORDER BY t.id FOR UPDATE OF t`;
 }

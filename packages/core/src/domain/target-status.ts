@@ -126,6 +126,17 @@ export function isSettled(status: TargetStatus): boolean {
   );
 }
 
+/**
+ * Targets that will not publish unless a person starts them again: a post whose targets are
+ * all here no longer needs its media from the library (the files stay while any post refers
+ * to them, so a retry by hand still works).
+ */
+export const FINISHED_TARGET_STATUSES = [
+  'published',
+  'failed',
+  'cancelled',
+] as const satisfies readonly TargetStatus[];
+
 /** A post's status as people read it, derived from its targets' (one per account). */
 export type PostStatus =
   | 'scheduled'

@@ -27,6 +27,28 @@ export interface AccountCredentials {
 export interface PublishContent {
   /** The text to publish, already resolved for this platform. */
   caption: string;
+  /**
+   * The post's media in order, each the file selected for this platform (domain/media-rules
+   * selectMedia), as a signed URL the platform can fetch itself. Empty for a text post; empty
+   * too when reconciling, which looks posts up by their text.
+   */
+  media: readonly PublishMedia[];
+}
+
+/** One file to publish, fetched by the platform (or by the adapter, to upload it) from `url`. */
+export interface PublishMedia {
+  assetId: string;
+  kind: 'image' | 'video';
+  /** The file name it was uploaded as (some platforms show or want a title). */
+  name: string;
+  /** Public, signed and expiring; serves the right content type and length, and ranges. */
+  url: string;
+  contentType: string;
+  sizeBytes: number;
+  width: number;
+  height: number;
+  /** Videos only. */
+  durationMs: number | null;
 }
 
 export interface PublishRequest {

@@ -12,3 +12,4 @@ export * from './target-controls.ts';
 export * from './account-holds.ts';
 export * from './quotas.ts';
 export * from './admin-queue.ts';
+export * from './media/index.ts';

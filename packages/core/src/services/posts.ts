@@ -4,7 +4,9 @@ import { lockPostTargets, removeJob, type Db, type Prisma, type Tx } from '@hera
 import { captionProblems } from '../domain/platform-rules.ts';
 import { scheduleTimeProblem } from '../domain/schedule-window.ts';
 import { isAccountUsable } from '../domain/social-accounts.ts';
-import { canTarget, type TargetEvent } from '../domain/target-status.ts';
+import { canTarget, nextTargetStatus, type TargetEvent } from '../domain/target-status.ts';
+import { selectMedia } from '../domain/media-rules.ts';
+import { loadSelectableAssets, setPostMedia, targetMediaProblems } from './media/post-media.ts';
 import { requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
@@ -20,6 +22,8 @@ export interface SchedulePostInput {
   caption: string;
   accountIds: string[];
   scheduledFor: Date;
+  /** Library assets of the client, in the order they appear (a carousel's order). */
+  mediaIds?: string[];
 }
 
 const postView = {
@@ -27,6 +31,10 @@ const postView = {
   clientId: true,
   caption: true,
   createdAt: true,
+  media: {
+    orderBy: { position: 'asc' },
+    select: { asset: { select: { id: true, name: true, kind: true, status: true } } },
+  },
   targets: {
     orderBy: { createdAt: 'asc' },
     select: {
@@ -41,6 +49,7 @@ const postView = {
       externalUrl: true,
       lastError: true,
       publishedAt: true,
+      fallbackPackageKey: true,
       socialAccount: { select: { id: true, platform: true, handle: true, status: true } },
       // The last attempt says when to look on the platform for a post nobody could confirm.
       attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: { startedAt: true } },
@@ -51,13 +60,15 @@ const postView = {
 type PostRow = Prisma.PostGetPayload<{ select: typeof postView }>;
 
 /** A post as people see it: an unconfirmed target carries the sentence saying what to check. */
-function toPostView({ targets, ...post }: PostRow) {
+function toPostView({ targets, media, ...post }: PostRow) {
   return {
     ...post,
-    targets: targets.map(({ attempts, ...target }) => {
+    media: media.map((m) => m.asset),
+    targets: targets.map(({ attempts, fallbackPackageKey, ...target }) => {
       const lastAttempt = attempts[0];
       return {
         ...target,
+        hasFallbackPackage: fallbackPackageKey !== null,
         whatToCheck:
           target.status === 'unconfirmed' && lastAttempt
             ? whatToCheck({
@@ -110,6 +121,21 @@ async function createPost(
       throw new InvalidInputError(`${account.handle}: ${problems.join(' ')}`);
   }
   assertSchedulable(input.scheduledFor, now);
+  const mediaIds = input.mediaIds ?? [];
+  const assets = await loadSelectableAssets(db, {
+    organizationId: actor.organizationId,
+    clientId: client.id,
+    assetIds: mediaIds,
+  });
+  // A draft may wait for its media to finish processing; a scheduled post must fit now.
+  if (status === 'scheduled') {
+    for (const account of accounts) {
+      const selection = selectMedia(account.platform, undefined, assets);
+      if (!selection.ok) {
+        throw new InvalidInputError(`${account.handle}: ${selection.problems.join(' ')}`);
+      }
+    }
+  }
 
   const postId = await db.$transaction(async (tx) => {
     const post = await tx.post.create({
@@ -120,6 +146,7 @@ async function createPost(
         createdById: actor.userId,
       },
     });
+    await setPostMedia(tx, post, mediaIds);
     for (const account of accounts) {
       const target = await tx.postTarget.create({
         data: {
@@ -139,7 +166,11 @@ async function createPost(
       action: status === 'scheduled' ? 'post.scheduled' : 'post.drafted',
       subjectType: 'post',
       subjectId: post.id,
-      data: { scheduledFor: input.scheduledFor.toISOString(), accounts: accounts.length },
+      data: {
+        scheduledFor: input.scheduledFor.toISOString(),
+        accounts: accounts.length,
+        media: mediaIds.length,
+      },
     });
     return post.id;
   });
@@ -208,6 +239,18 @@ async function retimePost(
       return event ? [{ target, event }] : [];
     });
     if (moves.length === 0) throw new ConflictError(how.nothingLeft);
+    for (const { target, event } of moves) {
+      if (nextTargetStatus(target.status, event) !== 'scheduled') continue;
+      // Media that is still processing, or does not fit the platform, stops it going on the queue.
+      const problems = await targetMediaProblems(tx, {
+        targetId: target.id,
+        organizationId: actor.organizationId,
+        platform: target.platform,
+      });
+      if (problems.length > 0) {
+        throw new InvalidInputError(`${target.handle}: ${problems.join(' ')}`);
+      }
+    }
     for (const { target, event } of moves) {
       // A fresh retry budget: the attempts so far stay in publish_attempts.
       const moved = await moveTarget(tx, target, event, {

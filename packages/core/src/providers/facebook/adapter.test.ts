@@ -39,7 +39,7 @@ function publish(
 ) {
   return adapter(config).publish({
     account: { externalId: PAGE, accessToken: options.accessToken ?? TOKEN },
-    content: { caption },
+    content: { caption, media: [] },
     progress: options.progress ?? null,
     saveProgress: () => Promise.reject(new Error('a text post has no step worth saving')),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -255,7 +255,7 @@ describe('reconcile', () => {
     const now = Date.now();
     return adapter(config).reconcile({
       account: { externalId: PAGE, accessToken: TOKEN },
-      content: { caption },
+      content: { caption, media: [] },
       progress: null,
       window: { from: new Date(now - 60_000), to: new Date(now) },
       ...request,

@@ -2,7 +2,7 @@
 // (fast-path.ts) did not claim: lock the target and decide what this job does.
 import { decryptSecret, lockTarget, type Tx } from '@herald/db';
 import { publishPrerequisiteProblem } from '../../domain/publish-prerequisites.ts';
-import type { ProviderProgress } from '../../providers/types.ts';
+import type { ProviderProgress, PublishContent } from '../../providers/types.ts';
 import type { PublishingDeps, PublishTargetResult } from './index.ts';
 import { holdForAccount, type Attempt } from './settle.ts';
 
@@ -13,7 +13,9 @@ export interface Claim extends Attempt {
   /** How late after its due time this attempt started. */
   latenessMs: number;
   account: { externalId: string; accessToken: string };
-  content: { caption: string };
+  content: PublishContent;
+  /** Whether the target carries media, to be selected and signed before the call. */
+  hasMedia: boolean;
   progress: ProviderProgress | null;
 }
 
@@ -61,7 +63,8 @@ export async function begin(
       externalId: account.externalId,
       accessToken: decryptSecret(account.accessTokenEncrypted, deps.tokenKey),
     },
-    content: { caption },
+    content: { caption, media: [] },
+    hasMedia: false,
     progress: (target.providerState ?? null) as ProviderProgress | null,
   };
 

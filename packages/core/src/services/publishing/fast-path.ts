@@ -61,7 +61,8 @@ export async function claimFast(
       externalId: row.accountExternalId,
       accessToken: decryptSecret(row.accessTokenEncrypted, deps.tokenKey),
     },
-    content: { caption: row.caption },
+    content: { caption: row.caption, media: [] },
+    hasMedia: row.hasMedia,
     progress: (row.providerState ?? null) as ProviderProgress | null,
   };
 }

@@ -9,6 +9,9 @@ import type { Db, Queryable } from '@herald/db';
 import type { Platform } from '../../domain/platforms.ts';
 import type { PlatformAdapter } from '../../providers/types.ts';
 import { captionProblems } from '../../domain/platform-rules.ts';
+import { selectMedia } from '../../domain/media-rules.ts';
+import type { MediaStorage } from '../../storage/index.ts';
+import { resolvePublishMedia, type ResolvedMedia } from '../media/post-media.ts';
 import { PermanentPublishError } from '../../providers/errors.ts';
 import { begin, type Claim } from './begin.ts';
 import { claimFast } from './fast-path.ts';
@@ -33,6 +36,8 @@ export interface PublishingDeps {
   reconcileDelayMs?: number;
   /** The retry policy's waits (domain/retry-policy.ts RETRY_DELAYS_MS unless given). */
   retryDelaysMs?: readonly number[];
+  /** Where media files are, to hand platforms signed URLs; a post with media fails without it. */
+  storage?: MediaStorage;
 }
 
 /** Platforms finish a request they received well within this; then its post is visible. */
@@ -64,6 +69,13 @@ async function reportedUsage(deps: PublishingDeps, claim: Claim, signal?: AbortS
   }
 }
 
+/** The target's media, selected for its platform and signed; the rules alone for a text post. */
+function mediaFor(deps: PublishingDeps, claim: Claim): Promise<ResolvedMedia> | ResolvedMedia {
+  if (claim.hasMedia) return resolvePublishMedia(deps.db, deps.storage, claim);
+  const selection = selectMedia(claim.platform, undefined, []);
+  return selection.ok ? { ok: true, media: [] } : selection;
+}
+
 export async function publishTarget(
   deps: PublishingDeps,
   targetId: string,
@@ -84,14 +96,19 @@ export async function publishTarget(
     }
     deps.onAttemptStarted?.({ platform: claim.platform, latenessMs: claim.latenessMs });
     // Content the platform would refuse: do not spend a platform call to learn it.
-    const problems = captionProblems(claim.platform, claim.content.caption);
-    if (problems.length > 0) {
+    const media = await mediaFor(deps, claim);
+    const problems = [
+      ...captionProblems(claim.platform, claim.content.caption),
+      ...(media.ok ? [] : media.problems),
+    ];
+    if (problems.length > 0 || !media.ok) {
       const failure = new PermanentPublishError(problems.join(' '), {
         platformCode: 'prerequisite',
       });
       return deps.db.$transaction((tx) => settleFailure(tx, deps, claim, failure, now()));
     }
-    return { ...(await runPublish(deps, claim, signal)), platform: claim.platform };
+    const ready = { ...claim, content: { ...claim.content, media: media.media } };
+    return { ...(await runPublish(deps, ready, signal)), platform: claim.platform };
   }
   // Not due, not scheduled, or its account needs a person: look closer, the ordinary way.
   const next = await deps.db.$transaction((tx) => begin(tx, deps, targetId, now()));

@@ -8,6 +8,7 @@ import type { PublishError } from '../../providers/errors.ts';
 import type { PublishedPost } from '../../providers/types.ts';
 import { recordActivity } from '../activity.ts';
 import { notify } from '../notifications.ts';
+import { enqueueFallbackPackage } from '../media/jobs.ts';
 import { enqueuePublish } from '../publish-job.ts';
 import { moveTarget } from '../target-transitions.ts';
 import {
@@ -158,6 +159,8 @@ export async function retryOrFail(
         : error.message,
     data: { targetId: attempt.targetId, postId: attempt.postId },
   });
+  // Caption and media in one download, so a person can post it by hand (seed 000 §4).
+  await enqueueFallbackPackage(tx, attempt.targetId, now);
   await recordActivity(tx, { ...activityOf(attempt, details), action: 'target.failed' });
   return { outcome: 'failed', error: error.message };
 }
