@@ -12,6 +12,10 @@ const StackEnv = z.object({
   SANDBOX_PORT: port(4010),
   /** Point the adapters at the real Graph API (or another sandbox) instead of ours. */
   FACEBOOK_GRAPH_URL: z.url().optional(),
+  /** Media: where local files go, the key that signs their URLs, and the web app's address. */
+  MEDIA_DIR: z.string().min(1).optional(),
+  MEDIA_SIGNING_KEY: z.string().min(32).optional(),
+  PUBLIC_URL: z.url().optional(),
 });
 
 export const loadStackEnv = () => loadEnv(StackEnv, process.env, 'pnpm dev/start');

@@ -5,6 +5,7 @@
 //   tsx scripts/stack.ts seed     seed the demo agency into an empty database
 // Without DATABASE_URL an embedded PostgreSQL keeps its data in .data/postgres.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,17 +23,30 @@ const command = process.argv[2];
 
 const say = (line: string) => console.log(`[herald] ${line}`);
 
+interface LocalSecrets {
+  tokenEncryptionKey: string;
+  mediaSigningKey: string;
+}
+
 /** Local secrets for the embedded default, made once and kept in .data (git-ignored). */
-function localTokenKey(): string {
-  if (env.TOKEN_ENCRYPTION_KEY) return env.TOKEN_ENCRYPTION_KEY;
+function localSecrets(): LocalSecrets {
   const file = path.join(dataDir, 'secrets.json');
-  if (existsSync(file))
-    return (JSON.parse(readFileSync(file, 'utf8')) as { tokenEncryptionKey: string })
-      .tokenEncryptionKey;
-  mkdirSync(dataDir, { recursive: true });
-  const tokenEncryptionKey = generateEncryptionKey();
-  writeFileSync(file, JSON.stringify({ tokenEncryptionKey }, null, 2), { mode: 0o600 });
-  return tokenEncryptionKey;
+  const kept: Partial<LocalSecrets> = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>)
+    : {};
+  const secrets: LocalSecrets = {
+    tokenEncryptionKey: kept.tokenEncryptionKey ?? generateEncryptionKey(),
+    // Signs local media URLs (docs/decisions/0024); web and worker must share it.
+    mediaSigningKey: kept.mediaSigningKey ?? randomBytes(48).toString('base64'),
+  };
+  if (kept.tokenEncryptionKey !== secrets.tokenEncryptionKey || !kept.mediaSigningKey) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return {
+    tokenEncryptionKey: env.TOKEN_ENCRYPTION_KEY ?? secrets.tokenEncryptionKey,
+    mediaSigningKey: env.MEDIA_SIGNING_KEY ?? secrets.mediaSigningKey,
+  };
 }
 
 async function database(): Promise<{ url: string; embedded: boolean; stop: () => Promise<void> }> {
@@ -49,7 +63,8 @@ async function database(): Promise<{ url: string; embedded: boolean; stop: () =>
 
 async function prepare(options: { seed: boolean }) {
   const db = await database();
-  const tokenKey = localTokenKey();
+  const secrets = localSecrets();
+  const tokenKey = secrets.tokenEncryptionKey;
   const { applied } = await migrate(db.url, { log: (l) => say(l) });
   say(applied.length ? `migrated (${applied.length} new)` : 'database schema is up to date');
   if (options.seed) {
@@ -61,7 +76,7 @@ async function prepare(options: { seed: boolean }) {
       await client.$disconnect();
     }
   }
-  return { ...db, tokenKey };
+  return { ...db, tokenKey, mediaSigningKey: secrets.mediaSigningKey };
 }
 
 function run(
@@ -115,6 +130,11 @@ async function up(mode: 'dev' | 'start') {
     DATABASE_URL: db.url,
     TOKEN_ENCRYPTION_KEY: db.tokenKey,
     FACEBOOK_GRAPH_URL: env.FACEBOOK_GRAPH_URL ?? `${sandboxUrl}/facebook`,
+    // Media on the local disk unless S3_* says otherwise; the web app serves its signed URLs,
+    // and both processes must agree on where files are and how URLs are signed.
+    MEDIA_DIR: env.MEDIA_DIR ?? path.join(dataDir, 'media'),
+    MEDIA_SIGNING_KEY: db.mediaSigningKey,
+    PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.WEB_PORT}`,
   };
   const web = {
     ...shared,

@@ -1,9 +1,14 @@
 // The only place the web app reads process.env. Parsed once at start-up (entry.server.tsx);
 // a missing or bad variable stops the server with a message that names it.
+import {
+  refineStorageSettings,
+  storageSettingsSchema,
+  type StorageSettings,
+} from '@herald/core/storage';
 import { envFlag as flag, parseEnv } from '@herald/db/env';
 import { z } from 'zod';
 
-export const WebEnv = z.object({
+const WebSettings = z.object({
   DATABASE_URL: z
     .string({ error: 'DATABASE_URL is required (postgresql://…)' })
     .min(1, 'DATABASE_URL is required (postgresql://…)'),
@@ -45,7 +50,20 @@ export const WebEnv = z.object({
     .string()
     .regex(/^v\d+\.\d+$/)
     .default('v21.0'),
+  /** ffmpeg and ffprobe for the cron tick's video processing; PATH when unset. */
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
 });
+
+/** Media storage (docs/decisions/0024): S3 when S3_BUCKET is set, else MEDIA_DIR on disk. */
+export const WebEnv = WebSettings.extend(storageSettingsSchema.shape).superRefine(
+  refineStorageSettings,
+);
+
+function pickStorageSettings(data: StorageSettings): StorageSettings {
+  const keys = Object.keys(storageSettingsSchema.shape) as (keyof StorageSettings)[];
+  return Object.fromEntries(keys.map((key) => [key, data[key]])) as StorageSettings;
+}
 
 export interface ServerEnv {
   DATABASE_URL: string;
@@ -59,6 +77,9 @@ export interface ServerEnv {
   TOKEN_ENCRYPTION_KEY: string | undefined;
   FACEBOOK_GRAPH_URL: string;
   FACEBOOK_GRAPH_VERSION: string;
+  FFMPEG_PATH: string | undefined;
+  FFPROBE_PATH: string | undefined;
+  storage: StorageSettings;
 }
 
 export function parseWebEnv(source: Record<string, string | undefined>): ServerEnv {
@@ -76,6 +97,9 @@ export function parseWebEnv(source: Record<string, string | undefined>): ServerE
     TOKEN_ENCRYPTION_KEY: data.TOKEN_ENCRYPTION_KEY,
     FACEBOOK_GRAPH_URL: data.FACEBOOK_GRAPH_URL,
     FACEBOOK_GRAPH_VERSION: data.FACEBOOK_GRAPH_VERSION,
+    FFMPEG_PATH: data.FFMPEG_PATH,
+    FFPROBE_PATH: data.FFPROBE_PATH,
+    storage: pickStorageSettings(data),
   };
 }
 

@@ -5,6 +5,7 @@ export default [
   route('logout', 'routes/logout.ts'),
   route('api/trpc/*', 'routes/api.trpc.$.ts'),
   route('api/cron/tick', 'routes/api.cron.tick.ts'),
+  route('media/*', 'routes/media.$.ts'),
   // Everything below needs a signed-in member; the layout's loader enforces it.
   layout('routes/_app.tsx', [
     index('routes/_app._index.tsx'),

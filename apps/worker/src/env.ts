@@ -1,9 +1,10 @@
 // The only place the worker reads process.env. Parsed once at start-up; a missing or bad
 // variable stops the process with a message that names it.
+import { refineStorageSettings, storageSettingsSchema } from '@herald/core/storage';
 import { loadEnv } from '@herald/db/env';
 import { z } from 'zod';
 
-export const WorkerEnv = z.object({
+const WorkerSettings = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (postgresql://…)'),
   TOKEN_ENCRYPTION_KEY: z.string().min(1, 'TOKEN_ENCRYPTION_KEY is required (32 bytes, base64)'),
   FACEBOOK_GRAPH_URL: z.url().default('https://graph.facebook.com'),
@@ -42,7 +43,15 @@ export const WorkerEnv = z.object({
   /** JSON lines for machines (the default), or colourful lines for a person (`pnpm dev`). */
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** ffmpeg and ffprobe for video processing (docs/decisions/0025); found on PATH when unset. */
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
 });
+
+/** Media storage (docs/decisions/0024): S3 when S3_BUCKET is set, else MEDIA_DIR on disk. */
+export const WorkerEnv = WorkerSettings.extend(storageSettingsSchema.shape).superRefine(
+  refineStorageSettings,
+);
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
 export const MigrateEnv = z.object({
@@ -50,7 +59,7 @@ export const MigrateEnv = z.object({
   MIGRATIONS_DIR: z.string().default('prisma/migrations'),
 });
 
-export const SeedEnv = WorkerEnv.pick({ DATABASE_URL: true, TOKEN_ENCRYPTION_KEY: true });
+export const SeedEnv = WorkerSettings.pick({ DATABASE_URL: true, TOKEN_ENCRYPTION_KEY: true });
 
 export const loadWorkerEnv = () => loadEnv(WorkerEnv, process.env, 'the worker');
 export const loadMigrateEnv = () => loadEnv(MigrateEnv, process.env, 'the migrations');

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { createStorage, storageSettingsSchema, type StorageSettings } from '@herald/core/storage';
 import { parseEncryptionKey } from '@herald/db';
 import { loadWorkerEnv } from './env.ts';
 import { createLogger } from './observability/logger.ts';
@@ -5,6 +7,11 @@ import { startWorker } from './worker.ts';
 
 const env = loadWorkerEnv();
 const log = await createLogger({ format: env.LOG_FORMAT, level: env.LOG_LEVEL });
+const storageKeys = Object.keys(storageSettingsSchema.shape) as (keyof StorageSettings)[];
+const storage = createStorage(
+  Object.fromEntries(storageKeys.map((key) => [key, env[key]])) as StorageSettings,
+  { defaultMediaDir: path.resolve('.data/media') },
+);
 const worker = await startWorker({
   log,
   databaseUrl: env.DATABASE_URL,
@@ -15,6 +22,11 @@ const worker = await startWorker({
       apiVersion: env.FACEBOOK_GRAPH_VERSION,
       timeoutMs: env.FACEBOOK_GRAPH_TIMEOUT_MS,
     },
+  },
+  storage,
+  mediaBinaries: {
+    ...(env.FFMPEG_PATH ? { ffmpeg: env.FFMPEG_PATH } : {}),
+    ...(env.FFPROBE_PATH ? { ffprobe: env.FFPROBE_PATH } : {}),
   },
   concurrency: env.WORKER_CONCURRENCY,
   pollInterval: env.WORKER_POLL_INTERVAL_MS,

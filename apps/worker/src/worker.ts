@@ -1,11 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import {
-  beatHeartbeat,
-  recoverDeadWorkers,
-  removeHeartbeat,
-  type PublishingDeps,
-} from '@herald/core';
+import { beatHeartbeat, recoverDeadWorkers, removeHeartbeat } from '@herald/core';
+import { findMediaBinaries, type MediaBinaries } from '@herald/core/media';
+import type { MediaStorage } from '@herald/core/storage';
 import { createAdapterRegistry, type AdapterRegistryConfig } from '@herald/core/providers';
 import { createDbOnPool } from '@herald/db';
 import {
@@ -23,7 +20,7 @@ import { startHealthServer, type HealthServer } from './observability/health-ser
 import { graphileLogger } from './observability/logger.ts';
 import { startWakeup } from './wakeup.ts';
 import { createWorkerMetrics } from './observability/metrics.ts';
-import { createTaskList } from '@herald/core/jobs';
+import { createTaskList, type TaskDeps } from '@herald/core/jobs';
 
 export interface WorkerConfig {
   databaseUrl: string;
@@ -63,6 +60,10 @@ export interface WorkerConfig {
   completeJobBatchDelayMs?: number;
   /** The retry policy's waits, when not the product's default. */
   retryDelaysMs?: readonly number[];
+  /** Media storage: processing, fallback packages, and signed URLs for platforms to fetch. */
+  storage?: MediaStorage;
+  /** ffmpeg and ffprobe paths, when not on PATH (docs/decisions/0025). */
+  mediaBinaries?: { ffmpeg?: string; ffprobe?: string };
 }
 
 export interface RunningWorker {
@@ -85,8 +86,16 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
   const pgPool = new pg.Pool({ connectionString: config.databaseUrl, max: concurrency + 2 });
   const db = createDbOnPool(pgPool);
   const metrics = createWorkerMetrics(db);
-  const deps: PublishingDeps = {
+  let binaries: Promise<MediaBinaries> | undefined;
+  const deps: TaskDeps = {
     db,
+    ...(config.storage ? { storage: config.storage } : {}),
+    // Looked up once, when the first video needs them; a failed look-up is tried again.
+    binaries: () =>
+      (binaries ??= findMediaBinaries(config.mediaBinaries).catch((error: unknown) => {
+        binaries = undefined;
+        throw error;
+      })),
     sql: pgPool,
     adapterFor: createAdapterRegistry(config.adapters),
     tokenKey: config.tokenKey,
@@ -120,6 +129,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     taskList: createTaskList(deps, {
       onPublished: (result, seconds) =>
         metrics.recordPublish(result.outcome, result.platform, seconds),
+      onMediaProcessed: (result, seconds) => metrics.recordMediaProcessed(result.outcome, seconds),
     }),
     // Batching (docs/decisions/0019): fetch jobs in batches and complete them together.
     preset: {

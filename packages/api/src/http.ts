@@ -2,6 +2,7 @@
 // one line and tests drive the real HTTP semantics: batching, status codes, headers.
 import type { SessionInfo } from '@herald/core';
 import type { Db } from '@herald/db';
+import type { MediaStorage } from '@herald/core/storage';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { errorReference } from './error-reference.ts';
 import { MAX_BATCH_SIZE } from './shared.ts';
@@ -14,6 +15,8 @@ export interface TrpcHandlerOptions {
   endpoint: string;
   db: Db;
   rateLimiter?: CallRateLimiter;
+  /** Media storage for uploads and the library; made on first use (it reads configuration). */
+  storage?: () => MediaStorage;
   /** Where unexpected errors are written, with their reference; console.error by default. */
   logError?: (line: string, error: unknown) => void;
 }
@@ -22,6 +25,7 @@ export function createTrpcHandler({
   endpoint,
   db,
   rateLimiter,
+  storage,
   logError = console.error,
 }: TrpcHandlerOptions) {
   return (
@@ -33,7 +37,14 @@ export function createTrpcHandler({
       req: request,
       router: appRouter,
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: () => createContext({ headers: request.headers, db, rateLimiter, ...caller }),
+      createContext: () =>
+        createContext({
+          headers: request.headers,
+          db,
+          rateLimiter,
+          ...(storage ? { storage: storage() } : {}),
+          ...caller,
+        }),
       responseMeta: ({ errors }) => ({ headers: rateLimitHeaders(errors) }),
       onError({ error, path }) {
         // Expected errors (bad input, not found, forbidden) are answers, not incidents.

@@ -2,6 +2,7 @@ import { accountsRouter } from './routers/accounts/router.ts';
 import { adminRouter } from './routers/admin/router.ts';
 import { clientsRouter } from './routers/clients/router.ts';
 import { meRouter } from './routers/me/router.ts';
+import { mediaRouter } from './routers/media/router.ts';
 import { postsRouter } from './routers/posts/router.ts';
 import { queueRouter } from './routers/queue/router.ts';
 import { createCallerFactory, router } from './trpc.ts';
@@ -11,6 +12,7 @@ export const appRouter = router({
   accounts: accountsRouter,
   admin: adminRouter,
   clients: clientsRouter,
+  media: mediaRouter,
   posts: postsRouter,
   queue: queueRouter,
 });

@@ -9,6 +9,7 @@ import {
   type SessionInfo,
 } from '@herald/core';
 import type { Db } from '@herald/db';
+import type { MediaStorage } from '@herald/core/storage';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
@@ -26,6 +27,8 @@ export interface CreateContextOptions {
   rateLimiter?: CallRateLimiter;
   /** Who a signed-out caller is for the rate limit, when the web app can tell. */
   clientAddress?: string | null;
+  /** Media storage (uploads, the library, fallback packages); absent: media calls refuse. */
+  storage?: MediaStorage | null;
 }
 
 /** Built from request headers plus injected dependencies, so tests call routers directly. */
@@ -35,6 +38,7 @@ export async function createContext({
   session,
   rateLimiter,
   clientAddress,
+  storage,
 }: CreateContextOptions) {
   const resolved =
     session !== undefined
@@ -48,6 +52,7 @@ export async function createContext({
     session: resolved,
     rateLimiter: rateLimiter ?? null,
     clientAddress: clientAddress ?? null,
+    storage: storage ?? null,
   };
 }
 

@@ -5,6 +5,7 @@ import {
   isAccountUsable,
   PLATFORM_LABELS,
   PLATFORM_RULES,
+  selectMedia,
   type Platform,
   type SocialAccountStatus,
 } from '@herald/core/domain';
@@ -16,6 +17,7 @@ import { trpc } from '../lib/trpc.ts';
 import { useZonedDateTime } from '../lib/use-zoned-date-time.ts';
 import { publishesNow, suggestedStart } from '../lib/zoned-input.ts';
 import { ZonedDateTimeFields } from './zoned-date-time-fields.tsx';
+import { MediaPicker, toSelectable, useAssets } from './media-picker.tsx';
 
 export interface ComposeAccount {
   id: string;
@@ -42,6 +44,8 @@ export function ComposeForm({ client, defaultLocal }: Props) {
   const captionRef = useRef<HTMLTextAreaElement>(null);
   const [caption, setCaption] = useState('');
   const [accountIds, setAccountIds] = useState<string[]>([]);
+  const [mediaIds, setMediaIds] = useState<string[]>([]);
+  const assets = useAssets(mediaIds);
   const [scheduledNote, setScheduledNote] = useState<string | null>(null);
   /** Set by a refused submit, so problems that are normal while typing are shown from then on. */
   const [attempted, setAttempted] = useState(false);
@@ -51,6 +55,7 @@ export function ComposeForm({ client, defaultLocal }: Props) {
   async function saved(note: string) {
     setCaption('');
     setAccountIds([]);
+    setMediaIds([]);
     reset(suggestedStart(Date.now(), client.timezone));
     setAttempted(false);
     setScheduledNote(note);
@@ -109,6 +114,22 @@ export function ComposeForm({ client, defaultLocal }: Props) {
   ];
   const captionError =
     captionMessages.length > 0 ? captionMessages.join(' ') : fieldError('caption');
+  // The same selection the engine makes, per chosen platform, as the files come and go.
+  const loaded = assets.every((a) => a !== undefined);
+  const mediaProblems = loaded
+    ? [
+        ...new Set(
+          (accountIds.length ? platforms : []).flatMap((p) => {
+            const selection = selectMedia(
+              p,
+              undefined,
+              assets.map((a) => toSelectable(a!)),
+            );
+            return selection.ok ? [] : selection.problems.map((m) => `${PLATFORM_LABELS[p]}: ${m}`);
+          }),
+        ),
+      ]
+    : [];
 
   /** Any change makes the last answer from the server out of date. */
   function edited() {
@@ -135,11 +156,18 @@ export function ComposeForm({ client, defaultLocal }: Props) {
     if (when.kind !== 'ok') return;
     schedule.reset();
     saveDraft.reset();
-    const input = { clientId: client.id, caption, accountIds, scheduledFor: when.instant };
+    const input = {
+      clientId: client.id,
+      caption,
+      accountIds,
+      scheduledFor: when.instant,
+      mediaIds,
+    };
     // Enter in a field submits with the first button: Schedule post.
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
     if (submitter?.getAttribute('value') === 'draft') saveDraft.mutate(input);
-    else schedule.mutate(input);
+    // Media that does not fit (or is still processing) is explained beside it; a draft may wait.
+    else if (mediaProblems.length === 0) schedule.mutate(input);
   }
 
   return (
@@ -178,6 +206,17 @@ export function ComposeForm({ client, defaultLocal }: Props) {
           </p>
         ) : null}
       </div>
+
+      <MediaPicker
+        clientId={client.id}
+        value={mediaIds}
+        assets={assets}
+        onChange={(ids) => {
+          edited();
+          setMediaIds(ids);
+        }}
+        problems={mediaProblems}
+      />
 
       <fieldset className="field">
         <legend>Publish to</legend>

@@ -56,6 +56,12 @@ export function PostCard({ post, timeZone, canWrite }: Props) {
       <p className="caption" id={captionId}>
         {post.caption}
       </p>
+      {post.media.length > 0 ? (
+        <p className="post-media muted">
+          {post.media.length === 1 ? '1 file: ' : `${post.media.length} files: `}
+          {post.media.map((m) => m.name).join(', ')}
+        </p>
+      ) : null}
       <ul className="targets">
         {post.targets.map((target) => (
           <TargetRow
@@ -213,6 +219,9 @@ function TargetRow(props: {
           <dd>{target.attemptCount}</dd>
         </div>
       </dl>
+      {status === 'failed' && target.hasFallbackPackage ? (
+        <FallbackPackageLink targetId={target.id} />
+      ) : null}
       {target.lastError ? (
         <p className="target-error">
           {target.lastError}
@@ -287,5 +296,34 @@ function TargetRow(props: {
         </div>
       ) : null}
     </li>
+  );
+}
+
+/** The failed target's package (each platform's caption and the media) to post by hand. */
+function FallbackPackageLink({ targetId }: { targetId: string }) {
+  const utils = trpc.useUtils();
+  const [error, setError] = useState<string | null>(null);
+  async function download() {
+    setError(null);
+    try {
+      const { url } = await utils.media.fallbackPackageUrl.fetch({ targetId });
+      window.location.assign(url);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return (
+    <p className="fallback-package">
+      <button type="button" className="button subtle small" onClick={() => void download()}>
+        Download to post by hand
+      </button>{' '}
+      <span className="muted">Caption and media in one zip.</span>
+      {error ? (
+        <span className="field-error" role="alert">
+          {' '}
+          {error}
+        </span>
+      ) : null}
+    </p>
   );
 }

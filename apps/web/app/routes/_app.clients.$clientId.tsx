@@ -3,6 +3,7 @@ import { data, isRouteErrorResponse, Link, useParams, useRouteError } from 'reac
 import { z } from 'zod';
 import { ComposeForm } from '../components/compose-form.tsx';
 import { PostList } from '../components/post-list.tsx';
+import { MediaLibrary } from '../components/media-picker.tsx';
 import { db } from '../lib/db.server.ts';
 import { requireSession } from '../lib/session.server.ts';
 import { suggestedStart } from '../lib/zoned-input.ts';
@@ -66,6 +67,10 @@ export default function ClientPage({ loaderData }: Route.ComponentProps) {
           />
         </section>
       </div>
+      <section className="card library" aria-labelledby="library-heading">
+        <h2 id="library-heading">Media library</h2>
+        <MediaLibrary key={client.id} clientId={client.id} canDelete={canWrite} />
+      </section>
     </div>
   );
 }

@@ -6,7 +6,9 @@ import { createTaskList, runDueJobsOnce } from '@herald/core/jobs';
 import { parseEncryptionKey } from '@herald/db';
 import pg from 'pg';
 import { getEnv } from '../env.server.ts';
+import { findMediaBinaries } from '@herald/core/media';
 import { db } from '../lib/db.server.ts';
+import { getStorage } from '../lib/storage.server.ts';
 import { cronSecretMatches } from '../lib/http/cron-secret.server.ts';
 import type { Route } from './+types/api.cron.tick';
 
@@ -41,6 +43,12 @@ export async function action({ request }: Route.ActionArgs) {
           adapterFor: createAdapterRegistry({
             facebook: { baseUrl: env.FACEBOOK_GRAPH_URL, apiVersion: env.FACEBOOK_GRAPH_VERSION },
           }),
+          storage: getStorage(),
+          binaries: () =>
+            findMediaBinaries({
+              ...(env.FFMPEG_PATH ? { ffmpeg: env.FFMPEG_PATH } : {}),
+              ...(env.FFPROBE_PATH ? { ffprobe: env.FFPROBE_PATH } : {}),
+            }),
         },
         {
           onPublished: ({ outcome }) => (outcomes[outcome] = (outcomes[outcome] ?? 0) + 1),

@@ -4,6 +4,7 @@ import { createCallRateLimiter, createTrpcHandler } from '@herald/api';
 import { getEnv } from '../env.server.ts';
 import { clientAddress, socketAddressContext } from '../lib/client-address.ts';
 import { db } from '../lib/db.server.ts';
+import { getStorage } from '../lib/storage.server.ts';
 import { sessionContext, sessionMiddleware } from '../lib/session.server.ts';
 import type { Route } from './+types/api.trpc.$';
 
@@ -14,6 +15,7 @@ const handle = createTrpcHandler({
   endpoint: '/api/trpc',
   db,
   rateLimiter: createCallRateLimiter(),
+  storage: getStorage,
 });
 
 function serve({ request, context }: Route.LoaderArgs | Route.ActionArgs) {

@@ -14,6 +14,8 @@ export interface WorkerMetrics {
   recordRecovery(pools: number, targets: number): void;
   /** A publish attempt started this late after its target was due. */
   recordLateness(platform: string, milliseconds: number): void;
+  /** A process_media job ended (ready, rejected, skipped) after this many seconds. */
+  recordMediaProcessed(outcome: string, seconds: number): void;
 }
 
 export function createWorkerMetrics(db: Db): WorkerMetrics {
@@ -68,8 +70,19 @@ export function createWorkerMetrics(db: Db): WorkerMetrics {
     registers: [registry],
   });
 
+  const media = new Histogram({
+    name: 'herald_media_processing_seconds',
+    help: 'How long processing one uploaded file took, by outcome (ready, rejected, skipped).',
+    labelNames: ['outcome'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+
   return {
     registry,
+    recordMediaProcessed(outcome, seconds) {
+      media.observe({ outcome }, seconds);
+    },
     recordLateness(platform, milliseconds) {
       lateness.observe({ platform }, milliseconds / 1000);
     },

@@ -1,2 +1,2 @@
-export { createTaskList, type TaskHooks } from './task-list.ts';
+export { createTaskList, type TaskDeps, type TaskHooks } from './task-list.ts';
 export { runDueJobsOnce, type TickResult } from './tick.ts';

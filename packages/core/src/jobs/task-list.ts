@@ -1,6 +1,22 @@
 // The queue's tasks, shared by the worker and the web app's cron tick (docs/decisions/0021):
 // each is a thin wrapper that validates its payload and calls a core service.
 import type { TaskList } from 'graphile-worker';
+import type { MediaBinaries } from '../media/index.ts';
+import {
+  buildFallbackPackage,
+  cleanupMedia,
+  processMedia,
+  type FallbackPackageResult,
+  type MediaDeps,
+  type ProcessMediaResult,
+} from '../services/media/index.ts';
+import {
+  BUILD_FALLBACK_PACKAGE_TASK,
+  CLEANUP_MEDIA_TASK,
+  FallbackPackagePayload,
+  PROCESS_MEDIA_TASK,
+  ProcessMediaPayload,
+} from '../services/media/jobs.ts';
 import {
   publishTarget,
   type PublishingDeps,
@@ -8,12 +24,30 @@ import {
 } from '../services/publishing/index.ts';
 import { PUBLISH_TARGET_TASK, PublishTargetPayload } from '../services/publish-job.ts';
 
+export interface TaskDeps extends PublishingDeps {
+  /** ffmpeg and ffprobe for video processing, found on first use. */
+  binaries?: () => Promise<MediaBinaries>;
+}
+
 export interface TaskHooks {
   /** A publish job finished with this result, after this many seconds. */
   onPublished?(result: PublishTargetResult, seconds: number): void;
+  /** A media file was processed (ready or rejected), after this many seconds. */
+  onMediaProcessed?(result: ProcessMediaResult, seconds: number): void;
+  onFallbackPackage?(result: FallbackPackageResult): void;
 }
 
-export function createTaskList(deps: PublishingDeps, hooks: TaskHooks = {}): TaskList {
+function mediaDeps(deps: TaskDeps): MediaDeps {
+  if (!deps.storage) throw new Error('Media storage is not configured for this process.');
+  return {
+    db: deps.db,
+    storage: deps.storage,
+    ...(deps.binaries ? { binaries: deps.binaries } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+  };
+}
+
+export function createTaskList(deps: TaskDeps, hooks: TaskHooks = {}): TaskList {
   return {
     /** Publishes one post target. Safe to run twice: the service refuses anything not due and `scheduled`. */
     [PUBLISH_TARGET_TASK]: async (payload, helpers) => {
@@ -22,6 +56,28 @@ export function createTaskList(deps: PublishingDeps, hooks: TaskHooks = {}): Tas
       const result = await publishTarget(deps, targetId, helpers.abortSignal);
       hooks.onPublished?.(result, (performance.now() - started) / 1000);
       helpers.logger.info(`target ${targetId}: ${result.outcome}`, { targetId, result });
+    },
+    /** Probes and renders one uploaded file. Safe to run twice: only a `processing` asset is touched. */
+    [PROCESS_MEDIA_TASK]: async (payload, helpers) => {
+      const { assetId } = ProcessMediaPayload.parse(payload);
+      const started = performance.now();
+      const result = await processMedia(mediaDeps(deps), assetId, {
+        finalAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+      hooks.onMediaProcessed?.(result, (performance.now() - started) / 1000);
+      helpers.logger.info(`media ${assetId}: ${result.outcome}`, { assetId, result });
+    },
+    /** Zips a failed target's captions and media for posting by hand. */
+    [BUILD_FALLBACK_PACKAGE_TASK]: async (payload, helpers) => {
+      const { targetId } = FallbackPackagePayload.parse(payload);
+      const result = await buildFallbackPackage(mediaDeps(deps), targetId);
+      hooks.onFallbackPackage?.(result);
+      helpers.logger.info(`fallback package ${targetId}: ${result.outcome}`, { targetId, result });
+    },
+    /** The daily sweep of unfinished uploads and files nothing refers to. */
+    [CLEANUP_MEDIA_TASK]: async (_payload, helpers) => {
+      const result = await cleanupMedia(mediaDeps(deps));
+      helpers.logger.info('media cleanup', { result });
     },
   };
 }

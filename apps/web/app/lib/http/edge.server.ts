@@ -5,7 +5,7 @@ import { createContext, type MiddlewareFunction } from 'react-router';
 import { getEnv } from '../../env.server.ts';
 import { refuseOversizedBody } from './body-limit.server.ts';
 import { crossSiteRefusal, isCrossSiteRequest } from './same-origin.server.ts';
-import { applySecurityHeaders, createNonce } from './security-headers.server.ts';
+import { applySecurityHeaders, createNonce, mediaOrigin } from './security-headers.server.ts';
 
 /** The nonce this response's CSP allows; entry.server hands it to React's inline scripts. */
 export const nonceContext = createContext<string | null>(null);
@@ -24,13 +24,22 @@ export const edgeMiddleware: MiddlewareFunction<Response> = async ({ request, co
 
   const refusal = isCrossSiteRequest(request, env.TRUST_PROXY > 0)
     ? crossSiteRefusal()
-    : await refuseOversizedBody(request);
+    : isMediaUpload(request)
+      ? null // its signed URL fixes its size, and the media route holds it to that
+      : await refuseOversizedBody(request);
   let response = refusal ?? (await next());
   response = applySecurityHeaders(response, {
     request,
     nonce,
     development,
+    mediaOrigin: mediaOrigin(env.storage),
   });
   if (errorReference.current) response.headers.set('X-Error-Reference', errorReference.current);
   return response;
 };
+
+function isMediaUpload(request: Request): boolean {
+  return (
+    request.method.toUpperCase() === 'PUT' && new URL(request.url).pathname.startsWith('/media/')
+  );
+}

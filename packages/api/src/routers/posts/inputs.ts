@@ -10,6 +10,8 @@ export const SchedulePostInput = z.object({
   accountIds: z.array(z.uuid()).min(1, 'Pick at least one account.').max(50),
   /** The instant to publish at; the web app converts the client's local time. */
   scheduledFor: instant(),
+  /** Library assets, in the order the post shows them. */
+  mediaIds: z.array(z.uuid()).max(20, 'A post can carry at most 20 files.').optional(),
 });
 
 export const ReschedulePostInput = z.object({ postId: z.uuid(), scheduledFor: instant() });

@@ -6,8 +6,11 @@ import type { MediaStorage } from '../../storage/index.ts';
 export interface MediaDeps {
   db: Db;
   storage: MediaStorage;
-  /** ffmpeg and ffprobe, looked up when a video first needs them (core/media findMediaBinaries). */
-  binaries: () => Promise<MediaBinaries>;
+  /**
+   * ffmpeg and ffprobe, looked up when a video first needs them (core/media
+   * findMediaBinaries). Only processing needs them.
+   */
+  binaries?: () => Promise<MediaBinaries>;
   now?: () => Date;
 }
 

@@ -61,6 +61,8 @@ async function processVideo(deps: MediaDeps, key: string): Promise<Processed> {
   try {
     const file = path.join(dir, 'original');
     await deps.storage.download(key, file);
+    if (!deps.binaries)
+      throw new Error('Video processing needs ffmpeg and ffprobe; none were given.');
     const bin = await deps.binaries();
     const probe = await probeVideo(file, bin);
     const frames = await videoFrames(file, bin, { durationSeconds: probe.durationSeconds });
