@@ -1,7 +1,9 @@
 // The composer's media: a drop zone that uploads several files at once (a progress bar each,
 // straight to storage), the files chosen for the post in their order, and the client's library
 // to pick earlier uploads from. Processing happens in the worker; each file shows when it is ready.
+import type { AppRouter } from '@herald/api';
 import type { SelectableAsset } from '@herald/core/domain';
+import { TRPCClientError } from '@trpc/client';
 import { useId, useRef, useState, type DragEvent } from 'react';
 import { summarizeError } from '../lib/trpc-errors.ts';
 import { trpc, type RouterOutputs } from '../lib/trpc.ts';
@@ -85,8 +87,8 @@ export function MediaPicker({ clientId, value, assets, onChange, problems }: Pro
       setUploads((list) => list.filter((u) => u.key !== key));
     } catch (error) {
       const message =
-        error instanceof Error && 'data' in error
-          ? summarizeError(error as Parameters<typeof summarizeError>[0]).message
+        error instanceof TRPCClientError
+          ? summarizeError(error as TRPCClientError<AppRouter>).message
           : error instanceof Error
             ? error.message
             : String(error);

@@ -195,12 +195,14 @@ async function respond(
     }
     const method = req.method ?? 'GET';
     const hasBody = method !== 'GET' && method !== 'HEAD';
-    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+    // `duplex` is Node's (undici's) streaming-body option; the DOM's RequestInit lacks it.
+    const init: RequestInit & { duplex: 'half' } = {
       method,
       headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
       duplex: 'half',
-    });
+    };
+    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, init);
     const response = await handle(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (response.body && method !== 'HEAD') {
