@@ -2,7 +2,9 @@
 // An object is a file at `<root>/<key>` with its content type in a sidecar `<key>#meta.json`;
 // writes go to a temp file beside the target and are renamed into place, so a reader never
 // sees half a file. '#' cannot occur in a key, so sidecars and temp files never collide with
-// objects. URLs point at the web app's /media route, signed with HMAC (signing.ts, ADR 0024).
+// objects. (Overwriting a key races only in one way: between the two renames a reader can see
+// the new type with the old bytes. Herald writes each key once.) URLs point at the web app's
+// /media route, signed with HMAC (signing.ts, ADR 0024).
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type Dirent } from 'node:fs';
 import {
