@@ -43,9 +43,10 @@ function phonePhoto(width = 1200, height = 800) {
     ])
     .jpeg()
     .withExif({
-      IFD0: { Make: 'Herald', Orientation: '6' },
+      IFD0: { Make: 'Herald' },
       IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '59/1 54/1 0/1' },
     })
+    .withMetadata({ orientation: 6 })
     .toBuffer();
 }
 
@@ -116,7 +117,9 @@ describe('media services', () => {
     const photo = await phonePhoto();
     const asset = await upload('beach.jpg', 'image/jpeg', photo);
     expect(asset.status).toBe('processing');
-    expect(await findJob(t.db, `media:${asset.id}`)).toMatchObject({ task_identifier: 'process_media' });
+    expect(await findJob(t.db, `media:${asset.id}`)).toMatchObject({
+      task_identifier: 'process_media',
+    });
 
     expect(await processMedia(deps, asset.id)).toEqual({
       outcome: 'ready',
@@ -133,7 +136,8 @@ describe('media services', () => {
       const bytes = await media.storage.read(rendition.key);
       const meta = await sharp(bytes).metadata();
       expect(meta.format).toBe('jpeg');
-      if (spec.fit === 'cover') expect([meta.width, meta.height]).toEqual([spec.width, spec.height]);
+      if (spec.fit === 'cover')
+        expect([meta.width, meta.height]).toEqual([spec.width, spec.height]);
       else expect(meta.width! <= spec.width && meta.height! <= spec.height).toBe(true);
       expect([rendition.width, rendition.height]).toEqual([meta.width, meta.height]);
       // No EXIF left at all: no location, no orientation to apply twice.
@@ -197,10 +201,24 @@ describe('media services', () => {
     try {
       const file = path.join(dir, 'clip.mp4');
       await run('ffmpeg', [
-        '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x568:rate=25:duration=2',
-        '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-y', file,
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=320x568:rate=25:duration=2',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:v',
+        'libx264',
+        '-y',
+        file,
       ]);
-      const { asset, result } = await uploadAndProcess('clip.mp4', 'video/mp4', await readFile(file));
+      const { asset, result } = await uploadAndProcess(
+        'clip.mp4',
+        'video/mp4',
+        await readFile(file),
+      );
       expect(result).toEqual({ outcome: 'ready', renditions: 2 });
       const row = await t.db.mediaAsset.findUniqueOrThrow({
         where: { id: asset.id },
@@ -237,7 +255,11 @@ describe('media services', () => {
   });
 
   it('lists and searches the library, and refuses to delete what a waiting post uses', async () => {
-    const { asset } = await uploadAndProcess('Summer Launch.jpg', 'image/jpeg', await phonePhoto(400, 400));
+    const { asset } = await uploadAndProcess(
+      'Summer Launch.jpg',
+      'image/jpeg',
+      await phonePhoto(400, 400),
+    );
     const found = await listMedia(deps, actor, { clientId: agency.clientId, search: 'summer' });
     expect(found.items.map((a) => a.id)).toEqual([asset.id]);
     const thumb = await fetch(found.items[0]!.thumbnailUrl!);
@@ -268,9 +290,9 @@ describe('media services', () => {
 
     // Another organization sees none of it.
     const other = await createAgency(t.db);
-    await expect(
-      listMedia(deps, actorOf(other), { clientId: agency.clientId }),
-    ).rejects.toThrow('Client not found.');
+    await expect(listMedia(deps, actorOf(other), { clientId: agency.clientId })).rejects.toThrow(
+      'Client not found.',
+    );
   });
 
   it('builds the fallback package of a failed target: every caption and the original media', async () => {
@@ -333,14 +355,26 @@ describe('media services', () => {
       contentType: 'image/jpeg',
       size: 3,
     });
-    await media.storage.put(`uploads/${agency.organizationId}/${unfinished.uploadId}`, Buffer.from('abc'), {
-      contentType: 'image/jpeg',
-    });
+    await media.storage.put(
+      `uploads/${agency.organizationId}/${unfinished.uploadId}`,
+      Buffer.from('abc'),
+      {
+        contentType: 'image/jpeg',
+      },
+    );
     const orphan = `media/${agency.organizationId}/00000000-0000-4000-8000-000000000000/square.jpg`;
     await media.storage.put(orphan, Buffer.from('x'), { contentType: 'image/jpeg' });
 
-    const { asset: unused } = await uploadAndProcess('unused.jpg', 'image/jpeg', await phonePhoto(300, 300));
-    const { asset: used } = await uploadAndProcess('used.jpg', 'image/jpeg', await phonePhoto(300, 300));
+    const { asset: unused } = await uploadAndProcess(
+      'unused.jpg',
+      'image/jpeg',
+      await phonePhoto(300, 300),
+    );
+    const { asset: used } = await uploadAndProcess(
+      'used.jpg',
+      'image/jpeg',
+      await phonePhoto(300, 300),
+    );
     await schedulePost(
       t.db,
       actor,
