@@ -1,4 +1,9 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { signIn } from '@herald/core';
+import { createLocalStorage } from '@herald/core/storage';
 import {
   createAgency,
   createTestDatabase,
@@ -13,13 +18,20 @@ import { appRouter, createCaller } from './root.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
 import { createContext } from './trpc.ts';
 
+/** Media storage for the media procedures: a local store in a fresh folder. */
+const storage = createLocalStorage({
+  root: mkdtempSync(path.join(tmpdir(), 'herald-api-media-')),
+  publicUrl: 'http://127.0.0.1:9',
+  signingKey: randomBytes(32),
+});
+
 async function callerFor(t: TestDatabase, agency?: AgencyFixture) {
   const headers = new Headers();
   if (agency) {
     const session = await signIn(t.db, { email: agency.email, password: agency.password });
     headers.set('cookie', `theme=dark; ${SESSION_COOKIE}=${session!.token}`);
   }
-  return createCaller(await createContext({ headers, db: t.db }));
+  return createCaller(await createContext({ headers, db: t.db, storage }));
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -51,8 +63,18 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
 }
 
 /** Ids owned by one organization, keyed by the input field that carries them. */
-type TenantIds = Record<'clientId' | 'postId' | 'targetId' | 'accountId', string> & {
+type TenantIds = Record<
+  'clientId' | 'postId' | 'targetId' | 'accountId' | 'assetId' | 'uploadId',
+  string
+> & {
   accountIds: string[];
+};
+
+/** Fields whose sample must be a valid value of its kind, not any string or number. */
+const SAMPLES: Record<string, unknown> = {
+  fileName: 'photo.jpg',
+  contentType: 'image/jpeg',
+  size: 1_000,
 };
 
 /** A fresh post per call, so a mutation tried earlier (cancel) does not change the answer. */
@@ -65,8 +87,26 @@ async function tenantIds(t: TestDatabase, agency: AgencyFixture): Promise<Tenant
     accountIds: [agency.accounts[0]!.id],
     scheduledFor: new Date(Date.now() + 3_600_000),
   });
+  const asset = await t.db.mediaAsset.create({
+    data: {
+      organizationId: agency.organizationId,
+      clientId: agency.clientId,
+      name: 'photo.jpg',
+      kind: 'image',
+      declaredType: 'image/jpeg',
+      sizeBytes: 1_000n,
+      originalKey: `uploads/${agency.organizationId}/${randomUUID()}`,
+    },
+  });
+  // An upload that arrived, ready to be finalised.
+  const uploadId = randomUUID();
+  await storage.put(`uploads/${agency.organizationId}/${uploadId}`, randomBytes(1_000), {
+    contentType: 'image/jpeg',
+  });
   return {
     clientId: agency.clientId,
+    assetId: asset.id,
+    uploadId,
     postId: post.id,
     targetId: post.targets[0]!.id,
     accountId: agency.accounts[0]!.id,
@@ -87,6 +127,7 @@ function sampleInput(path: string, ids: TenantIds): Record<string, unknown> | un
   for (const [key, field] of Object.entries(shape)) {
     if (key in ids) input[key] = ids[key as keyof TenantIds];
     else if (field.safeParse(undefined).success) continue;
+    else if (key in SAMPLES) input[key] = SAMPLES[key];
     else if (field instanceof z.ZodUUID || field instanceof z.ZodArray)
       throw new Error(`${path}: add the id field "${key}" to TenantIds.`);
     else if (field instanceof z.ZodISODate) input[key] = '2030-06-11';

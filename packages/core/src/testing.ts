@@ -7,8 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Db } from '@herald/db';
+import sharp from 'sharp';
+import { uploadKey } from './services/media/keys.ts';
+import { processMedia } from './services/media/process.ts';
+import { createUpload, finaliseUpload } from './services/media/uploads.ts';
 import {
   createLocalStorage,
+  type MediaStorage,
   handleLocalMediaRequest,
   toNodeListener,
   type LocalMediaStorage,
@@ -25,7 +30,7 @@ export function actorOf(agency: AgencyFixture): Actor {
 export async function scheduleOneTarget(
   db: Db,
   agency: AgencyFixture,
-  options: { caption: string; now?: Date; scheduledFor?: Date },
+  options: { caption: string; now?: Date; scheduledFor?: Date; mediaIds?: string[] },
 ): Promise<{ postId: string; targetId: string }> {
   const now = options.now ?? new Date();
   const post = await schedulePost(
@@ -36,6 +41,7 @@ export async function scheduleOneTarget(
       caption: options.caption,
       accountIds: [agency.accounts[0]!.id],
       scheduledFor: options.scheduledFor ?? new Date(now.getTime() + 3_600_000),
+      ...(options.mediaIds ? { mediaIds: options.mediaIds } : {}),
     },
     now,
   );
@@ -72,4 +78,42 @@ export async function startMediaServer(options: { now?: () => Date } = {}) {
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A processed photo in the agency's library, uploaded and processed the real way (a generated
+ * JPEG, every rendition stored): for tests of platforms that refuse a post without media.
+ */
+export async function addReadyImage(
+  db: Db,
+  storage: MediaStorage,
+  agency: AgencyFixture,
+  options: { width?: number; height?: number; name?: string } = {},
+): Promise<string> {
+  const bytes = await sharp({
+    create: {
+      width: options.width ?? 1080,
+      height: options.height ?? 1080,
+      channels: 3,
+      background: '#4a90d9',
+    },
+  })
+    .jpeg()
+    .toBuffer();
+  const actor = actorOf(agency);
+  const declared = {
+    clientId: agency.clientId,
+    fileName: options.name ?? 'photo.jpg',
+    contentType: 'image/jpeg',
+    size: bytes.length,
+  };
+  const { uploadId } = await createUpload({ db, storage }, actor, declared);
+  await storage.put(uploadKey(agency.organizationId, uploadId), bytes, {
+    contentType: 'image/jpeg',
+  });
+  const asset = await finaliseUpload({ db, storage }, actor, { ...declared, uploadId });
+  const result = await processMedia({ db, storage }, asset.id);
+  if (result.outcome !== 'ready')
+    throw new Error(`The test image was not processed: ${JSON.stringify(result)}`);
+  return asset.id;
 }

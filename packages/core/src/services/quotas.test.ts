@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_RULES } from '../domain/platform-rules.ts';
 import type { PlatformAdapter } from '../providers/types.ts';
-import { actorOf, scheduleOneTarget } from '../testing.ts';
+import { actorOf, addReadyImage, scheduleOneTarget, startMediaServer } from '../testing.ts';
 import { NotFoundError } from './errors.ts';
 import { publishJobKey } from './publish-job.ts';
 import { publishTarget } from './publishing/index.ts';
@@ -20,6 +20,8 @@ import { accountQuotaForecast } from './quotas.ts';
 
 describe('quotas', () => {
   let t: TestDatabase;
+  let media: Awaited<ReturnType<typeof startMediaServer>>;
+  let photo: string;
   let agency: AgencyFixture;
   let other: AgencyFixture;
   const now = new Date('2030-06-10T12:00:00.000Z');
@@ -42,12 +44,22 @@ describe('quotas', () => {
       where: { id: agency.accounts[0]!.id },
       data: { platform: 'instagram' },
     });
+    // Instagram takes no post without media.
+    media = await startMediaServer();
+    photo = await addReadyImage(t.db, media.storage, agency);
   });
-  afterAll(() => t.drop());
+  afterAll(async () => {
+    await media.close();
+    await t.drop();
+  });
 
   /** `n` attempts that reached Instagram, one a minute from `first`. */
   async function published(n: number, first: Date) {
-    const { targetId } = await scheduleOneTarget(t.db, agency, { caption: 'Earlier', now: first });
+    const { targetId } = await scheduleOneTarget(t.db, agency, {
+      mediaIds: [photo],
+      caption: 'Earlier',
+      now: first,
+    });
     for (let i = 0; i < n; i++) {
       await t.db.publishAttempt.create({
         data: {
@@ -75,6 +87,7 @@ describe('quotas', () => {
     const first = new Date(now.getTime() - 20 * 3_600_000);
     await published(25, first);
     const { targetId } = await scheduleOneTarget(t.db, agency, {
+      mediaIds: [photo],
       caption: 'One too many',
       now: new Date(now.getTime() - 3_600_000),
       scheduledFor: now,
@@ -103,7 +116,13 @@ describe('quotas', () => {
 
     // When the window allows, it goes out.
     const later = await publishTarget(
-      { db: t.db, adapterFor: () => adapter, tokenKey: TEST_TOKEN_KEY, now: () => at },
+      {
+        db: t.db,
+        adapterFor: () => adapter,
+        tokenKey: TEST_TOKEN_KEY,
+        now: () => at,
+        storage: media.storage,
+      },
       targetId,
     );
     expect(later.outcome).toBe('published');
@@ -112,6 +131,7 @@ describe('quotas', () => {
 
   it("defers on the platform's own count when the adapter can ask for it", async () => {
     const { targetId } = await scheduleOneTarget(t.db, agency, {
+      mediaIds: [photo],
       caption: 'Counted by Instagram',
       now: new Date(now.getTime() - 3_600_000),
       scheduledFor: new Date(now.getTime() + 8 * 3_600_000),
@@ -137,6 +157,7 @@ describe('quotas', () => {
     // have left the window) and 2 scheduled at 09:00 and 10:00.
     for (const hour of [9, 10]) {
       await scheduleOneTarget(t.db, agency, {
+        mediaIds: [photo],
         caption: `Tomorrow ${hour}`,
         now,
         scheduledFor: new Date(`2030-06-11T${String(hour).padStart(2, '0')}:00:00.000Z`),
