@@ -55,19 +55,19 @@ export async function scheduleOneTarget(
  */
 export async function startMediaServer(options: { now?: () => Date } = {}) {
   const root = await mkdtemp(path.join(tmpdir(), 'herald-media-test-'));
-  let storage: LocalMediaStorage | undefined;
+  const ready: { storage?: LocalMediaStorage } = {};
   const server = createServer(
-    toNodeListener((request) => handleLocalMediaRequest(request, storage!)),
+    toNodeListener((request) => handleLocalMediaRequest(request, ready.storage!)),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const publicUrl = `http://127.0.0.1:${port}`;
-  storage = createLocalStorage({
+  const storage = (ready.storage = createLocalStorage({
     root,
     publicUrl,
     signingKey: randomBytes(32),
     ...(options.now ? { now: options.now } : {}),
-  });
+  }));
   return {
     storage,
     publicUrl,

@@ -17,7 +17,7 @@ import { trpc } from '../lib/trpc.ts';
 import { useZonedDateTime } from '../lib/use-zoned-date-time.ts';
 import { publishesNow, suggestedStart } from '../lib/zoned-input.ts';
 import { ZonedDateTimeFields } from './zoned-date-time-fields.tsx';
-import { MediaPicker, toSelectable, useAssets } from './media-picker.tsx';
+import { MediaPicker, toSelectable, useAssets, type AssetView } from './media-picker.tsx';
 
 export interface ComposeAccount {
   id: string;
@@ -115,16 +115,13 @@ export function ComposeForm({ client, defaultLocal }: Props) {
   const captionError =
     captionMessages.length > 0 ? captionMessages.join(' ') : fieldError('caption');
   // The same selection the engine makes, per chosen platform, as the files come and go.
-  const loaded = assets.every((a) => a !== undefined);
+  const known = assets.filter((a): a is AssetView => a !== undefined);
+  const loaded = known.length === assets.length;
   const mediaProblems = loaded
     ? [
         ...new Set(
           (accountIds.length ? platforms : []).flatMap((p) => {
-            const selection = selectMedia(
-              p,
-              undefined,
-              assets.map((a) => toSelectable(a!)),
-            );
+            const selection = selectMedia(p, undefined, known.map(toSelectable));
             return selection.ok ? [] : selection.problems.map((m) => `${PLATFORM_LABELS[p]}: ${m}`);
           }),
         ),
@@ -211,9 +208,9 @@ export function ComposeForm({ client, defaultLocal }: Props) {
         clientId={client.id}
         value={mediaIds}
         assets={assets}
-        onChange={(ids) => {
+        onChange={(update) => {
           edited();
-          setMediaIds(ids);
+          setMediaIds(update);
         }}
         problems={mediaProblems}
       />

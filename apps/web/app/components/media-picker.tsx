@@ -53,7 +53,8 @@ interface Props {
   clientId: string;
   value: string[];
   assets: (AssetView | undefined)[];
-  onChange: (ids: string[]) => void;
+  /** Given how to change the list (uploads finish in any order, so never a stale copy). */
+  onChange: (update: (ids: string[]) => string[]) => void;
   /** Problems with the chosen media for the chosen accounts (selectMedia's sentences). */
   problems: string[];
 }
@@ -67,9 +68,6 @@ export function MediaPicker({ clientId, value, assets, onChange, problems }: Pro
   const utils = trpc.useUtils();
   const createUpload = trpc.media.createUpload.useMutation();
   const finalise = trpc.media.finalise.useMutation();
-  // The latest list, for callbacks that finish after other files were added.
-  const valueRef = useRef(value);
-  valueRef.current = value;
 
   const patch = (key: string, change: Partial<Upload>) =>
     setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
@@ -83,7 +81,8 @@ export function MediaPicker({ clientId, value, assets, onChange, problems }: Pro
       await uploadFile(target, file, (progress) => patch(key, { progress }));
       const asset = await finalise.mutateAsync({ ...declared, uploadId: target.uploadId });
       await utils.media.list.invalidate({ clientId });
-      onChange([...valueRef.current, asset.id]);
+      // Several files finish in any order: each is added to the list as it is then.
+      onChange((ids) => [...ids, asset.id]);
       setUploads((list) => list.filter((u) => u.key !== key));
     } catch (error) {
       const message =
@@ -108,10 +107,12 @@ export function MediaPicker({ clientId, value, assets, onChange, problems }: Pro
   }
 
   function move(index: number, by: -1 | 1) {
-    const next = [...value];
-    const [item] = next.splice(index, 1);
-    next.splice(index + by, 0, item!);
-    onChange(next);
+    onChange((ids) => {
+      const next = [...ids];
+      const [item] = next.splice(index, 1);
+      next.splice(index + by, 0, item!);
+      return next;
+    });
   }
 
   return (
@@ -218,7 +219,7 @@ export function MediaPicker({ clientId, value, assets, onChange, problems }: Pro
                   <button
                     type="button"
                     className="link-button"
-                    onClick={() => onChange(value.filter((x) => x !== assetId))}
+                    onClick={() => onChange((ids) => ids.filter((x) => x !== assetId))}
                   >
                     Remove
                   </button>
@@ -238,7 +239,9 @@ export function MediaPicker({ clientId, value, assets, onChange, problems }: Pro
         <div id={`${id}-library`}>
           <MediaLibrary
             clientId={clientId}
-            onPick={(assetId) => !value.includes(assetId) && onChange([...value, assetId])}
+            onPick={(assetId) =>
+              onChange((ids) => (ids.includes(assetId) ? ids : [...ids, assetId]))
+            }
             picked={value}
           />
         </div>

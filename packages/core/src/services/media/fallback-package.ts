@@ -21,7 +21,10 @@ export type FallbackPackageResult =
 
 /** A name safe inside a zip: no folders, no control characters. */
 function safeName(name: string): string {
-  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 120) || 'file';
+  const cleaned = Array.from(name, (c) =>
+    c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c,
+  );
+  return cleaned.join('').slice(0, 120) || 'file';
 }
 
 function withExtension(name: string, contentType: string): string {

@@ -87,7 +87,7 @@ describe('media services', () => {
     actor = actorOf(agency);
     media = await startMediaServer();
     const binaries = await findMediaBinaries();
-    deps = { db: t.db, storage: media.storage, binaries: async () => binaries, now };
+    deps = { db: t.db, storage: media.storage, binaries: () => Promise.resolve(binaries), now };
   });
   afterAll(async () => {
     await media.close();
@@ -138,7 +138,7 @@ describe('media services', () => {
       expect(meta.format).toBe('jpeg');
       if (spec.fit === 'cover')
         expect([meta.width, meta.height]).toEqual([spec.width, spec.height]);
-      else expect(meta.width! <= spec.width && meta.height! <= spec.height).toBe(true);
+      else expect(meta.width <= spec.width && meta.height <= spec.height).toBe(true);
       expect([rendition.width, rendition.height]).toEqual([meta.width, meta.height]);
       // No EXIF left at all: no location, no orientation to apply twice.
       expect(meta.exif).toBeUndefined();

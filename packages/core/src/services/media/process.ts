@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Prisma } from '@herald/db';
-import { MAX_IMAGE_PIXELS, type RenditionName } from '../../domain/media-files.ts';
+import { MAX_IMAGE_PIXELS } from '../../domain/media-files.ts';
 import {
   checkMediaBytes,
   MediaRejectedError,
@@ -106,7 +106,7 @@ export async function processMedia(
         : await processVideo(deps, asset.originalKey);
     const rows: Prisma.MediaRenditionCreateManyInput[] = [];
     for (const rendition of processed.renditions) {
-      const key = renditionKey(asset.organizationId, asset.id, rendition.name as RenditionName);
+      const key = renditionKey(asset.organizationId, asset.id, rendition.name);
       stored.push(key);
       await deps.storage.put(key, rendition.bytes, {
         contentType: rendition.contentType,
