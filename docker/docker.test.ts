@@ -44,6 +44,20 @@ function stage(name: string): string {
   return match[1]!;
 }
 
+/** Each stage's base, by stage name (`FROM <base> AS <name>`). */
+const bases = new Map(
+  [...dockerfile.matchAll(/^FROM (\S+) AS (\S+)$/gm)].map((m) => [m[2]!, m[1]!] as const),
+);
+
+/** A target and the stages of this file it is built on, nearest first. */
+function stagesOf(name: string): string[] {
+  const chain = [name];
+  for (let base = bases.get(name); base && bases.has(base); base = bases.get(base)) {
+    chain.push(base);
+  }
+  return chain;
+}
+
 function cmdOf(stageText: string): string[] {
   const match = /^CMD (\[.*\])$/m.exec(stageText);
   if (!match) throw new Error('no CMD');
@@ -87,9 +101,25 @@ describe('docker/Dockerfile', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
     for (const target of ['web', 'worker', 'sandbox']) {
-      expect(dockerfile).toMatch(new RegExp(`^FROM runtime AS ${target}$`, 'm'));
-      expect(stage(target)).not.toMatch(/^USER root/m);
+      const chain = stagesOf(target);
+      expect(chain.at(-1)).toBe('runtime');
+      // The last USER the image's stages set, read from the base outwards.
+      const users = chain
+        .slice()
+        .reverse()
+        .flatMap((name) => [...stage(name).matchAll(/^USER (\S+)$/gm)].map((m) => m[1]));
+      expect(users.at(-1), target).toBe('node');
     }
+  });
+
+  it("installs Debian's ffmpeg (ffmpeg and ffprobe) in the web and worker images only", () => {
+    const installs = (name: string) =>
+      stage(name).includes('apt-get install -y --no-install-recommends ffmpeg') &&
+      stage(name).includes('rm -rf /var/lib/apt/lists/*');
+    const hasFfmpeg = (target: string) => stagesOf(target).some(installs);
+    expect(hasFfmpeg('web')).toBe(true);
+    expect(hasFfmpeg('worker')).toBe(true);
+    expect(hasFfmpeg('sandbox')).toBe(false);
   });
 
   it('ships only production dependencies', () => {
