@@ -23,6 +23,8 @@ export async function handleControl(
       return send(res, await withJsonBody(req, (body) => (store.revokeToken(body), ok)));
     case 'GET /__sandbox/posts':
       return send(res, json(200, { posts: store.posts() }));
+    case 'GET /__sandbox/media':
+      return send(res, json(200, { media: store.media() }));
     default:
       return send(res, json(404, { error: `No control endpoint ${req.method} ${url.pathname}` }));
   }

@@ -80,7 +80,7 @@ export const FaultRequest = z.strictObject({
   platform: z.enum(SANDBOX_PLATFORMS),
   /** How many of the next matching requests fail this way. */
   times: z.int().min(1).default(1),
-  /** `publish`: the requests that create content (Facebook: feed POSTs). `read`: GETs. */
+  /** `publish`: the requests that create content (Facebook: feed, photos and videos POSTs). `read`: GETs. */
   on: z.enum(['publish', 'read']).default('publish'),
   fault: Fault,
 });
@@ -112,30 +112,31 @@ export type GraphErrorFault = Extract<Fault, { type: 'graph_error' }>;
 
 /**
  * Sends the reply `act` computes, bent by the fault. `act` does the platform's work (such as
- * recording a post), so it runs only when the emulated platform is meant to have acted.
+ * recording a post, or fetching a photo first), so it runs only when the emulated platform is
+ * meant to have acted.
  */
 export async function replyUnderFault(
   req: IncomingMessage,
   res: ServerResponse,
   fault: Fault | undefined,
-  act: () => Reply,
+  act: () => Reply | Promise<Reply>,
   platformError: (fault: GraphErrorFault) => Reply,
   closing: AbortSignal,
 ): Promise<void> {
   switch (fault?.type) {
     case undefined:
-      return send(res, act());
+      return send(res, await act());
     case 'graph_error':
       return send(res, platformError(fault));
     case 'http_status':
       return send(res, gatewayReply(fault.status, fault.body, fault.headers));
     case 'delay': {
-      const reply = act();
+      const reply = await act();
       if (await wait(fault.ms, closing)) send(res, reply);
       return;
     }
     case 'drop_connection':
-      if (fault.afterAccepting) act();
+      if (fault.afterAccepting) await act();
       req.socket.destroy();
       return;
   }

@@ -27,6 +27,8 @@ export function layout(title: string, body: string, options: { refreshSeconds?: 
   th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
   .message { white-space: pre-wrap; }
   .muted { color: #777; }
+  .media img, .media video { display: block; max-width: 100%; margin: .6rem 0; }
+  .thumb { display: block; width: 64px; height: 64px; object-fit: cover; margin-top: .3rem; }
 </style>
 </head>
 <body>
@@ -40,6 +42,19 @@ ${body}
 export const postPath = (post: Pick<RecordedPost, 'platform' | 'id'>) =>
   `/${post.platform}/posts/${encodeURIComponent(post.id)}`;
 
+/** Where the sandbox serves a file a platform kept (a photo, a video), relative to its URL. */
+export const mediaPath = (post: Pick<RecordedPost, 'platform'>, mediaId: string) =>
+  `/${post.platform}/media/${encodeURIComponent(mediaId)}`;
+
+/** A small picture of a post's first photo, or a word for a video, for the list. */
+function thumbnail(post: RecordedPost): string {
+  const first = post.media?.[0];
+  if (!first) return '';
+  if (first.kind === 'video') return '<br><span class="muted">▶ video</span>';
+  const more = post.media!.length > 1 ? ` (+${post.media!.length - 1})` : '';
+  return `<img class="thumb" src="${escapeHtml(mediaPath(post, first.id))}" alt="">${more ? `<span class="muted">${more}</span>` : ''}`;
+}
+
 export function indexPage(posts: RecordedPost[]): string {
   const rows = [...posts]
     .reverse()
@@ -48,7 +63,7 @@ export function indexPage(posts: RecordedPost[]): string {
   <td>${escapeHtml(p.platform)}</td>
   <td>${escapeHtml(p.accountId)}</td>
   <td><a href="${escapeHtml(postPath(p))}">${escapeHtml(p.id)}</a></td>
-  <td class="message">${escapeHtml(p.message)}${p.link ? `<br><span class="muted">${escapeHtml(p.link)}</span>` : ''}</td>
+  <td class="message">${escapeHtml(p.message)}${p.link ? `<br><span class="muted">${escapeHtml(p.link)}</span>` : ''}${thumbnail(p)}</td>
   <td><time datetime="${escapeHtml(p.createdAt)}">${escapeHtml(p.createdAt)}</time></td>
 </tr>`,
     )

@@ -1,5 +1,5 @@
 export { startSandbox, type Sandbox, type SandboxOptions } from './server.ts';
-export type { RecordedPost } from './store.ts';
+export type { PostMedia, RecordedMedia, RecordedPost } from './store.ts';
 export type {
   ChaosRequest,
   Fault,

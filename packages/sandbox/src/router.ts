@@ -13,6 +13,8 @@ export interface SandboxContext {
   closing: AbortSignal;
   /** How long every platform call takes before the platform acts (benchmarks, chaos). */
   latencyMs: number;
+  /** How long a platform waits for a file it fetches from a URL (a photo, a video). */
+  mediaFetchTimeoutMs: number;
 }
 
 /** One emulated platform, mounted under its own prefix (e.g. `/facebook`). */

@@ -3,8 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChaosRequest, FaultRequest } from './faults.ts';
 import { facebook } from './platforms/facebook/index.ts';
+import { MEDIA_FETCH_TIMEOUT_MS } from './remote-media.ts';
 import { createRouter, type SandboxContext } from './router.ts';
-import { SandboxStore, type RecordedPost } from './store.ts';
+import { SandboxStore, type RecordedMedia, type RecordedPost } from './store.ts';
 
 export interface SandboxOptions {
   /** Default 4010; 0 picks a free port (tests). */
@@ -17,6 +18,8 @@ export interface SandboxOptions {
   log?: boolean | ((line: string) => void);
   /** Every platform call waits this long before the platform acts, like a real API's latency. */
   latencyMs?: number;
+  /** How long the platforms wait for a photo or video they fetch from a URL; default 30 s. */
+  mediaFetchTimeoutMs?: number;
 }
 
 export interface Sandbox {
@@ -26,6 +29,8 @@ export interface Sandbox {
   facebookBaseUrl: string;
   /** What the emulated platforms accepted, oldest first. */
   posts(): RecordedPost[];
+  /** The photos and videos the platforms fetched, oldest first (unpublished photos included). */
+  media(): RecordedMedia[];
   /** Same as `POST /__sandbox/faults`; throws on an invalid fault. */
   injectFault(request: FaultRequest): void;
   /** Same as `POST /__sandbox/chaos`: random faults at a rate, seeded. */
@@ -47,6 +52,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     publicUrl: '',
     closing: closing.signal,
     latencyMs: options.latencyMs ?? 0,
+    mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? MEDIA_FETCH_TIMEOUT_MS,
   };
   const route = createRouter([facebook], ctx);
   const log = options.log === true ? console.log : options.log || undefined;
@@ -78,6 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url,
     facebookBaseUrl: `${url}/facebook`,
     posts: () => store.posts(),
+    media: () => store.media(),
     injectFault: (request) => store.addFault(request),
     setChaos: (request) => store.setChaos(request),
     clearFaults: () => store.clearFaults(),

@@ -1,5 +1,5 @@
-// Everything one sandbox instance remembers, in memory: what it accepted, queued faults and
-// revoked tokens. Each startSandbox() gets its own store, so parallel tests do not share state.
+// Everything one sandbox instance remembers, in memory: what it accepted (posts, and the photo
+// and video files it fetched for them), queued faults and revoked tokens. Each startSandbox() gets its own store, so parallel tests do not share state.
 import {
   ChaosRequest,
   FaultRequest,
@@ -17,6 +17,29 @@ export interface RecordedPost {
   id: string;
   message: string;
   link?: string;
+  /** A video's title. */
+  title?: string;
+  /** The photos or the video the post shows, in order (ids of RecordedMedia). */
+  media?: PostMedia[];
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+export interface PostMedia {
+  id: string;
+  kind: 'image' | 'video';
+}
+
+/** A photo or video the platform fetched and kept; its bytes are served at its media URL. */
+export interface RecordedMedia {
+  platform: 'facebook';
+  accountId: string;
+  id: string;
+  kind: 'image' | 'video';
+  contentType: string;
+  sizeBytes: number;
+  /** The post showing it; null while it is unpublished (a photo waiting for attached_media). */
+  postId: string | null;
   /** ISO 8601. */
   createdAt: string;
 }
@@ -28,6 +51,7 @@ interface QueuedFault {
 
 export class SandboxStore {
   readonly #posts: RecordedPost[] = [];
+  readonly #media = new Map<string, { media: RecordedMedia; bytes: Buffer }>();
   readonly #faults = new Map<string, QueuedFault[]>();
   readonly #revoked = new Map<string, number>();
   readonly #chaos = new Map<string, { rate: number; faults: Fault[]; random: () => number }>();
@@ -44,11 +68,40 @@ export class SandboxStore {
   }
 
   posts(): RecordedPost[] {
-    return this.#posts.map((p) => ({ ...p }));
+    return this.#posts.map((p) => ({
+      ...p,
+      ...(p.media ? { media: p.media.map((m) => ({ ...m })) } : {}),
+    }));
   }
 
   findPost(platform: SandboxPlatform, id: string): RecordedPost | undefined {
     return this.#posts.find((p) => p.platform === platform && p.id === id);
+  }
+
+  recordMedia(media: RecordedMedia, bytes: Buffer): void {
+    this.#media.set(`${media.platform}:${media.id}`, { media: { ...media }, bytes });
+  }
+
+  /** Every photo and video kept, oldest first, without their bytes. */
+  media(): RecordedMedia[] {
+    return [...this.#media.values()].map(({ media }) => ({ ...media }));
+  }
+
+  findMedia(platform: SandboxPlatform, id: string): RecordedMedia | undefined {
+    const found = this.#media.get(`${platform}:${id}`)?.media;
+    return found ? { ...found } : undefined;
+  }
+
+  mediaBytes(platform: SandboxPlatform, id: string): Buffer | undefined {
+    return this.#media.get(`${platform}:${id}`)?.bytes;
+  }
+
+  /** Marks media as shown by `postId` (it is no longer unpublished). */
+  attachMedia(platform: SandboxPlatform, ids: readonly string[], postId: string): void {
+    for (const id of ids) {
+      const entry = this.#media.get(`${platform}:${id}`);
+      if (entry) entry.media.postId = postId;
+    }
   }
 
   /** Validates like the control API does, so in-process and HTTP callers get the same rules. */

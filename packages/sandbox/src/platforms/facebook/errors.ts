@@ -66,6 +66,27 @@ export const graphErrors = {
     oauth(100, `(#100) Tried accessing nonexisting field (${field}) on node type (PagePost)`),
   invalidParameter: (name: string) => oauth(100, `(#100) Invalid parameter: ${name}`),
   unknownPath: (path: string) => oauth(2500, `Unknown path components: ${path}`),
+  requiredParameter: (name: string) => oauth(100, `(#100) The parameter ${name} is required`),
+  // Photos and videos Graph fetches from a URL (Page Photos and Page Videos reference, and
+  // what Graph has been seen to answer).
+  /** No file in the request: Graph's answer to a photo without `url` (or `source`). */
+  requiresUploadFile: () => oauth(324, '(#324) Requires upload file'),
+  /** Graph could not download `url` at all. */
+  unfetchablePhotoUrl: () => oauth(100, '(#100) url should represent a valid URL'),
+  /** Not an image Graph takes (wrong type, not what it claims, over the size limit). */
+  invalidImage: () => oauth(324, '(#324) Missing or invalid image file'),
+  unfetchableVideoUrl: () => oauth(389, 'Unable to fetch video file from URL.'),
+  unsupportedVideo: () =>
+    oauth(352, "The video file you selected is in a format that we don't support."),
+  /** Graph's generic "this file will not do" for videos; the sandbox uses it for one over 1 GB. */
+  videoUploadProblem: () =>
+    oauth(
+      6000,
+      'There was a problem uploading your video file. Please try again with another file.',
+    ),
+  attachedMediaNotArray: () => oauth(100, '(#100) param attached_media must be an array.'),
+  invalidAttachedMedia: (index: number) =>
+    oauth(100, `(#100) Param attached_media[${index}][media_fbid] must be a valid media id`),
   unsupported: (method: string, id: string): GraphError => ({
     status: 400,
     code: 100,

@@ -1,18 +1,21 @@
-// Facebook Graph API, as much as Herald uses: publish to a Page feed, read a post back, and
-// list a Page's feed (newest first, `since`/`until` in Unix seconds, cursor paging).
-// Mounted under /facebook, so `{sandbox}/facebook` stands in for https://graph.facebook.com.
+// Facebook Graph API, as much as Herald uses: publish to a Page feed (text, link, or photos
+// named in attached_media), publish photos and videos (./media.ts), read a post back, and list
+// a Page's feed (newest first, `since`/`until` in Unix seconds, cursor paging). Mounted under
+// /facebook, so `{sandbox}/facebook` stands in for https://graph.facebook.com (and for
+// graph-video.facebook.com, where the real API takes videos).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { replyUnderFault } from '../../faults.ts';
-import { escapeHtml, layout, postPath } from '../../html.ts';
+import { escapeHtml, layout, mediaPath, postPath } from '../../html.ts';
 import { html, json, send, type Reply } from '../../http.ts';
 import type { PlatformRoutes, SandboxContext } from '../../router.ts';
 import type { RecordedPost } from '../../store.ts';
-import { graphErrorReply, graphErrors, injectedGraphError, type GraphError } from './errors.ts';
-import { authenticate, isGraphError, readGraphRequest } from './request.ts';
+import { graphErrorReply, graphErrors, injectedGraphError } from './errors.ts';
+import { attachedMedia, publishPhoto, publishVideo, serveMedia } from './media.ts';
+import { authenticate, isGraphError, pageRefusal, readGraphRequest } from './request.ts';
 
 const VERSION = /^v\d+\.\d+$/;
-const NUMERIC_ID = /^\d+$/;
-const POST_ID = /^\d+_\d+$/;
+/** `{page}_{post}`, or a video's own id (the sandbox files video posts under it). */
+const POST_ID = /^\d+(?:_\d+)?$/;
 
 export const facebook: PlatformRoutes = {
   prefix: '/facebook',
@@ -21,12 +24,21 @@ export const facebook: PlatformRoutes = {
     if (req.method === 'GET' && segments[0] === 'posts' && segments.length === 2) {
       return send(res, postPage(ctx, segments[1]!));
     }
+    if ((req.method === 'GET' || req.method === 'HEAD') && segments[0] === 'media') {
+      if (segments.length === 2) return serveMedia(req, res, segments[1]!, ctx);
+    }
     const [version, node, ...edges] = segments;
     if (!version || !VERSION.test(version) || !node) {
       return send(res, graphErrorReply(graphErrors.unknownPath(`/${segments.join('/')}`)));
     }
     if (req.method === 'POST' && edges.length === 1 && edges[0] === 'feed') {
       return publish(req, res, url, node, ctx);
+    }
+    if (req.method === 'POST' && edges.length === 1 && edges[0] === 'photos') {
+      return publishPhoto(req, res, url, node, ctx);
+    }
+    if (req.method === 'POST' && edges.length === 1 && edges[0] === 'videos') {
+      return publishVideo(req, res, url, node, ctx);
     }
     if (req.method === 'GET' && edges.length === 1 && edges[0] === 'feed') {
       return listFeed(req, res, url, node, ctx);
@@ -50,10 +62,14 @@ async function publish(
   const fault = ctx.store.takeFault('facebook', 'publish');
   const act = (): Reply => {
     if (isGraphError(request)) return graphErrorReply(request);
-    const refused = pageRefusal(request.token, pageId, 'post', ctx);
+    const refused = pageRefusal(request.token, pageId, 'post', ctx.store);
     if (refused) return graphErrorReply(refused);
     const { message, link } = request.params;
-    if (!message && !link) return graphErrorReply(graphErrors.missingMessage());
+    const photos = attachedMedia(request.params, pageId, ctx.store);
+    if (isGraphError(photos)) return graphErrorReply(photos);
+    if (!message && !link && photos.length === 0) {
+      return graphErrorReply(graphErrors.missingMessage());
+    }
     if (link !== undefined && !isWebUrl(link)) return graphErrorReply(graphErrors.badLink());
     // `published=false` (unpublished page posts) is accepted and ignored: Herald never sends it.
     const post: RecordedPost = {
@@ -62,9 +78,11 @@ async function publish(
       id: `${pageId}_${ctx.store.nextNumericId()}`,
       message: message ?? '',
       ...(link ? { link } : {}),
+      ...(photos.length ? { media: photos.map((id) => ({ id, kind: 'image' as const })) } : {}),
       createdAt: new Date().toISOString(),
     };
     ctx.store.recordPost(post);
+    ctx.store.attachMedia('facebook', photos, post.id);
     return json(200, { id: post.id });
   };
   await replyUnderFault(req, res, fault, act, injectedGraphError, ctx.closing);
@@ -103,20 +121,6 @@ async function read(
   await replyUnderFault(req, res, fault, act, injectedGraphError, ctx.closing);
 }
 
-/** Why a request on a Page's edge is refused (bad token, not a Page id, another Page's token). */
-function pageRefusal(
-  token: string | undefined,
-  pageId: string,
-  method: 'get' | 'post',
-  ctx: SandboxContext,
-): GraphError | undefined {
-  const auth = authenticate(token, ctx.store);
-  if (isGraphError(auth)) return auth;
-  if (!NUMERIC_ID.test(pageId)) return graphErrors.unsupported(method, pageId);
-  if (auth.pageId !== pageId) return graphErrors.invalidToken();
-  return undefined;
-}
-
 const MAX_FEED_LIMIT = 100;
 const DEFAULT_FEED_LIMIT = 25;
 
@@ -131,7 +135,7 @@ async function listFeed(
   const fault = ctx.store.takeFault('facebook', 'read');
   const act = (): Reply => {
     if (isGraphError(request)) return graphErrorReply(request);
-    const refused = pageRefusal(request.token, pageId, 'get', ctx);
+    const refused = pageRefusal(request.token, pageId, 'get', ctx.store);
     if (refused) return graphErrorReply(refused);
     const { since, until, limit, after, fields } = request.params;
     const from = unixSeconds(since);
@@ -226,6 +230,15 @@ function postPage(ctx: SandboxContext, id: string): Reply {
   const link = post.link
     ? `<p><a href="${escapeHtml(post.link)}" rel="nofollow">${escapeHtml(post.link)}</a></p>`
     : '';
+  const title = post.title ? `<h2>${escapeHtml(post.title)}</h2>\n` : '';
+  const media = (post.media ?? [])
+    .map(({ id, kind }, i) => {
+      const src = escapeHtml(mediaPath(post, id));
+      return kind === 'video'
+        ? `<video controls preload="metadata" src="${src}"></video>`
+        : `<img src="${src}" alt="Photo ${i + 1} of ${post.media!.length}">`;
+    })
+    .join('\n');
   return html(
     200,
     layout(
@@ -233,8 +246,8 @@ function postPage(ctx: SandboxContext, id: string): Reply {
       `<p><a href="/">All posts</a></p>
 <h1>Facebook Page ${escapeHtml(post.accountId)}</h1>
 <p class="muted">Post ${escapeHtml(post.id)} · <time datetime="${escapeHtml(post.createdAt)}">${escapeHtml(post.createdAt)}</time></p>
-<div class="message">${escapeHtml(post.message)}</div>
-${link}`,
+${title}<div class="message">${escapeHtml(post.message)}</div>
+${link}${media ? `<div class="media">\n${media}\n</div>` : ''}`,
     ),
   );
 }

@@ -57,3 +57,19 @@ export function authenticate(
 }
 
 export const isGraphError = (value: object): value is GraphError => 'code' in value;
+
+const NUMERIC_ID = /^\d+$/;
+
+/** Why a request on a Page's edge is refused (bad token, not a Page id, another Page's token). */
+export function pageRefusal(
+  token: string | undefined,
+  pageId: string,
+  method: 'get' | 'post',
+  store: SandboxStore,
+): GraphError | undefined {
+  const auth = authenticate(token, store);
+  if (isGraphError(auth)) return auth;
+  if (!NUMERIC_ID.test(pageId)) return graphErrors.unsupported(method, pageId);
+  if (auth.pageId !== pageId) return graphErrors.invalidToken();
+  return undefined;
+}
