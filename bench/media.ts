@@ -13,9 +13,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// sharp is a dependency of @herald/core, not of the repository root where bench/ resolves
-// packages; take it from core's own node_modules (the same copy renderImage uses).
-import sharp from '../packages/core/node_modules/sharp/dist/index.mjs';
+// The root lists the same pinned sharp as @herald/core (one copy in the store, one libvips).
+import sharp from 'sharp';
 import { IMAGE_RENDITIONS } from '../packages/core/src/domain/media-files.ts';
 import {
   DEFAULT_RENDER_CONCURRENCY,
