@@ -1,5 +1,9 @@
 import path from 'node:path';
-import { createStorage, storageSettingsSchema, type StorageSettings } from '@herald/core/storage';
+import {
+  createConfiguredStorage,
+  storageSettingsSchema,
+  type StorageSettings,
+} from '@herald/core/storage';
 import { parseEncryptionKey } from '@herald/db';
 import { loadWorkerEnv } from './env.ts';
 import { createLogger } from './observability/logger.ts';
@@ -8,7 +12,7 @@ import { startWorker } from './worker.ts';
 const env = loadWorkerEnv();
 const log = await createLogger({ format: env.LOG_FORMAT, level: env.LOG_LEVEL });
 const storageKeys = Object.keys(storageSettingsSchema.shape) as (keyof StorageSettings)[];
-const storage = createStorage(
+const storage = createConfiguredStorage(
   Object.fromEntries(storageKeys.map((key) => [key, env[key]])) as StorageSettings,
   { defaultMediaDir: path.resolve('.data/media') },
 );
@@ -23,7 +27,7 @@ const worker = await startWorker({
       timeoutMs: env.FACEBOOK_GRAPH_TIMEOUT_MS,
     },
   },
-  storage,
+  ...(storage ? { storage } : {}),
   mediaBinaries: {
     ...(env.FFMPEG_PATH ? { ffmpeg: env.FFMPEG_PATH } : {}),
     ...(env.FFPROBE_PATH ? { ffprobe: env.FFPROBE_PATH } : {}),

@@ -15,8 +15,8 @@ export interface TrpcHandlerOptions {
   endpoint: string;
   db: Db;
   rateLimiter?: CallRateLimiter;
-  /** Media storage for uploads and the library; made on first use (it reads configuration). */
-  storage?: () => MediaStorage;
+  /** Media storage for uploads and the library, null when not configured; made on first use. */
+  storage?: () => MediaStorage | null;
   /** Where unexpected errors are written, with their reference; console.error by default. */
   logError?: (line: string, error: unknown) => void;
 }
@@ -42,7 +42,7 @@ export function createTrpcHandler({
           headers: request.headers,
           db,
           rateLimiter,
-          ...(storage ? { storage: storage() } : {}),
+          storage: storage?.() ?? null,
           ...caller,
         }),
       responseMeta: ({ errors }) => ({ headers: rateLimitHeaders(errors) }),

@@ -28,6 +28,7 @@ export async function action({ request }: Route.ActionArgs) {
   if (!env.TOKEN_ENCRYPTION_KEY) {
     return json(503, { error: 'TOKEN_ENCRYPTION_KEY is not set, so this server cannot publish.' });
   }
+  const storage = getStorage();
   const pgPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 6 });
   const outcomes: Record<string, number> = {};
   try {
@@ -43,7 +44,7 @@ export async function action({ request }: Route.ActionArgs) {
           adapterFor: createAdapterRegistry({
             facebook: { baseUrl: env.FACEBOOK_GRAPH_URL, apiVersion: env.FACEBOOK_GRAPH_VERSION },
           }),
-          storage: getStorage(),
+          ...(storage ? { storage } : {}),
           binaries: () =>
             findMediaBinaries({
               ...(env.FFMPEG_PATH ? { ffmpeg: env.FFMPEG_PATH } : {}),

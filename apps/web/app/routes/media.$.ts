@@ -2,19 +2,13 @@
 // Range) to a browser or a platform that fetches it; PUT receives a browser's upload. The
 // signature in the query string is the only authority: no session is needed, so platforms can
 // fetch. With S3 configured, URLs point at the bucket and this answers 404.
-import {
-  handleLocalMediaRequest,
-  type LocalMediaStorage,
-  type MediaStorage,
-} from '@herald/core/storage';
+import { handleLocalMediaRequest } from '@herald/core/storage';
 import { getStorage } from '../lib/storage.server.ts';
 import type { Route } from './+types/media.$';
 
-const isLocal = (storage: MediaStorage): storage is LocalMediaStorage => storage.kind === 'local';
-
 function serve(request: Request) {
   const storage = getStorage();
-  if (!isLocal(storage)) return new Response('Not found.', { status: 404 });
+  if (storage?.kind !== 'local') return new Response('Not found.', { status: 404 });
   return handleLocalMediaRequest(request, storage);
 }
 

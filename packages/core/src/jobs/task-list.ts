@@ -2,6 +2,7 @@
 // each is a thin wrapper that validates its payload and calls a core service.
 import type { TaskList } from 'graphile-worker';
 import type { MediaBinaries } from '../media/index.ts';
+import { STORAGE_NOT_CONFIGURED } from '../storage/index.ts';
 import {
   buildFallbackPackage,
   cleanupMedia,
@@ -38,7 +39,7 @@ export interface TaskHooks {
 }
 
 function mediaDeps(deps: TaskDeps): MediaDeps {
-  if (!deps.storage) throw new Error('Media storage is not configured for this process.');
+  if (!deps.storage) throw new Error(STORAGE_NOT_CONFIGURED);
   return {
     db: deps.db,
     storage: deps.storage,
@@ -70,12 +71,18 @@ export function createTaskList(deps: TaskDeps, hooks: TaskHooks = {}): TaskList 
     /** Zips a failed target's captions and media for posting by hand. */
     [BUILD_FALLBACK_PACKAGE_TASK]: async (payload, helpers) => {
       const { targetId } = FallbackPackagePayload.parse(payload);
+      if (!deps.storage) {
+        // Nowhere to keep a package: the failure itself was already reported.
+        helpers.logger.info(`fallback package ${targetId}: skipped, no media storage`);
+        return;
+      }
       const result = await buildFallbackPackage(mediaDeps(deps), targetId);
       hooks.onFallbackPackage?.(result);
       helpers.logger.info(`fallback package ${targetId}: ${result.outcome}`, { targetId, result });
     },
     /** The daily sweep of unfinished uploads and files nothing refers to. */
     [CLEANUP_MEDIA_TASK]: async (_payload, helpers) => {
+      if (!deps.storage) return; // nothing stored, nothing to clean
       const result = await cleanupMedia(mediaDeps(deps));
       helpers.logger.info('media cleanup', { result });
     },

@@ -58,6 +58,24 @@ const S3_ONLY = [
 ] as const;
 
 /**
+ * Whether any media setting is given. None at all: this process runs without media (uploads
+ * and media posts are refused with a sentence naming these variables). Any: all of the chosen
+ * store's settings must be right, checked at start-up.
+ */
+export function isStorageConfigured(settings: StorageSettings): boolean {
+  return (
+    settings.S3_BUCKET !== undefined ||
+    settings.MEDIA_SIGNING_KEY !== undefined ||
+    settings.PUBLIC_URL !== undefined ||
+    S3_ONLY.some((variable) => settings[variable] !== undefined)
+  );
+}
+
+/** Why media is refused on a process started without any media settings. */
+export const STORAGE_NOT_CONFIGURED =
+  'Media storage is not configured on this server: set MEDIA_SIGNING_KEY and PUBLIC_URL (local disk), or S3_BUCKET and its credentials.';
+
+/**
  * What the chosen store still lacks. MEDIA_DIR is not checked here (apps give it a default);
  * createStorage checks it.
  */
@@ -99,6 +117,7 @@ export function refineStorageSettings<T extends StorageSettings>(
   settings: T,
   ctx: z.RefinementCtx<T>,
 ): void {
+  if (!isStorageConfigured(settings)) return;
   for (const problem of checkStorageSettings(settings)) {
     ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
   }
@@ -113,6 +132,14 @@ export interface CreateStorageOptions {
 
 /** A MediaStorage that says which it is: `kind === 'local'` is what the /media route serves. */
 export type ConfiguredStorage = LocalMediaStorage | S3MediaStorage;
+
+/** The store the settings describe, or null when no media setting is given at all. */
+export function createConfiguredStorage(
+  settings: StorageSettings,
+  o: CreateStorageOptions = {},
+): ConfiguredStorage | null {
+  return isStorageConfigured(settings) ? createStorage(settings, o) : null;
+}
 
 /** The store the settings describe, or a StorageConfigError naming every variable to fix. */
 export function createStorage(

@@ -18,7 +18,10 @@ export {
 export { createS3Storage, type S3MediaStorage, type S3StorageOptions } from './s3.ts';
 export {
   checkStorageSettings,
+  createConfiguredStorage,
   createStorage,
+  isStorageConfigured,
+  STORAGE_NOT_CONFIGURED,
   refineStorageSettings,
   storageSettingsSchema,
   type ConfiguredStorage,

@@ -9,6 +9,7 @@ import {
   listMedia,
   type MediaDeps,
 } from '@herald/core';
+import { STORAGE_NOT_CONFIGURED } from '@herald/core/storage';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { orgProcedure } from '../../trpc.ts';
 import {
@@ -24,7 +25,7 @@ const mediaProcedure = orgProcedure.use(({ ctx, next }) => {
   if (!ctx.storage) {
     throw new TRPCError({
       code: 'PRECONDITION_FAILED',
-      message: 'Media storage is not configured on this server.',
+      message: STORAGE_NOT_CONFIGURED,
     });
   }
   const media: MediaDeps = { db: ctx.db, storage: ctx.storage };

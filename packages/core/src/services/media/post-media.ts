@@ -5,7 +5,7 @@ import type { MediaKind, RenditionName } from '../../domain/media-files.ts';
 import { selectMedia, type SelectableAsset, type SelectedMedia } from '../../domain/media-rules.ts';
 import type { Platform } from '../../domain/platforms.ts';
 import type { PublishMedia } from '../../providers/types.ts';
-import type { MediaStorage } from '../../storage/index.ts';
+import { STORAGE_NOT_CONFIGURED, type MediaStorage } from '../../storage/index.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { MEDIA_URL_TTL } from './deps.ts';
 
@@ -174,7 +174,7 @@ export async function resolvePublishMedia(
   const selection = selectMedia(target.platform, target.postType, rows.map(toSelectable));
   if (!selection.ok) return selection;
   if (!storage) {
-    return { ok: false, problems: ['This Herald has no media storage configured.'] };
+    return { ok: false, problems: [STORAGE_NOT_CONFIGURED] };
   }
   const byId = new Map(rows.map((r) => [r.id, r]));
   const media = await Promise.all(
