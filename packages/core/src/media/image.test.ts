@@ -176,8 +176,8 @@ describe('renderImage', () => {
     // Its pixel data is garbage: a decode would fail as "corrupt", so "too_many_pixels" proves
     // the refusal came from the header alone.
     const started = performance.now();
-    for (const attempt of [probeImage(bomb), renderImage(bomb)]) {
-      const error = await rejection(attempt);
+    for (const attempt of [() => probeImage(bomb), () => renderImage(bomb)]) {
+      const error = await rejection(attempt());
       expect(error.reason).toBe('too_many_pixels');
       expect(error.message).toBe(
         'This image is 30,000 × 30,000 pixels (900 megapixels); Herald takes images up to 100 megapixels. Scale it down and upload it again.',
