@@ -439,6 +439,27 @@ describe('a video', () => {
     );
   });
 
+  it('records that a video was sent, so reconcile never takes "not in the feed yet" for "not posted"', async () => {
+    // Refused before Facebook kept anything: the post is not in the feed, as while processing.
+    fault({ fault: { type: 'drop_connection', afterAccepting: false } });
+    const caption = unique('Video still processing');
+    const started = new Date();
+    const video = file('video', 'clip.mp4', MP4, 'video/mp4');
+    const { result, saved } = attempt({ caption, media: [video] });
+    await failure(result);
+    expect(saved).toEqual([{ videoSent: video.assetId }]);
+    const outcome = await adapter().reconcile({
+      account: { externalId: PAGE, accessToken: TOKEN },
+      content: { caption, media: [] },
+      progress: saved.at(-1)!,
+      window: { from: started, to: new Date() },
+    });
+    expect(outcome).toEqual({
+      status: 'unknown',
+      reason: 'Facebook may still be processing the video, so it does not show on the Page yet.',
+    });
+  });
+
   it('reconcile finds a video post whose answer was lost, by its description', async () => {
     fault({ fault: { type: 'drop_connection', afterAccepting: true } });
     const caption = unique('Lost video answer');

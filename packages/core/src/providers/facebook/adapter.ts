@@ -62,6 +62,11 @@ const FacebookProgress = z.object({ postId: z.string().min(1) });
 const PhotosProgress = z
   .object({ photoIds: z.array(z.string().min(1)), assetIds: z.array(z.string()) })
   .refine((p) => p.photoIds.length === p.assetIds.length);
+/**
+ * A video was sent (its answer may have been lost). Facebook processes videos before they show
+ * in the Page's feed, so not finding one there soon after proves nothing.
+ */
+const VideoProgress = z.object({ videoSent: z.string() });
 const FeedResponse = z.object({
   data: z.array(
     z.object({
@@ -184,6 +189,13 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
     });
     const title = video.name.replace(/\.[^.]*$/, '').trim();
     if (title) params.set('title', title);
+    try {
+      await request.saveProgress({ videoSent: video.assetId });
+    } catch (error) {
+      throw new RetryablePublishError('Publishing stopped before the video was sent.', {
+        cause: error,
+      });
+    }
     const { id } = await publishingCall(
       `${videoRoot}/${encodeURIComponent(request.account.externalId)}/videos`,
       params,
@@ -345,6 +357,13 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
       return {
         status: 'unknown',
         reason: `The Page posted more than ${MAX_FEED_PAGES * 100} times around the attempt; Herald stopped looking.`,
+      };
+    }
+    if (VideoProgress.safeParse(progress).success) {
+      // Not in the feed may only mean "still processing": reposting could make a second copy.
+      return {
+        status: 'unknown',
+        reason: 'Facebook may still be processing the video, so it does not show on the Page yet.',
       };
     }
     return { status: 'not_published' };
