@@ -297,7 +297,7 @@ export function MediaLibrary({ clientId, onPick, picked = [], canDelete = false 
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <section className="media-library" aria-label="Media library">
+    <div className="media-library">
       <div className="field">
         <label htmlFor={`${id}-search`}>Search the library</label>
         <input
@@ -366,6 +366,6 @@ export function MediaLibrary({ clientId, onPick, picked = [], canDelete = false 
           {list.isFetchingNextPage ? 'Loading…' : 'Show more'}
         </button>
       ) : null}
-    </section>
+    </div>
   );
 }

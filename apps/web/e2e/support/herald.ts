@@ -1,7 +1,10 @@
 // What every browser and HTTP-level test of the built app needs: a fresh database with the
 // demo agency, the platform sandbox, the production web server (server.mjs) and,
 // when asked, the real worker process — each a separate process, as in production.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateEncryptionKey, parseEncryptionKey } from '@herald/db';
@@ -40,6 +43,14 @@ export async function startHerald(
   const tokenKey = generateEncryptionKey();
   await seedDemo(t.db, { tokenKey: parseEncryptionKey(tokenKey) });
   const sandbox = await startSandbox({ port: 0 });
+  // Media on a fresh local store, its URLs signed by a key web and worker share (ADR 0024).
+  const webPort = await freePort();
+  const mediaDir = await mkdtemp(path.join(tmpdir(), 'herald-e2e-media-'));
+  const media = {
+    MEDIA_DIR: mediaDir,
+    MEDIA_SIGNING_KEY: randomBytes(48).toString('base64'),
+    PUBLIC_URL: `http://127.0.0.1:${webPort}`,
+  };
 
   const worker = options.worker
     ? startProcess('worker', path.join(repoRoot, 'node_modules/.bin/tsx'), ['src/main.ts'], {
@@ -49,16 +60,21 @@ export async function startHerald(
           TOKEN_ENCRYPTION_KEY: tokenKey,
           FACEBOOK_GRAPH_URL: sandbox.facebookBaseUrl,
           WORKER_POLL_INTERVAL_MS: '250',
+          ...media,
         },
       })
     : undefined;
   // The web app gets what the worker gets, as `pnpm dev` gives it (the cron tick publishes).
-  const web = await startWebServer({
-    DATABASE_URL: t.url,
-    TOKEN_ENCRYPTION_KEY: tokenKey,
-    FACEBOOK_GRAPH_URL: sandbox.facebookBaseUrl,
-    ...options.webEnv,
-  });
+  const web = await startWebServer(
+    {
+      DATABASE_URL: t.url,
+      TOKEN_ENCRYPTION_KEY: tokenKey,
+      FACEBOOK_GRAPH_URL: sandbox.facebookBaseUrl,
+      ...media,
+      ...options.webEnv,
+    },
+    { port: webPort },
+  );
   await worker?.waitForLine(/worker: running/, 30_000);
   const url = web.url;
   return {
@@ -73,6 +89,7 @@ export async function startHerald(
       await Promise.all([web.stop(), worker?.stop()]);
       await sandbox.close();
       await t.drop();
+      await rm(mediaDir, { recursive: true, force: true });
     },
   };
 }
@@ -89,13 +106,13 @@ export interface WebServer extends ChildProcessHandle {
  */
 export async function startWebServer(
   env: Record<string, string>,
-  options: { host?: '127.0.0.1' | 'localhost' } = {},
+  options: { host?: '127.0.0.1' | 'localhost'; port?: number } = {},
 ): Promise<WebServer> {
   if (!existsSync(serverBuild)) {
     throw new Error(`${serverBuild} is missing: run pnpm --filter @herald/web build first`);
   }
   const host = options.host ?? '127.0.0.1';
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://${host}:${port}`;
   const web = startProcess('web', process.execPath, ['server.mjs'], {
     cwd: webDir,
