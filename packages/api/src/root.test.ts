@@ -75,6 +75,8 @@ const SAMPLES: Record<string, unknown> = {
   fileName: 'photo.jpg',
   contentType: 'image/jpeg',
   size: 1_000,
+  // A variant back on the post's own media.
+  mediaIds: null,
 };
 
 /** A fresh post per call, so a mutation tried earlier (cancel) does not change the answer. */

@@ -5,6 +5,7 @@ import { lockTarget, type Db, type Tx } from '@herald/db';
 import { canTarget, type TargetEvent } from '../domain/target-status.ts';
 import { requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
+import { enqueueFallbackPackage } from './media/jobs.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { getPost } from './posts.ts';
 import { enqueuePublish } from './publish-job.ts';
@@ -83,6 +84,8 @@ export async function settleUnconfirmedTarget(
     await apply(tx, target, 'confirm_failed', refusal, {
       lastError: input.note ?? 'A person checked: it was not published.',
     });
+    // Failed for good: the caption and media to post by hand, as after a last failed attempt.
+    await enqueueFallbackPackage(tx, target.id, now);
   }
   await recordActivity(tx, {
     organizationId: actor.organizationId,

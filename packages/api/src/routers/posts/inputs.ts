@@ -37,3 +37,9 @@ export const ResolveTargetInput = z
     path: ['url'],
     error: 'Give the link to the post on the platform.',
   });
+
+/** A per-platform variant's own media, in order; null: use the post's media again. */
+export const SetVariantMediaInput = z.object({
+  targetId: z.uuid(),
+  mediaIds: z.array(z.uuid()).max(20, 'A post can carry at most 20 files.').nullable(),
+});

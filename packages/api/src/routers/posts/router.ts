@@ -9,6 +9,7 @@ import {
   saveDraftPost,
   scheduleDraftPost,
   schedulePost,
+  setVariantMedia,
   unschedulePost,
 } from '@herald/core';
 import type { TRPCRouterRecord } from '@trpc/server';
@@ -20,6 +21,7 @@ import {
   ResolveTargetInput,
   ScheduleDraftInput,
   SchedulePostInput,
+  SetVariantMediaInput,
   TargetIdInput,
 } from './inputs.ts';
 
@@ -51,6 +53,11 @@ export const postsRouter = {
   publishNow: orgProcedure
     .input(PostIdInput)
     .mutation(({ ctx, input }) => publishPostNow(ctx.db, ctx.actor, input)),
+  /** One account's own media (a per-platform variant), or the post's again with null. */
+  setVariantMedia: orgProcedure.input(SetVariantMediaInput).mutation(async ({ ctx, input }) => {
+    const { postId } = await setVariantMedia(ctx.db, ctx.actor, input);
+    return getPost(ctx.db, ctx.actor, postId);
+  }),
   retryTarget: orgProcedure
     .input(TargetIdInput)
     .mutation(({ ctx, input }) => retryTarget(ctx.db, ctx.actor, input)),

@@ -26,6 +26,7 @@ import { cleanupMedia } from './cleanup.ts';
 import type { MediaDeps } from './deps.ts';
 import { buildFallbackPackage, fallbackPackageUrl } from './fallback-package.ts';
 import { deleteMedia, listMedia } from './library.ts';
+import { resolvePublishMedia, setVariantMedia } from './post-media.ts';
 import { processMedia } from './process.ts';
 import { createUpload, finaliseUpload } from './uploads.ts';
 
@@ -252,6 +253,44 @@ describe('media services', () => {
     expect(post.media).toEqual([
       { id: photo.id, name: 'later.jpg', kind: 'image', status: 'ready' },
     ]);
+  });
+
+  it('gives one account its own media (a variant), checked for its platform, and back', async () => {
+    const { asset: a } = await uploadAndProcess('a.jpg', 'image/jpeg', await phonePhoto(300, 300));
+    const { asset: b } = await uploadAndProcess('b.jpg', 'image/jpeg', await phonePhoto(300, 300));
+    const pending = await upload('pending.jpg', 'image/jpeg', await phonePhoto(300, 300));
+    const post = await schedulePost(
+      t.db,
+      actor,
+      {
+        clientId: agency.clientId,
+        caption: 'Two accounts, two pictures',
+        accountIds: agency.accounts.map((x) => x.id),
+        scheduledFor: new Date(clock.getTime() + 3_600_000),
+        mediaIds: [a.id],
+      },
+      clock,
+    );
+    const [first, second] = post.targets;
+    const chosen = async (targetId: string) => {
+      const resolved = await resolvePublishMedia(t.db, media.storage, {
+        targetId,
+        organizationId: agency.organizationId,
+        platform: 'facebook',
+      });
+      return resolved.ok ? resolved.media.map((m) => m.name) : resolved.problems;
+    };
+    await setVariantMedia(t.db, actor, { targetId: second!.id, mediaIds: [b.id] });
+    expect([await chosen(first!.id), await chosen(second!.id)]).toEqual([['a.jpg'], ['b.jpg']]);
+    // Text only on that account: an empty list of its own.
+    await setVariantMedia(t.db, actor, { targetId: second!.id, mediaIds: [] });
+    expect(await chosen(second!.id)).toEqual([]);
+    await expect(
+      setVariantMedia(t.db, actor, { targetId: second!.id, mediaIds: [pending.id] }),
+    ).rejects.toThrow('“pending.jpg” is still being processed.');
+    expect(await chosen(second!.id)).toEqual([]); // the refusal changed nothing
+    await setVariantMedia(t.db, actor, { targetId: second!.id, mediaIds: null });
+    expect(await chosen(second!.id)).toEqual(['a.jpg']);
   });
 
   it('lists and searches the library, and refuses to delete what a waiting post uses', async () => {

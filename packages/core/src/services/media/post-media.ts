@@ -6,7 +6,10 @@ import { selectMedia, type SelectableAsset, type SelectedMedia } from '../../dom
 import type { Platform } from '../../domain/platforms.ts';
 import type { PublishMedia } from '../../providers/types.ts';
 import { STORAGE_NOT_CONFIGURED, type MediaStorage } from '../../storage/index.ts';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { lockTarget } from '@herald/db';
+import { requirePermission, type Actor } from '../actor.ts';
+import { recordActivity } from '../activity.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { MEDIA_URL_TTL } from './deps.ts';
 
 const selectableSelect = {
@@ -227,4 +230,73 @@ export async function targetMediaProblems(
   const rows = await targetAssets(db, target.targetId, target.organizationId);
   const selection = selectMedia(target.platform, target.postType, rows.map(toSelectable));
   return selection.ok ? [] : selection.problems;
+}
+
+/** Targets whose media may still change: nothing has been sent for them yet. */
+const EDITABLE_MEDIA_STATUSES = ['draft', 'scheduled', 'failed', 'waiting_for_account'] as const;
+
+/**
+ * Gives one account's target (a per-platform variant) its own ordered media, or with null
+ * returns it to the post's. A scheduled target's new media must fit its platform now; a draft
+ * may wait for processing. Refused once publishing has started.
+ */
+export async function setVariantMedia(
+  db: Db,
+  actor: Actor,
+  input: { targetId: string; mediaIds: string[] | null },
+): Promise<{ postId: string }> {
+  requirePermission(actor, 'posts:write');
+  return db.$transaction(async (tx) => {
+    const target = await tx.postTarget.findFirst({
+      where: { id: input.targetId, organizationId: actor.organizationId },
+      select: {
+        id: true,
+        organizationId: true,
+        postId: true,
+        post: { select: { clientId: true } },
+        socialAccount: { select: { platform: true, handle: true } },
+      },
+    });
+    const locked = target ? await lockTarget(tx, target.id) : null;
+    if (!target || !locked) throw new NotFoundError('Post target');
+    if (!(EDITABLE_MEDIA_STATUSES as readonly string[]).includes(locked.status)) {
+      throw new ConflictError(
+        "This account's post has already started publishing (or finished); its media can no longer change.",
+      );
+    }
+    const assets =
+      input.mediaIds === null
+        ? null
+        : await loadSelectableAssets(tx, {
+            organizationId: actor.organizationId,
+            clientId: target.post.clientId,
+            assetIds: input.mediaIds,
+          });
+    await setTargetMedia(tx, target, input.mediaIds);
+    if (locked.status === 'scheduled') {
+      const problems =
+        assets === null
+          ? await targetMediaProblems(tx, {
+              targetId: target.id,
+              organizationId: target.organizationId,
+              platform: target.socialAccount.platform,
+            })
+          : (() => {
+              const selection = selectMedia(target.socialAccount.platform, undefined, assets);
+              return selection.ok ? [] : selection.problems;
+            })();
+      if (problems.length > 0) {
+        throw new InvalidInputError(`${target.socialAccount.handle}: ${problems.join(' ')}`);
+      }
+    }
+    await recordActivity(tx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'target.media_changed',
+      subjectType: 'post_target',
+      subjectId: target.id,
+      data: { media: input.mediaIds ?? 'post' },
+    });
+    return { postId: target.postId };
+  });
 }
