@@ -31,6 +31,9 @@ const compose = parse(read('docker/compose.yaml')) as {
       command?: string[];
       environment?: Record<string, string>;
       depends_on?: Record<string, { condition: string }>;
+      volumes?: string[];
+      ports?: string[];
+      network_mode?: string;
     }
   >;
 };
@@ -221,7 +224,24 @@ describe('docker/compose.yaml', () => {
     has('migrate', [...requiredKeys(MigrateEnv), ...requiredKeys(SeedEnv)]);
     has('web', requiredKeys(WebEnv));
     has('sandbox', requiredKeys(SandboxEnv));
-    expect(services.worker!.environment!.FACEBOOK_GRAPH_URL).toBe('http://sandbox:4010/facebook');
+    expect(services.worker!.environment!.FACEBOOK_GRAPH_URL).toBe('http://web:4010/facebook');
+  });
+
+  it('shares one media store and one signing key between web and worker, at one public URL', () => {
+    const media = (app: string) => {
+      const env = services[app]!.environment!;
+      return [env.MEDIA_DIR, env.MEDIA_SIGNING_KEY, env.PUBLIC_URL];
+    };
+    expect(media('worker')).toEqual(media('web'));
+    expect(media('web')[2]).toBe('http://localhost:3000');
+    for (const app of ['web', 'worker']) {
+      expect(services[app]!.volumes).toContain(
+        `media-data:${services[app]!.environment!.MEDIA_DIR}`,
+      );
+    }
+    // The sandbox fetches media URLs as a platform would: localhost:3000 must be the web app.
+    expect(services.sandbox!.network_mode).toBe('service:web');
+    expect(services.web!.ports).toContain('4010:4010');
   });
 
   it('keeps the session cookie Secure (production mode, no override)', () => {
