@@ -10,7 +10,16 @@ import {
 import { z } from 'zod';
 import { send, wait, type Reply } from './http.ts';
 
-export const SANDBOX_PLATFORMS = ['facebook'] as const;
+/** Every platform Herald publishes to; each is emulated under `/<platform>` as it lands. */
+export const SANDBOX_PLATFORMS = [
+  'facebook',
+  'instagram',
+  'x',
+  'linkedin',
+  'tiktok',
+  'youtube',
+  'google_business',
+] as const;
 export type SandboxPlatform = (typeof SANDBOX_PLATFORMS)[number];
 
 // Headers the sandbox frames the response with itself: a fault overriding them would corrupt it.

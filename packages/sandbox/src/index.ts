@@ -7,3 +7,5 @@ export type {
   RevokeRequest,
   SandboxPlatform,
 } from './faults.ts';
+export { checkToken, sandboxToken, bearerToken, type TokenCheck } from './tokens.ts';
+export { SANDBOX_PLATFORMS } from './faults.ts';

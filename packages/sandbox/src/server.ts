@@ -2,7 +2,8 @@ import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChaosRequest, FaultRequest } from './faults.ts';
-import { facebook } from './platforms/facebook/index.ts';
+import type { SandboxPlatform } from './faults.ts';
+import { PLATFORM_ROUTES } from './platforms/index.ts';
 import { MEDIA_FETCH_TIMEOUT_MS } from './remote-media.ts';
 import { createRouter, type SandboxContext } from './router.ts';
 import { SandboxStore, type RecordedMedia, type RecordedPost } from './store.ts';
@@ -27,6 +28,8 @@ export interface Sandbox {
   url: string;
   /** `url + '/facebook'`: the base URL for the Facebook adapter (stands in for graph.facebook.com). */
   facebookBaseUrl: string;
+  /** `url + '/<platform>'`: where that platform's adapter points to talk to the sandbox. */
+  baseUrl(platform: SandboxPlatform): string;
   /** What the emulated platforms accepted, oldest first. */
   posts(): RecordedPost[];
   /** The photos and videos the platforms fetched, oldest first (unpublished photos included). */
@@ -54,7 +57,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     latencyMs: options.latencyMs ?? 0,
     mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? MEDIA_FETCH_TIMEOUT_MS,
   };
-  const route = createRouter([facebook], ctx);
+  const route = createRouter(PLATFORM_ROUTES, ctx);
   const log = options.log === true ? console.log : options.log || undefined;
 
   const server = createServer((req, res) => {
@@ -83,6 +86,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return {
     url,
     facebookBaseUrl: `${url}/facebook`,
+    baseUrl: (platform) => `${url}/${platform}`,
     posts: () => store.posts(),
     media: () => store.media(),
     injectFault: (request) => store.addFault(request),

@@ -10,7 +10,7 @@ import {
 } from './faults.ts';
 
 export interface RecordedPost {
-  platform: 'facebook';
+  platform: SandboxPlatform;
   /** The platform's account id (Facebook: the Page id). */
   accountId: string;
   /** The id the platform returned (Facebook: `<pageId>_<postId>`). */
@@ -32,7 +32,7 @@ export interface PostMedia {
 
 /** A photo or video the platform fetched and kept; its bytes are served at its media URL. */
 export interface RecordedMedia {
-  platform: 'facebook';
+  platform: SandboxPlatform;
   accountId: string;
   id: string;
   kind: 'image' | 'video';
@@ -58,6 +58,17 @@ export class SandboxStore {
   // Seeded from the clock so ids stay unique across restarts of a dev sandbox (the database
   // keeps ids from earlier runs), and stay below 2^53.
   #nextId = Date.now() * 1000;
+
+  readonly #platformState = new Map<string, unknown>();
+
+  /**
+   * A platform's own state in this sandbox (Instagram's containers, X's upload sessions, …),
+   * made by `init` on first use. Each platform module keys it by its own name.
+   */
+  platformState<T>(key: string, init: () => T): T {
+    if (!this.#platformState.has(key)) this.#platformState.set(key, init());
+    return this.#platformState.get(key) as T;
+  }
 
   nextNumericId(): string {
     return String(++this.#nextId);

@@ -1,0 +1,6 @@
+// The emulated platforms, each mounted under its own prefix. A platform is one folder here (and
+// one in core/providers); adding one is a folder and a line in this list.
+import type { PlatformRoutes } from '../router.ts';
+import { facebook } from './facebook/index.ts';
+
+export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook];
