@@ -16,3 +16,4 @@ export * from './quotas.ts';
 export * from './admin-queue.ts';
 export * from './media-files.ts';
 export * from './media-rules.ts';
+export * from './token-health.ts';

@@ -24,6 +24,10 @@ import {
   type PublishTargetResult,
 } from '../services/publishing/index.ts';
 import { PUBLISH_TARGET_TASK, PublishTargetPayload } from '../services/publish-job.ts';
+import { refreshExpiringTokens } from '../services/token-health.ts';
+
+/** The cron task that keeps accounts' tokens alive (services/token-health.ts). */
+export const REFRESH_TOKENS_TASK = 'refresh_tokens';
 
 export interface TaskDeps extends PublishingDeps {
   /** ffmpeg and ffprobe for video processing, found on first use. */
@@ -79,6 +83,11 @@ export function createTaskList(deps: TaskDeps, hooks: TaskHooks = {}): TaskList 
       const result = await buildFallbackPackage(mediaDeps(deps), targetId);
       hooks.onFallbackPackage?.(result);
       helpers.logger.info(`fallback package ${targetId}: ${result.outcome}`, { targetId, result });
+    },
+    /** Refreshes tokens about to expire and warns about ones nobody can refresh. */
+    [REFRESH_TOKENS_TASK]: async (_payload, helpers) => {
+      const result = await refreshExpiringTokens(deps);
+      helpers.logger.info('token refresh', { result });
     },
     /** The daily sweep of unfinished uploads and files nothing refers to. */
     [CLEANUP_MEDIA_TASK]: async (_payload, helpers) => {

@@ -13,3 +13,4 @@ export * from './account-holds.ts';
 export * from './quotas.ts';
 export * from './admin-queue.ts';
 export * from './media/index.ts';
+export * from './token-health.ts';

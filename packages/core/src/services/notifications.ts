@@ -4,7 +4,12 @@ export interface NotificationInput {
   organizationId: string;
   /** Null: everyone in the organization. */
   userId?: string | null;
-  kind: 'publish_failed' | 'publish_unconfirmed' | 'account_needs_action' | 'publish_deferred';
+  kind:
+    | 'publish_failed'
+    | 'publish_unconfirmed'
+    | 'account_needs_action'
+    | 'account_expiring'
+    | 'publish_deferred';
   title: string;
   body: string;
   data?: Prisma.InputJsonObject;
