@@ -138,3 +138,36 @@ export interface AdapterHttpConfig {
   /** The clock rate-limit reset times are computed from; injected by tests. */
   now?: () => Date;
 }
+
+/** One identity a person granted Herald on a platform: a Page, an organization, a location. */
+export interface GrantedIdentity {
+  /** The platform's id for it (becomes the account's externalId). */
+  externalId: string;
+  /** What people call it (a Page's name, an @handle). */
+  handle: string;
+  accessToken: string;
+  refreshToken: string | null;
+  /** Null when the platform says the token does not expire. */
+  expiresAt: Date | null;
+}
+
+/**
+ * A platform's OAuth flow, as Herald uses it to connect accounts: where to send the person, and
+ * what to make of the code they come back with. Base URLs and app credentials are the
+ * connector's configuration (the real platform, or the sandbox).
+ */
+export interface PlatformConnector {
+  readonly platform: Platform;
+  /** The consent page's URL; `codeChallenge` is PKCE's S256 challenge where the platform uses it. */
+  authorizeUrl(request: { redirectUri: string; state: string; codeChallenge: string }): string;
+  /**
+   * Exchanges the code and lists every identity the person granted, each with its own token.
+   * Failures are PublishErrors (auth: the grant was refused or expired).
+   */
+  complete(request: {
+    code: string;
+    redirectUri: string;
+    codeVerifier: string;
+    signal?: AbortSignal;
+  }): Promise<GrantedIdentity[]>;
+}

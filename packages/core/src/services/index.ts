@@ -14,3 +14,4 @@ export * from './quotas.ts';
 export * from './admin-queue.ts';
 export * from './media/index.ts';
 export * from './token-health.ts';
+export * from './connections.ts';
