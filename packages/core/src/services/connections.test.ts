@@ -44,7 +44,7 @@ describe('connecting accounts through OAuth', () => {
       platform: 'facebook',
       authorizeUrl: ({ redirectUri, state, codeChallenge }) => {
         lastChallenge = codeChallenge;
-        return `https://platform.test/dialog?${new URLSearchParams({ redirect_uri: redirectUri, state })}`;
+        return `https://platform.test/dialog?${new URLSearchParams({ redirect_uri: redirectUri, state }).toString()}`;
       },
       complete: ({ code, codeVerifier }) => {
         exchanges.push({ code, codeVerifier });
