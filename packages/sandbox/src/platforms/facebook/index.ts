@@ -12,6 +12,7 @@ import type { RecordedPost } from '../../store.ts';
 import { graphErrorReply, graphErrors, injectedGraphError } from './errors.ts';
 import { attachedMedia, publishPhoto, publishVideo, serveMedia } from './media.ts';
 import { authenticate, isGraphError, pageRefusal, readGraphRequest } from './request.ts';
+import { accessToken, confirm, dialog, meAccounts } from './oauth.ts';
 
 const VERSION = /^v\d+\.\d+$/;
 /** `{page}_{post}`, or a video's own id (the sandbox files video posts under it). */
@@ -30,6 +31,18 @@ export const facebook: PlatformRoutes = {
     const [version, node, ...edges] = segments;
     if (!version || !VERSION.test(version) || !node) {
       return send(res, graphErrorReply(graphErrors.unknownPath(`/${segments.join('/')}`)));
+    }
+    // Facebook Login (oauth.ts): the dialog (www.facebook.com in production), the token
+    // exchange and the granted Pages.
+    if (req.method === 'GET' && node === 'dialog' && edges[0] === 'oauth') {
+      if (edges.length === 1) return send(res, dialog(url));
+      if (edges.length === 2 && edges[1] === 'confirm') return send(res, confirm(url, ctx));
+    }
+    if (req.method === 'GET' && node === 'oauth' && edges.join('/') === 'access_token') {
+      return accessToken(req, res, url, ctx);
+    }
+    if (req.method === 'GET' && node === 'me' && edges.join('/') === 'accounts') {
+      return meAccounts(req, res, url, ctx);
     }
     if (req.method === 'POST' && edges.length === 1 && edges[0] === 'feed') {
       return publish(req, res, url, node, ctx);
