@@ -309,6 +309,50 @@ describe('carousel', () => {
   });
 });
 
+describe('media_publish refusals before anything is visible', () => {
+  it('not ready yet (9007/2207027) is a short retry that keeps the container', async () => {
+    const who = account();
+    const media = [photo()];
+    const first = attempt({
+      who,
+      caption: 'not ready',
+      media,
+      onProgress: () =>
+        fault({ fault: { type: 'graph_error', status: 400, code: 9007, subcode: 2207027 } }),
+    });
+    const error = await failure(first.result);
+    expect(error).toBeInstanceOf(RetryablePublishError);
+    expect(error.retryAt).toEqual(new Date(NOW.getTime() + 5_000));
+    const second = attempt({ who, caption: 'not ready', media, progress: first.last() });
+    await second.result;
+    expect(second.saved.at(-1)).toMatchObject({
+      containerId: (first.last() as { containerId: string }).containerId,
+    });
+    expect(host.fetchesOf(media[0]!.url)).toBe(1);
+  });
+
+  it('an expired container (2207020) is forgotten, and the next attempt makes a new one', async () => {
+    const who = account();
+    const media = [photo()];
+    const first = attempt({
+      who,
+      caption: 'expired',
+      media,
+      onProgress: (p) => {
+        if ('containerId' in p) {
+          fault({ fault: { type: 'graph_error', status: 400, code: -2, subcode: 2207020 } });
+        }
+      },
+    });
+    expect(await failure(first.result)).toBeInstanceOf(RetryablePublishError);
+    expect(first.last()).toEqual({ postType: 'image', assetIds: [media[0]!.assetId], items: [] });
+    const second = attempt({ who, caption: 'expired', media, progress: first.last() });
+    await second.result;
+    expect(host.fetchesOf(media[0]!.url)).toBe(2);
+    expect(postsOf(who)).toHaveLength(1);
+  });
+});
+
 describe('stories', () => {
   it('publishes a story when the target asks for one', async () => {
     const who = account();
