@@ -1,4 +1,12 @@
 export * from './types.ts';
 export * from './errors.ts';
 export { createFacebookAdapter, type FacebookAdapterConfig } from './facebook/adapter.ts';
+export {
+  createInstagramAdapter,
+  instagramPostTypeFor,
+  type InstagramAdapterConfig,
+  type InstagramPostType,
+  type InstagramPublishRequest,
+} from './instagram/adapter.ts';
+export { classifyInstagramError } from './instagram/errors.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';

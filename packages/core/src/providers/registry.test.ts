@@ -16,4 +16,13 @@ describe('createAdapterRegistry', () => {
     expect(() => adapterFor('instagram')).toThrow(PermanentPublishError);
     expect(() => adapterFor('instagram')).toThrow(/Instagram.*no adapter for "instagram"/);
   });
+
+  it('returns the Instagram adapter when it is configured', () => {
+    const configured = createAdapterRegistry({
+      facebook: { baseUrl: 'http://127.0.0.1:9/facebook' },
+      instagram: { baseUrl: 'http://127.0.0.1:9/instagram' },
+    });
+    expect(configured('instagram').platform).toBe('instagram');
+    expect(configured('facebook').platform).toBe('facebook');
+  });
 });
