@@ -2,9 +2,11 @@ import { PLATFORM_LABELS, type Platform } from '../domain/platforms.ts';
 import { PermanentPublishError } from './errors.ts';
 import { createFacebookAdapter, type FacebookAdapterConfig } from './facebook/adapter.ts';
 import type { PlatformAdapter } from './types.ts';
+import { createXAdapter, type XAdapterConfig } from './x/adapter.ts';
 
 export interface AdapterRegistryConfig {
   facebook: FacebookAdapterConfig;
+  x?: XAdapterConfig;
 }
 
 export function createAdapterRegistry(
@@ -12,6 +14,7 @@ export function createAdapterRegistry(
 ): (platform: Platform) => PlatformAdapter {
   const adapters: Partial<Record<Platform, PlatformAdapter>> = {
     facebook: createFacebookAdapter(config.facebook),
+    ...(config.x ? { x: createXAdapter(config.x) } : {}),
   };
   return (platform) => {
     const adapter = adapters[platform];
