@@ -576,10 +576,10 @@ export function createXAdapter(config: XAdapterConfig): PlatformAdapter {
           );
           found = matchParts(posts, parts, k, previous)[0];
         } catch (error) {
+          // A refused token or a spent window says so; anything else is worth another try.
           if (
             error instanceof PublishError &&
-            error.kind !== 'ambiguous' &&
-            error.kind !== 'retryable'
+            (error.kind === 'auth' || error.kind === 'rate_limited')
           ) {
             throw error;
           }
