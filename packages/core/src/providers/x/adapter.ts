@@ -214,7 +214,7 @@ export function createXAdapter(config: XAdapterConfig): PlatformAdapter {
       if (index < done.mediaIds.length) continue;
       const bytes = await readWhole(image, request.signal);
       const form = new FormData();
-      form.set('media', new Blob([bytes], { type: image.contentType }), image.name);
+      form.set('media', new Blob([new Uint8Array(bytes)], { type: image.contentType }), image.name);
       form.set('media_category', 'tweet_image');
       form.set('media_type', image.contentType);
       const { body, status } = await call(
@@ -288,7 +288,7 @@ export function createXAdapter(config: XAdapterConfig): PlatformAdapter {
         for await (const chunk of readChunks(video, offset, session.chunkBytes, request.signal)) {
           const form = new FormData();
           form.set('segment_index', String(session.segments));
-          form.set('media', new Blob([chunk]), 'chunk');
+          form.set('media', new Blob([new Uint8Array(chunk)]), 'chunk');
           await call(`${mediaPath}/append`, { form }, token, SETUP, request.signal).catch(
             (error: unknown) => {
               throw aboutFile(error, video);

@@ -46,7 +46,9 @@ export async function readForm(req: IncomingMessage): Promise<FormData | XProble
   const type = req.headers['content-type'];
   const raw = await readRaw(req);
   try {
-    return await new Response(raw, { headers: { 'content-type': type ?? '' } }).formData();
+    return await new Response(new Uint8Array(raw), {
+      headers: { 'content-type': type ?? '' },
+    }).formData();
   } catch {
     return xErrors.invalid('The request body is not multipart/form-data.');
   }
