@@ -9,4 +9,5 @@ export {
   type InstagramPublishRequest,
 } from './instagram/adapter.ts';
 export { classifyInstagramError } from './instagram/errors.ts';
+export { createXAdapter, threadParts, type XAdapterConfig } from './x/adapter.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';

@@ -3,11 +3,13 @@ import { PermanentPublishError } from './errors.ts';
 import { createFacebookAdapter, type FacebookAdapterConfig } from './facebook/adapter.ts';
 import { createInstagramAdapter, type InstagramAdapterConfig } from './instagram/adapter.ts';
 import type { PlatformAdapter } from './types.ts';
+import { createXAdapter, type XAdapterConfig } from './x/adapter.ts';
 
 export interface AdapterRegistryConfig {
   facebook: FacebookAdapterConfig;
   /** Instagram is offered only when configured. */
   instagram?: InstagramAdapterConfig;
+  x?: XAdapterConfig;
 }
 
 export function createAdapterRegistry(
@@ -16,6 +18,7 @@ export function createAdapterRegistry(
   const adapters: Partial<Record<Platform, PlatformAdapter>> = {
     facebook: createFacebookAdapter(config.facebook),
     ...(config.instagram ? { instagram: createInstagramAdapter(config.instagram) } : {}),
+    ...(config.x ? { x: createXAdapter(config.x) } : {}),
   };
   return (platform) => {
     const adapter = adapters[platform];

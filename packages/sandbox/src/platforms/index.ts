@@ -3,5 +3,6 @@
 import type { PlatformRoutes } from '../router.ts';
 import { facebook } from './facebook/index.ts';
 import { instagram } from './instagram/index.ts';
+import { x } from './x/index.ts';
 
-export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook, instagram];
+export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook, instagram, x];
