@@ -2,5 +2,6 @@
 // one in core/providers); adding one is a folder and a line in this list.
 import type { PlatformRoutes } from '../router.ts';
 import { facebook } from './facebook/index.ts';
+import { linkedin } from './linkedin/index.ts';
 
-export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook];
+export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook, linkedin];
