@@ -1,10 +1,13 @@
 import { PLATFORM_LABELS, type Platform } from '../domain/platforms.ts';
 import { PermanentPublishError } from './errors.ts';
 import { createFacebookAdapter, type FacebookAdapterConfig } from './facebook/adapter.ts';
+import { createLinkedInAdapter, type LinkedInAdapterConfig } from './linkedin/adapter.ts';
 import type { PlatformAdapter } from './types.ts';
 
 export interface AdapterRegistryConfig {
   facebook: FacebookAdapterConfig;
+  /** LinkedIn is published to only when configured. */
+  linkedin?: LinkedInAdapterConfig;
 }
 
 export function createAdapterRegistry(
@@ -12,6 +15,7 @@ export function createAdapterRegistry(
 ): (platform: Platform) => PlatformAdapter {
   const adapters: Partial<Record<Platform, PlatformAdapter>> = {
     facebook: createFacebookAdapter(config.facebook),
+    ...(config.linkedin ? { linkedin: createLinkedInAdapter(config.linkedin) } : {}),
   };
   return (platform) => {
     const adapter = adapters[platform];

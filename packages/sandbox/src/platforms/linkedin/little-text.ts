@@ -42,3 +42,11 @@ export function displayLittleText(commentary: string): string {
   }
   return shown;
 }
+
+/**
+ * How long LinkedIn counts a commentary for its 3,000-character cap: an escape and the character
+ * it escapes count as that one character (UTF-16 code units otherwise).
+ */
+export function littleTextLength(commentary: string): number {
+  return commentary.replace(/\\(.)/gsu, '$1').length;
+}

@@ -12,11 +12,11 @@ import {
   linkedinErrors,
   type LinkedInError,
 } from './errors.ts';
-import { displayLittleText } from './little-text.ts';
+import { displayLittleText, littleTextLength } from './little-text.ts';
 import { isLinkedInError, restRefusal } from './request.ts';
 import { linkedinState, type LinkedInPost } from './state.ts';
 
-/** Commentary is capped at 3,000 characters (UTF-16 code units, as LinkedIn counts them). */
+/** Commentary is capped at 3,000 characters (escapes not counted: ./little-text.ts). */
 export const MAX_COMMENTARY = 3_000;
 const VISIBILITIES = ['PUBLIC', 'CONNECTIONS', 'LOGGED_IN', 'CONTAINER'];
 const LIFECYCLE_STATES = ['PUBLISHED', 'DRAFT', 'PUBLISH_REQUESTED'];
@@ -53,8 +53,8 @@ export async function createPost(
       return linkedinErrorReply(linkedinErrors.accessDenied('POST', '/posts'));
     }
     const commentary = typeof body.commentary === 'string' ? body.commentary : '';
-    if (commentary.length > MAX_COMMENTARY) {
-      return linkedinErrorReply(linkedinErrors.commentaryTooLong(commentary.length));
+    if (littleTextLength(commentary) > MAX_COMMENTARY) {
+      return linkedinErrorReply(linkedinErrors.commentaryTooLong(littleTextLength(commentary)));
     }
     const media = contentImages(body.content, author, ctx);
     if (isLinkedInError(media)) return linkedinErrorReply(media);
