@@ -218,11 +218,11 @@ export function createLinkedInAdapter(config: LinkedInAdapterConfig): PlatformAd
   }
 
   /** Herald fetches the file itself: LinkedIn takes the bytes, not a URL. */
-  async function download(photo: PublishMedia, signal?: AbortSignal): Promise<Uint8Array> {
+  async function download(photo: PublishMedia, signal?: AbortSignal): Promise<ArrayBuffer> {
     let response: Response;
     try {
       response = await call(photo.url, {}, signal);
-      if (response.ok) return new Uint8Array(await response.arrayBuffer());
+      if (response.ok) return await response.arrayBuffer();
     } catch (error) {
       throw new RetryablePublishError(`Herald could not download ${photo.name} to upload it.`, {
         cause: error,

@@ -99,7 +99,7 @@ export async function createPost(
       media.map((m) => m.id),
       urn,
     );
-    return { status: 201, headers: { 'x-restli-id': urn, 'x-linkedin-id': urn }, body: '' };
+    return { status: 201, headers: { 'x-restli-id': urn }, body: '' };
   };
   await replyUnderFault(req, res, fault, act, injectedLinkedInError, ctx.closing);
 }
