@@ -155,7 +155,8 @@ export function createLinkedInAdapter(config: LinkedInAdapterConfig): PlatformAd
 
   async function save(request: PublishRequest, progress: LinkedInProgress, what: string) {
     try {
-      await request.saveProgress(progress);
+      // A copy: the adapter goes on changing its own records after the engine took this one.
+      await request.saveProgress(structuredClone(progress));
     } catch (error) {
       throw new RetryablePublishError(
         `Herald could not record ${what}; nothing is visible on LinkedIn yet.`,
