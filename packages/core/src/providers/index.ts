@@ -10,4 +10,10 @@ export {
 } from './instagram/adapter.ts';
 export { classifyInstagramError } from './instagram/errors.ts';
 export { createXAdapter, threadParts, type XAdapterConfig } from './x/adapter.ts';
+export {
+  createLinkedInAdapter,
+  DEFAULT_LINKEDIN_API_VERSION,
+  type LinkedInAdapterConfig,
+} from './linkedin/adapter.ts';
+export { escapeLittleText, unescapeLittleText } from './linkedin/little-text.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';

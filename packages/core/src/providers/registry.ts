@@ -2,6 +2,7 @@ import { PLATFORM_LABELS, type Platform } from '../domain/platforms.ts';
 import { PermanentPublishError } from './errors.ts';
 import { createFacebookAdapter, type FacebookAdapterConfig } from './facebook/adapter.ts';
 import { createInstagramAdapter, type InstagramAdapterConfig } from './instagram/adapter.ts';
+import { createLinkedInAdapter, type LinkedInAdapterConfig } from './linkedin/adapter.ts';
 import type { PlatformAdapter } from './types.ts';
 import { createXAdapter, type XAdapterConfig } from './x/adapter.ts';
 
@@ -10,6 +11,8 @@ export interface AdapterRegistryConfig {
   /** Instagram is offered only when configured. */
   instagram?: InstagramAdapterConfig;
   x?: XAdapterConfig;
+  /** LinkedIn is published to only when configured. */
+  linkedin?: LinkedInAdapterConfig;
 }
 
 export function createAdapterRegistry(
@@ -19,6 +22,7 @@ export function createAdapterRegistry(
     facebook: createFacebookAdapter(config.facebook),
     ...(config.instagram ? { instagram: createInstagramAdapter(config.instagram) } : {}),
     ...(config.x ? { x: createXAdapter(config.x) } : {}),
+    ...(config.linkedin ? { linkedin: createLinkedInAdapter(config.linkedin) } : {}),
   };
   return (platform) => {
     const adapter = adapters[platform];

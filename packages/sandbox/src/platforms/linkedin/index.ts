@@ -1,0 +1,102 @@
+// LinkedIn's versioned REST API, as much as Herald uses: create a post (text, one image, several
+// images, an article link), upload images (./images.ts), list an author's posts, and refresh a
+// token (./oauth.ts). Mounted under /linkedin, so `{sandbox}/linkedin` stands in for
+// https://api.linkedin.com (REST calls under /rest), for the upload host (/dms-uploads) and for
+// https://www.linkedin.com (/oauth/v2/accessToken, and the post pages at /feed/update/{urn}).
+import type { ServerResponse } from 'node:http';
+import { escapeHtml, layout, mediaPath } from '../../html.ts';
+import { html, send } from '../../http.ts';
+import type { PlatformRoutes, SandboxContext } from '../../router.ts';
+import { linkedinErrorReply, linkedinErrors } from './errors.ts';
+import { getImage, initializeUpload, serveImage, uploadImage } from './images.ts';
+import { accessToken } from './oauth.ts';
+import { createPost, findPostsByAuthor } from './posts.ts';
+
+export { linkedinRefreshToken } from './oauth.ts';
+export { versionOf } from './request.ts';
+
+export const linkedin: PlatformRoutes = {
+  prefix: '/linkedin',
+  async handle(req, res, url, path, ctx) {
+    const method = req.method ?? 'GET';
+    const segments = path.split('/').filter(Boolean).map(decodeSegment);
+    const [first, second, third] = segments;
+
+    if (method === 'GET' && segments.length === 2 && first === 'posts') {
+      return postPage(res, second!, ctx);
+    }
+    if (method === 'GET' && segments.length === 3 && first === 'feed' && second === 'update') {
+      return postPage(res, third!, ctx);
+    }
+    if (method === 'GET' && segments.length === 2 && first === 'media') {
+      return serveImage(res, second!, ctx);
+    }
+    if (method === 'PUT' && segments.length === 2 && first === 'dms-uploads') {
+      return uploadImage(req, res, second!, ctx);
+    }
+    if (path === '/oauth/v2/accessToken') {
+      if (method === 'POST') return accessToken(req, res, ctx);
+      return send(res, linkedinErrorReply(linkedinErrors.methodNotAllowed(method, path)));
+    }
+    if (first === 'rest' && second === 'posts' && segments.length === 2) {
+      if (method === 'POST') return createPost(req, res, ctx);
+      if (method === 'GET') return findPostsByAuthor(req, res, url, ctx);
+    }
+    if (first === 'rest' && second === 'images') {
+      if (
+        method === 'POST' &&
+        segments.length === 2 &&
+        url.searchParams.get('action') === 'initializeUpload'
+      ) {
+        return initializeUpload(req, res, ctx);
+      }
+      if (method === 'GET' && segments.length === 3) return getImage(req, res, third!, ctx);
+    }
+    send(res, linkedinErrorReply(linkedinErrors.notFound(path)));
+  },
+};
+
+/** A path segment as text; a malformed escape stays as it came (and so matches nothing). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function postPage(res: ServerResponse, urn: string, ctx: SandboxContext): void {
+  const post = ctx.store.findPost('linkedin', urn);
+  if (!post) {
+    return send(
+      res,
+      html(
+        404,
+        layout('Post not found', `<h1>Post not found</h1><p><a href="/">All posts</a></p>`),
+      ),
+    );
+  }
+  const images = (post.media ?? [])
+    .map(
+      ({ id }, i) =>
+        `<img src="${escapeHtml(mediaPath(post, id))}" alt="Image ${i + 1} of ${post.media!.length}">`,
+    )
+    .join('\n');
+  const link = post.link
+    ? `<p><a href="${escapeHtml(post.link)}" rel="nofollow">${escapeHtml(post.link)}</a></p>`
+    : '';
+  send(
+    res,
+    html(
+      200,
+      layout(
+        `LinkedIn post ${post.id}`,
+        `<p><a href="/">All posts</a></p>
+<h1>LinkedIn ${escapeHtml(post.accountId)}</h1>
+<p class="muted">Post ${escapeHtml(post.id)} · <time datetime="${escapeHtml(post.createdAt)}">${escapeHtml(post.createdAt)}</time></p>
+<div class="message">${escapeHtml(post.message)}</div>
+${link}${images ? `<div class="media">\n${images}\n</div>` : ''}`,
+      ),
+    ),
+  );
+}
