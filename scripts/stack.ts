@@ -130,6 +130,15 @@ async function up(mode: 'dev' | 'start') {
     DATABASE_URL: db.url,
     TOKEN_ENCRYPTION_KEY: db.tokenKey,
     FACEBOOK_GRAPH_URL: env.FACEBOOK_GRAPH_URL ?? `${sandboxUrl}/facebook`,
+    // The other platforms talk to the sandbox too, with app credentials it accepts.
+    INSTAGRAM_GRAPH_URL: `${sandboxUrl}/instagram`,
+    X_API_URL: `${sandboxUrl}/x`,
+    LINKEDIN_API_URL: `${sandboxUrl}/linkedin`,
+    META_APP_ID: 'herald-dev',
+    META_APP_SECRET: 'herald-dev-secret',
+    X_CLIENT_ID: 'herald-dev',
+    LINKEDIN_CLIENT_ID: 'herald-dev',
+    LINKEDIN_CLIENT_SECRET: 'herald-dev-secret',
     // Media on the local disk unless S3_* says otherwise; the web app serves its signed URLs,
     // and both processes must agree on where files are and how URLs are signed.
     MEDIA_DIR: env.MEDIA_DIR ?? path.join(dataDir, 'media'),

@@ -1,6 +1,11 @@
 // The only place the web app reads process.env. Parsed once at start-up (entry.server.tsx);
 // a missing or bad variable stops the server with a message that names it.
 import {
+  pickPlatformSettings,
+  platformSettingsSchema,
+  type PlatformSettings,
+} from '@herald/core/providers';
+import {
   refineStorageSettings,
   storageSettingsSchema,
   type StorageSettings,
@@ -43,22 +48,17 @@ const WebSettings = z.object({
     .min(1_000, 'CRON_TICK_BUDGET_MS must be at least 1000')
     .max(300_000, 'CRON_TICK_BUDGET_MS must be at most 300000')
     .default(25_000),
-  /** What the tick's publishes need: the worker's credentials key and platform endpoints. */
+  /** What the tick's publishes need: the worker's credentials key (and the platforms below). */
   TOKEN_ENCRYPTION_KEY: z.string().min(1).optional(),
-  FACEBOOK_GRAPH_URL: z.url().default('https://graph.facebook.com'),
-  FACEBOOK_GRAPH_VERSION: z
-    .string()
-    .regex(/^v\d+\.\d+$/)
-    .default('v21.0'),
   /** ffmpeg and ffprobe for the cron tick's video processing; PATH when unset. */
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
 });
 
-/** Media storage (docs/decisions/0024): S3 when S3_BUCKET is set, else MEDIA_DIR on disk. */
-export const WebEnv = WebSettings.extend(storageSettingsSchema.shape).superRefine(
-  refineStorageSettings,
-);
+/** The platforms (core/providers/settings.ts) and media storage (docs/decisions/0024). */
+export const WebEnv = WebSettings.extend(platformSettingsSchema.shape)
+  .extend(storageSettingsSchema.shape)
+  .superRefine(refineStorageSettings);
 
 function pickStorageSettings(data: StorageSettings): StorageSettings {
   const keys = Object.keys(storageSettingsSchema.shape) as (keyof StorageSettings)[];
@@ -75,8 +75,8 @@ export interface ServerEnv {
   CRON_SECRET: string | undefined;
   CRON_TICK_BUDGET_MS: number;
   TOKEN_ENCRYPTION_KEY: string | undefined;
-  FACEBOOK_GRAPH_URL: string;
-  FACEBOOK_GRAPH_VERSION: string;
+  /** What the cron tick's publishes need: every platform's base URL and app credentials. */
+  platforms: PlatformSettings;
   FFMPEG_PATH: string | undefined;
   FFPROBE_PATH: string | undefined;
   storage: StorageSettings;
@@ -95,8 +95,7 @@ export function parseWebEnv(source: Record<string, string | undefined>): ServerE
     CRON_SECRET: data.CRON_SECRET,
     CRON_TICK_BUDGET_MS: data.CRON_TICK_BUDGET_MS,
     TOKEN_ENCRYPTION_KEY: data.TOKEN_ENCRYPTION_KEY,
-    FACEBOOK_GRAPH_URL: data.FACEBOOK_GRAPH_URL,
-    FACEBOOK_GRAPH_VERSION: data.FACEBOOK_GRAPH_VERSION,
+    platforms: pickPlatformSettings(data),
     FFMPEG_PATH: data.FFMPEG_PATH,
     FFPROBE_PATH: data.FFPROBE_PATH,
     storage: pickStorageSettings(data),

@@ -1,5 +1,6 @@
 // The only place the worker reads process.env. Parsed once at start-up; a missing or bad
 // variable stops the process with a message that names it.
+import { platformSettingsSchema } from '@herald/core/providers';
 import { refineStorageSettings, storageSettingsSchema } from '@herald/core/storage';
 import { loadEnv } from '@herald/db/env';
 import { z } from 'zod';
@@ -7,13 +8,6 @@ import { z } from 'zod';
 const WorkerSettings = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (postgresql://…)'),
   TOKEN_ENCRYPTION_KEY: z.string().min(1, 'TOKEN_ENCRYPTION_KEY is required (32 bytes, base64)'),
-  FACEBOOK_GRAPH_URL: z.url().default('https://graph.facebook.com'),
-  FACEBOOK_GRAPH_VERSION: z
-    .string()
-    .regex(/^v\d+\.\d+$/)
-    .default('v21.0'),
-  /** A Graph call unanswered after this long is given up on (and reconciled). */
-  FACEBOOK_GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   /** A fallback only: due jobs wake the pool by LISTEN/NOTIFY and timers (ADR 0022). */
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
@@ -48,10 +42,13 @@ const WorkerSettings = z.object({
   FFPROBE_PATH: z.string().min(1).optional(),
 });
 
-/** Media storage (docs/decisions/0024): S3 when S3_BUCKET is set, else MEDIA_DIR on disk. */
-export const WorkerEnv = WorkerSettings.extend(storageSettingsSchema.shape).superRefine(
-  refineStorageSettings,
-);
+/**
+ * The platforms' base URLs and app credentials (core/providers/settings.ts), and media storage
+ * (docs/decisions/0024): S3 when S3_BUCKET is set, else MEDIA_DIR on disk.
+ */
+export const WorkerEnv = WorkerSettings.extend(platformSettingsSchema.shape)
+  .extend(storageSettingsSchema.shape)
+  .superRefine(refineStorageSettings);
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
 export const MigrateEnv = z.object({

@@ -4,6 +4,7 @@ import {
   storageSettingsSchema,
   type StorageSettings,
 } from '@herald/core/storage';
+import { adapterConfigFromSettings, pickPlatformSettings } from '@herald/core/providers';
 import { parseEncryptionKey } from '@herald/db';
 import { loadWorkerEnv } from './env.ts';
 import { createLogger } from './observability/logger.ts';
@@ -20,13 +21,7 @@ const worker = await startWorker({
   log,
   databaseUrl: env.DATABASE_URL,
   tokenKey: parseEncryptionKey(env.TOKEN_ENCRYPTION_KEY),
-  adapters: {
-    facebook: {
-      baseUrl: env.FACEBOOK_GRAPH_URL,
-      apiVersion: env.FACEBOOK_GRAPH_VERSION,
-      timeoutMs: env.FACEBOOK_GRAPH_TIMEOUT_MS,
-    },
-  },
+  adapters: adapterConfigFromSettings(pickPlatformSettings(env)),
   ...(storage ? { storage } : {}),
   mediaBinaries: {
     ...(env.FFMPEG_PATH ? { ffmpeg: env.FFMPEG_PATH } : {}),

@@ -1,7 +1,7 @@
 // POST /api/cron/tick: for hosts without a long-running worker, an external cron runs the due
 // jobs once, within a time budget (docs/decisions/0021). Guarded by X-Cron-Secret; anything
 // else gets 401 and nothing runs.
-import { createAdapterRegistry } from '@herald/core/providers';
+import { adapterConfigFromSettings, createAdapterRegistry } from '@herald/core/providers';
 import { createTaskList, runDueJobsOnce } from '@herald/core/jobs';
 import { parseEncryptionKey } from '@herald/db';
 import pg from 'pg';
@@ -41,9 +41,7 @@ export async function action({ request }: Route.ActionArgs) {
           db,
           sql: pgPool,
           tokenKey: parseEncryptionKey(env.TOKEN_ENCRYPTION_KEY),
-          adapterFor: createAdapterRegistry({
-            facebook: { baseUrl: env.FACEBOOK_GRAPH_URL, apiVersion: env.FACEBOOK_GRAPH_VERSION },
-          }),
+          adapterFor: createAdapterRegistry(adapterConfigFromSettings(env.platforms)),
           ...(storage ? { storage } : {}),
           binaries: () =>
             findMediaBinaries({

@@ -43,10 +43,14 @@ export async function startHerald(
   const tokenKey = generateEncryptionKey();
   await seedDemo(t.db, { tokenKey: parseEncryptionKey(tokenKey) });
   const sandbox = await startSandbox({ port: 0 });
-  // Media on a fresh local store, its URLs signed by a key web and worker share (ADR 0024).
+  // Every platform at the sandbox; media on a fresh local store, its URLs signed by a key web
+  // and worker share (ADR 0024).
   const webPort = await freePort();
   const mediaDir = await mkdtemp(path.join(tmpdir(), 'herald-e2e-media-'));
   const media = {
+    INSTAGRAM_GRAPH_URL: sandbox.baseUrl('instagram'),
+    X_API_URL: sandbox.baseUrl('x'),
+    LINKEDIN_API_URL: sandbox.baseUrl('linkedin'),
     MEDIA_DIR: mediaDir,
     MEDIA_SIGNING_KEY: randomBytes(48).toString('base64'),
     PUBLIC_URL: `http://127.0.0.1:${webPort}`,

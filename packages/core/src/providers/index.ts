@@ -17,3 +17,9 @@ export {
 } from './linkedin/adapter.ts';
 export { escapeLittleText, unescapeLittleText } from './linkedin/little-text.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';
+export {
+  adapterConfigFromSettings,
+  pickPlatformSettings,
+  platformSettingsSchema,
+  type PlatformSettings,
+} from './settings.ts';
