@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { captionLength, captionLimitProblem, captionProblems } from './platform-rules.ts';
+import {
+  captionLength,
+  captionLimitProblem,
+  captionProblems,
+  threadParts,
+} from './platform-rules.ts';
 
 const FAMILY = '👨‍👩‍👧‍👦'; // man, woman, girl, boy joined by zero-width joiners: 7 code points
 
@@ -62,5 +67,20 @@ describe('captionLength over long text', () => {
     expect(captionLength('facebook', mixed)).toBe(oneByOne(mixed));
     const zalgo = `a${'\u0301'.repeat(5_000)}b`;
     expect(captionLength('facebook', zalgo)).toBe(2);
+  });
+});
+
+describe('X threads', () => {
+  it('counts each post of a thread against the limit, and refuses an empty one', () => {
+    const post = 'a'.repeat(280);
+    expect(captionProblems('x', `${post}\n---\n${post}`)).toEqual([]);
+    expect(captionProblems('x', `${post}\n---\n${post}b`)).toEqual([
+      'Post 2 of the thread is 281 characters; X allows 280 characters.',
+    ]);
+    expect(captionProblems('x', `First\n---\n   \n---\nThird`)).toEqual([
+      'A post of the thread is empty: remove the extra `---` line.',
+    ]);
+    // Elsewhere the line is text like any other.
+    expect(threadParts(`a\n---\nb`, 'facebook')).toEqual(['a\n---\nb']);
   });
 });

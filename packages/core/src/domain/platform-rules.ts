@@ -108,17 +108,36 @@ export function captionLength(platform: Platform, caption: string): number {
 const number = (n: number) => n.toLocaleString('en-US');
 
 /** The sentence saying a caption is too long for `platform`, or null when it fits. */
+/** The line that splits an X caption into a thread's posts. */
+const THREAD_SEPARATOR = /\r?\n---\r?\n/;
+
+/**
+ * The posts a caption becomes: on X, one per part between lines holding only `---` (a thread,
+ * each part a reply to the one before); one elsewhere.
+ */
+export function threadParts(caption: string, platform: Platform = 'x'): string[] {
+  return platform === 'x' ? caption.split(THREAD_SEPARATOR) : [caption];
+}
+
 export function captionLimitProblem(platform: Platform, caption: string): string | null {
   const limit = PLATFORM_RULES[platform].maxCaptionLength;
-  const length = captionLength(platform, caption);
-  if (length <= limit) return null;
-  return `The caption is ${number(length)} characters; ${PLATFORM_LABELS[platform]} allows ${number(limit)} characters.`;
+  const parts = threadParts(caption, platform);
+  for (const [index, part] of parts.entries()) {
+    const length = captionLength(platform, part);
+    if (length <= limit) continue;
+    const which = parts.length > 1 ? `Post ${index + 1} of the thread` : 'The caption';
+    return `${which} is ${number(length)} characters; ${PLATFORM_LABELS[platform]} allows ${number(limit)} characters.`;
+  }
+  return null;
 }
 
 /** Problems with a caption for a platform, as sentences; empty when it is fine. */
 export function captionProblems(platform: Platform, caption: string): string[] {
   const problems: string[] = [];
   if (caption.trim().length === 0) problems.push('The caption is empty.');
+  else if (threadParts(caption, platform).some((part) => part.trim().length === 0)) {
+    problems.push('A post of the thread is empty: remove the extra `---` line.');
+  }
   const tooLong = captionLimitProblem(platform, caption);
   if (tooLong) problems.push(tooLong);
   return problems;

@@ -15,7 +15,11 @@
 // the sandbox's /x elsewhere.
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { z } from 'zod';
-import { captionLength, PLATFORM_RULES } from '../../domain/platform-rules.ts';
+import {
+  captionLength,
+  PLATFORM_RULES,
+  threadParts as splitThread,
+} from '../../domain/platform-rules.ts';
 import {
   AuthPublishError,
   PermanentPublishError,
@@ -68,12 +72,9 @@ const SLACK_MS = 2 * 60_000;
 const MAX_TIMELINE_PAGES = 5;
 const now = () => new Date();
 
-/** The line that splits a caption into a thread's posts. */
-const THREAD_SEPARATOR = /\r?\n---\r?\n/;
-
-/** A caption's posts, in order: one unless it holds the separator line `---`. */
+/** A caption's posts, in order (the domain's rule: one per part between `---` lines). */
 export function threadParts(caption: string): string[] {
-  return caption.split(THREAD_SEPARATOR);
+  return splitThread(caption, 'x');
 }
 
 /**
