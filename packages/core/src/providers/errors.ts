@@ -38,6 +38,12 @@ export abstract class PublishError extends Error implements PublishErrorData {
 export class RetryablePublishError extends PublishError {
   readonly kind = 'retryable' as const;
 }
+/**
+ * The platform is still processing what an earlier step sent (a video, a container) and says
+ * to ask again at `retryAt`. Not a failure: the engine re-queues the target then without
+ * spending its retry budget, for a while (publishing/settle.ts deferForProcessing).
+ */
+export class NotReadyPublishError extends RetryablePublishError {}
 export class RateLimitedPublishError extends PublishError {
   readonly kind = 'rate_limited' as const;
 }

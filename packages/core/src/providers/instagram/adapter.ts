@@ -20,6 +20,7 @@ import {
   AmbiguousPublishError,
   PermanentPublishError,
   PublishError,
+  NotReadyPublishError,
   RetryablePublishError,
 } from '../errors.ts';
 import type {
@@ -408,7 +409,7 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Platform
   }
 
   function stillProcessing(cause?: unknown) {
-    return new RetryablePublishError('Instagram is still processing the media.', {
+    return new NotReadyPublishError('Instagram is still processing the media.', {
       platformCode: 'IN_PROGRESS',
       retryAt: new Date(clock().getTime() + processingRetryMs),
       ...(cause ? { cause } : {}),

@@ -24,6 +24,7 @@ import {
   AuthPublishError,
   PermanentPublishError,
   PublishError,
+  NotReadyPublishError,
   RetryablePublishError,
   AmbiguousPublishError,
 } from '../errors.ts';
@@ -338,7 +339,7 @@ export function createXAdapter(config: XAdapterConfig): PlatformAdapter {
       if (info) {
         const delayMs = Math.max(0, (info.check_after_secs ?? 1) * 1000);
         if (waited + delayMs > maxWaitMs) {
-          throw new RetryablePublishError(
+          throw new NotReadyPublishError(
             `X is still processing ${video.name}; Herald will check again.`,
             { retryAt: new Date(clock().getTime() + delayMs), platformCode: 'processing' },
           );

@@ -15,6 +15,7 @@ import { PLATFORM_RULES } from '../../domain/platform-rules.ts';
 import {
   AmbiguousPublishError,
   AuthPublishError,
+  NotReadyPublishError,
   RetryablePublishError,
 } from '../../providers/errors.ts';
 import type {
@@ -112,6 +113,46 @@ describe('publishing a target', () => {
     expect(attempts.map((a) => a.attemptNumber)).toEqual(
       Array.from({ length: MAX_PUBLISH_ATTEMPTS + 1 }, (_, i) => i + 1),
     );
+  });
+
+  it('waits on platform processing without spending attempts, for half an hour at most', async () => {
+    const { targetId } = await scheduleOne('A reel still processing');
+    let asked = 0;
+    platform = () => {
+      asked += 1;
+      return Promise.reject(
+        new NotReadyPublishError('Still processing the video.', {
+          platformCode: 'IN_PROGRESS',
+          retryAt: new Date(clock.getTime() + 60_000),
+        }),
+      );
+    };
+    const first = await runWhenDue(targetId);
+    expect(first).toMatchObject({ outcome: 'deferred', at: new Date(clock.getTime() + 60_000) });
+    expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } })).toMatchObject({
+      status: 'scheduled',
+      attemptCount: 0,
+    });
+    expect((await findJob(t.db, publishJobKey(targetId)))?.run_at).toEqual(
+      first.outcome === 'deferred' ? first.at : null,
+    );
+    // A platform asking again at once is asked again 5 s later, not in a tight loop.
+    platform = () => {
+      asked += 1;
+      return Promise.reject(new NotReadyPublishError('Still processing.', { retryAt: clock }));
+    };
+    const soon = await runWhenDue(targetId);
+    expect(soon).toMatchObject({ outcome: 'deferred', at: new Date(clock.getTime() + 5_000) });
+    // After 30 minutes of "not ready", a retry counts like any other.
+    await t.db.postTarget.update({
+      where: { id: targetId },
+      data: { nextAttemptAt: new Date(clock.getTime() + 31 * 60_000) },
+    });
+    expect((await runWhenDue(targetId)).outcome).toBe('retry_scheduled');
+    expect(await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } })).toMatchObject({
+      attemptCount: 1,
+    });
+    expect(asked).toBe(3);
   });
 
   it('does not overwrite a status someone else set while the platform call was running', async () => {

@@ -8,6 +8,7 @@ import type { PublishError } from '../../providers/errors.ts';
 import type { PublishedPost } from '../../providers/types.ts';
 import { recordActivity } from '../activity.ts';
 import { notify } from '../notifications.ts';
+import { NotReadyPublishError } from '../../providers/errors.ts';
 import { enqueueFallbackPackage } from '../media/jobs.ts';
 import { enqueuePublish } from '../publish-job.ts';
 import { moveTarget } from '../target-transitions.ts';
@@ -94,6 +95,12 @@ export async function settleFailure(
     },
   });
   const details = { kind: error.kind, platformCode: error.platformCode, message: error.message };
+
+  if (error instanceof NotReadyPublishError) {
+    const deferred = await deferForProcessing(tx, attempt, error, now);
+    if (deferred) return deferred;
+    // Waited long enough: from here it is an ordinary retry, and spends the budget.
+  }
 
   if (error.kind === 'ambiguous') {
     // Never a blind retry: ask the platform first, once a request still in flight has landed.
@@ -285,6 +292,46 @@ async function settleTarget(
  * `rate_limited`, which does not count against the quota), the target goes back on the
  * schedule for the moment the window allows, and its retry budget is given back.
  */
+/** How long a target may wait on the platform's processing before retries count again. */
+export const MAX_PROCESSING_WAIT_MS = 30 * 60_000;
+/** The soonest the engine asks again, whatever the platform says (each ask is an attempt row). */
+const MIN_PROCESSING_POLL_MS = 5_000;
+
+/**
+ * The platform is still processing (a video, a container): the target goes back on the queue
+ * at the time the platform gave, with its attempt given back, as long as it has been waiting
+ * less than MAX_PROCESSING_WAIT_MS since it first heard "not ready". Null once it has waited
+ * that long (the caller then treats it as an ordinary retry).
+ */
+async function deferForProcessing(
+  tx: Tx,
+  attempt: Attempt,
+  error: NotReadyPublishError,
+  now: Date,
+): Promise<PublishTargetResult | null> {
+  const first = await tx.publishAttempt.findFirst({
+    where: { targetId: attempt.targetId, platformCode: 'processing' },
+    orderBy: { startedAt: 'asc' },
+    select: { startedAt: true },
+  });
+  if (first && now.getTime() - first.startedAt.getTime() > MAX_PROCESSING_WAIT_MS) return null;
+  const at = new Date(
+    Math.max(error.retryAt?.getTime() ?? 0, now.getTime() + MIN_PROCESSING_POLL_MS),
+  );
+  await tx.publishAttempt.update({
+    where: { id: attempt.attemptId },
+    data: { platformCode: 'processing' },
+  });
+  const moved = await settleTarget(tx, attempt, 'defer', {
+    attemptCount: attempt.attempt - 1,
+    nextAttemptAt: at,
+    lastError: error.message,
+  });
+  if ('skipped' in moved) return moved.skipped;
+  await enqueuePublish(tx, attempt.targetId, at);
+  return { outcome: 'deferred', at };
+}
+
 export async function deferForQuota(
   tx: Tx,
   attempt: Attempt,
