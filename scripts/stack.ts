@@ -134,6 +134,10 @@ async function up(mode: 'dev' | 'start') {
     INSTAGRAM_GRAPH_URL: `${sandboxUrl}/instagram`,
     X_API_URL: `${sandboxUrl}/x`,
     LINKEDIN_API_URL: `${sandboxUrl}/linkedin`,
+    // Connecting Pages goes through the sandbox's Facebook Login dialog.
+    FACEBOOK_APP_ID: 'herald-dev',
+    FACEBOOK_APP_SECRET: 'herald-dev-secret',
+    FACEBOOK_DIALOG_URL: `${sandboxUrl}/facebook`,
     META_APP_ID: 'herald-dev',
     META_APP_SECRET: 'herald-dev-secret',
     X_CLIENT_ID: 'herald-dev',

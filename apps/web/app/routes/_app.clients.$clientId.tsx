@@ -1,4 +1,7 @@
 import { getClient, NotFoundError, roleAllows } from '@herald/core';
+import { PLATFORM_LABELS, PLATFORMS } from '@herald/core/domain';
+import { createConnectorRegistry } from '@herald/core/providers';
+import { getEnv } from '../env.server.ts';
 import { data, isRouteErrorResponse, Link, useParams, useRouteError } from 'react-router';
 import { z } from 'zod';
 import { ComposeForm } from '../components/compose-form.tsx';
@@ -35,11 +38,16 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     },
     canWrite: roleAllows(session.role, 'posts:write'),
     defaultLocal: suggestedStart(Date.now(), client.timezone),
+    /** Platforms whose accounts can be connected here (their app credentials are set). */
+    connectable: ((connectorFor) => PLATFORMS.filter((p) => connectorFor(p) !== null))(
+      createConnectorRegistry(getEnv().platforms),
+    ),
+    connected: Number(new URL(request.url).searchParams.get('connected') ?? 0),
   };
 }
 
 export default function ClientPage({ loaderData }: Route.ComponentProps) {
-  const { client, canWrite, defaultLocal } = loaderData;
+  const { client, canWrite, defaultLocal, connectable, connected } = loaderData;
   return (
     <div className="client-page">
       <div className="page-header">
@@ -67,6 +75,38 @@ export default function ClientPage({ loaderData }: Route.ComponentProps) {
           />
         </section>
       </div>
+      <section className="card library" aria-labelledby="accounts-heading">
+        <h2 id="accounts-heading">Accounts</h2>
+        {connected > 0 ? (
+          <p className="notice" role="status">
+            {connected === 1 ? 'Connected 1 account.' : `Connected ${connected} accounts.`}
+          </p>
+        ) : null}
+        <ul className="account-list">
+          {client.socialAccounts.map((account) => (
+            <li key={account.id}>
+              <span className="platform">{PLATFORM_LABELS[account.platform]}</span> {account.handle}{' '}
+              <span className={account.status === 'active' ? 'muted' : 'field-help warn'}>
+                {account.status === 'active' ? '' : account.status.replace('_', ' ')}
+              </span>
+            </li>
+          ))}
+        </ul>
+        {canWrite
+          ? connectable.map((platform) => (
+              // A link, not a form: the answer redirects to the platform's own consent page,
+              // which the CSP's form-action would not allow after a form submission.
+              <p key={platform}>
+                <a
+                  className="button subtle"
+                  href={`/connect/${platform}?${new URLSearchParams({ clientId: client.id }).toString()}`}
+                >
+                  Connect {PLATFORM_LABELS[platform]} accounts
+                </a>
+              </p>
+            ))
+          : null}
+      </section>
       <section className="card library" aria-labelledby="library-heading">
         <h2 id="library-heading">Media library</h2>
         <MediaLibrary key={client.id} clientId={client.id} canDelete={canWrite} />

@@ -48,6 +48,9 @@ export async function startHerald(
   const webPort = await freePort();
   const mediaDir = await mkdtemp(path.join(tmpdir(), 'herald-e2e-media-'));
   const media = {
+    FACEBOOK_APP_ID: 'herald-e2e',
+    FACEBOOK_APP_SECRET: 'herald-e2e-secret',
+    FACEBOOK_DIALOG_URL: sandbox.facebookBaseUrl,
     INSTAGRAM_GRAPH_URL: sandbox.baseUrl('instagram'),
     X_API_URL: sandbox.baseUrl('x'),
     LINKEDIN_API_URL: sandbox.baseUrl('linkedin'),

@@ -17,8 +17,10 @@ export {
 } from './linkedin/adapter.ts';
 export { escapeLittleText, unescapeLittleText } from './linkedin/little-text.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';
+export { createFacebookConnector, type FacebookConnectorConfig } from './facebook/connect.ts';
 export {
   adapterConfigFromSettings,
+  createConnectorRegistry,
   pickPlatformSettings,
   platformSettingsSchema,
   type PlatformSettings,

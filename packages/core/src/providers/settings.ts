@@ -3,7 +3,10 @@
 // env.ts extends its schema with `platformSettingsSchema.shape` (as with storage settings).
 // Defaults are the real platforms; `pnpm dev` and the tests point them at the sandbox.
 import { z } from 'zod';
+import type { Platform } from '../domain/platforms.ts';
+import { createFacebookConnector } from './facebook/connect.ts';
 import type { AdapterRegistryConfig } from './registry.ts';
+import type { PlatformConnector } from './types.ts';
 
 const url = (fallback: string) => z.url().default(fallback);
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
@@ -14,6 +17,10 @@ export const platformSettingsSchema = z.object({
   FACEBOOK_GRAPH_VERSION: version(/^v\d+\.\d+$/, 'v21.0'),
   /** A Graph call unanswered after this long is given up on (and reconciled). */
   FACEBOOK_GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  /** Facebook Login for connecting Pages: the Meta app, and where its OAuth dialog is. */
+  FACEBOOK_APP_ID: optional,
+  FACEBOOK_APP_SECRET: optional,
+  FACEBOOK_DIALOG_URL: url('https://www.facebook.com'),
   /** Instagram's Graph API (graph.facebook.com as well); the Meta app's credentials exchange tokens. */
   INSTAGRAM_GRAPH_URL: url('https://graph.facebook.com'),
   META_APP_ID: optional,
@@ -72,4 +79,27 @@ export function adapterConfigFromSettings(s: PlatformSettings): AdapterRegistryC
       ...both('clientId', s.LINKEDIN_CLIENT_ID, 'clientSecret', s.LINKEDIN_CLIENT_SECRET),
     },
   };
+}
+
+/**
+ * The platforms whose accounts can be connected through OAuth, as the settings allow (each
+ * needs its app's credentials); null for a platform that cannot be connected here.
+ */
+export function createConnectorRegistry(
+  s: PlatformSettings,
+): (platform: Platform) => PlatformConnector | null {
+  const connectors: Partial<Record<Platform, PlatformConnector>> = {
+    ...(s.FACEBOOK_APP_ID && s.FACEBOOK_APP_SECRET
+      ? {
+          facebook: createFacebookConnector({
+            appId: s.FACEBOOK_APP_ID,
+            appSecret: s.FACEBOOK_APP_SECRET,
+            baseUrl: s.FACEBOOK_GRAPH_URL,
+            dialogUrl: s.FACEBOOK_DIALOG_URL,
+            apiVersion: s.FACEBOOK_GRAPH_VERSION,
+          }),
+        }
+      : {}),
+  };
+  return (platform) => connectors[platform] ?? null;
 }

@@ -7,7 +7,7 @@
 //               get the new credentials and their held posts resume, in one transaction
 import { createHash, randomBytes } from 'node:crypto';
 import { decryptSecret, encryptSecret, type Db } from '@herald/db';
-import type { Platform } from '../domain/platforms.ts';
+import { PLATFORM_LABELS, type Platform } from '../domain/platforms.ts';
 import type { GrantedIdentity, PlatformConnector } from '../providers/types.ts';
 import { resumeAccountTargets } from './account-holds.ts';
 import { requirePermission, type Actor } from './actor.ts';
@@ -16,8 +16,8 @@ import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 
 export interface ConnectionDeps {
   db: Db;
-  /** The platform's OAuth flow; throws (InvalidInputError) for a platform not configured. */
-  connectorFor: (platform: Platform) => PlatformConnector;
+  /** The platform's OAuth flow; null for a platform that cannot be connected here. */
+  connectorFor: (platform: Platform) => PlatformConnector | null;
   tokenKey: Buffer;
   now?: () => Date;
 }
@@ -41,6 +41,11 @@ export async function startConnection(
   });
   if (!client) throw new NotFoundError('Client');
   const connector = deps.connectorFor(input.platform);
+  if (!connector) {
+    throw new InvalidInputError(
+      `Herald cannot connect ${PLATFORM_LABELS[input.platform]} accounts on this server yet.`,
+    );
+  }
   const state = base64url(randomBytes(32));
   const codeVerifier = base64url(randomBytes(48));
   const now = clockOf(deps)();
@@ -108,7 +113,9 @@ export async function finishAuthorization(
   }
   let identities: GrantedIdentity[];
   try {
-    identities = await deps.connectorFor(input.platform).complete({
+    const connector = deps.connectorFor(input.platform);
+    if (!connector) throw new Error('this platform cannot be connected here');
+    identities = await connector.complete({
       code: input.code,
       redirectUri: input.redirectUri,
       codeVerifier: row.codeVerifier,
