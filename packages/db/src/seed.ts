@@ -23,6 +23,16 @@ export const DEMO_CLIENTS = [
     name: 'Fjord Outdoor',
     timezone: 'Europe/Oslo',
     pages: [{ externalId: '1000000002', handle: 'Fjord Outdoor' }],
+    // Accounts on the other platforms the sandbox emulates, with its token convention.
+    others: [
+      { platform: 'instagram', externalId: '17841400000000002', handle: '@fjordoutdoor' },
+      { platform: 'x', externalId: '2000000002', handle: '@fjord_outdoor' },
+      {
+        platform: 'linkedin',
+        externalId: 'urn:li:organization:3000002',
+        handle: 'Fjord Outdoor AS',
+      },
+    ],
   },
 ] as const;
 
@@ -58,6 +68,22 @@ export async function seedDemo(db: Db, options: { tokenKey: Buffer }): Promise<S
             handle: page.handle,
             accessTokenEncrypted: encryptSecret(
               `sbx-page-${page.externalId}-demo`,
+              options.tokenKey,
+            ),
+            status: 'active',
+          },
+        });
+      }
+      for (const account of 'others' in client ? client.others : []) {
+        await tx.socialAccount.create({
+          data: {
+            organizationId: org.id,
+            clientId: row.id,
+            platform: account.platform,
+            externalId: account.externalId,
+            handle: account.handle,
+            accessTokenEncrypted: encryptSecret(
+              `sbx-${account.platform}-${account.externalId}-demo`,
               options.tokenKey,
             ),
             status: 'active',
