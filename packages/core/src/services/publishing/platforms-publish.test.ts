@@ -59,10 +59,7 @@ describe('publishing to each platform through the settings the apps use', () => 
       data: {
         platform,
         externalId,
-        accessTokenEncrypted: encryptSecret(
-          sandboxToken(platform as Parameters<typeof sandboxToken>[0], externalId),
-          TEST_TOKEN_KEY,
-        ),
+        accessTokenEncrypted: encryptSecret(sandboxToken(platform, externalId), TEST_TOKEN_KEY),
       },
     });
     return account.id;
