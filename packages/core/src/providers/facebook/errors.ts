@@ -1,12 +1,13 @@
 // Turns a failed Graph API call into a PublishError. Each branch answers two questions: did
 // Facebook act on the request, and can trying again help? Codes are from Meta's Graph API
 // error-handling and rate-limiting docs.
+import { classifyNetworkFailure, retryAfter } from '../network-errors.ts';
 import { z } from 'zod';
 import {
   AmbiguousPublishError,
   AuthPublishError,
   PermanentPublishError,
-  PublishError,
+  type PublishError,
   RateLimitedPublishError,
   RetryablePublishError,
 } from '../errors.ts';
@@ -114,46 +115,9 @@ export function classifyGraphError(
   return new PermanentPublishError(detail, options);
 }
 
-const NEVER_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** A fetch that threw: retryable only when the request provably never left this machine. */
 export function classifyNetworkError(error: unknown, options: { timeoutMs: number }): PublishError {
-  if (error instanceof PublishError) return error;
-  const codes = errorCodes(error);
-  if (codes.length > 0 && codes.every((c) => NEVER_SENT.has(c))) {
-    return new RetryablePublishError(`Could not connect to Facebook (${codes[0]}).`, {
-      cause: error,
-    });
-  }
-  const name = error instanceof Error ? error.name : '';
-  const message =
-    name === 'TimeoutError'
-      ? `Facebook did not answer within ${options.timeoutMs / 1000} s.`
-      : name === 'AbortError'
-        ? 'Publishing was interrupted before Facebook answered.'
-        : `The connection to Facebook failed before an answer arrived (${codes[0] ?? String(error)}).`;
-  return new AmbiguousPublishError(message, { cause: error });
-}
-
-/** Node's fetch wraps the socket error in `cause` (an AggregateError when it tried several addresses). */
-function errorCodes(error: unknown, depth = 0): string[] {
-  if (typeof error !== 'object' || error === null || depth > 5) return [];
-  const own = 'code' in error && typeof error.code === 'string' ? [error.code] : [];
-  const nested = [
-    ...('cause' in error ? errorCodes(error.cause, depth + 1) : []),
-    ...(error instanceof AggregateError
-      ? error.errors.flatMap((e) => errorCodes(e, depth + 1))
-      : []),
-  ];
-  // The innermost codes name what happened; wrappers' own codes only when nothing is nested.
-  return nested.length > 0 ? nested : own;
+  return classifyNetworkFailure(error, { platform: 'Facebook', ...options });
 }
 
 const BusinessUseCaseUsage = z.record(
@@ -162,7 +126,7 @@ const BusinessUseCaseUsage = z.record(
 );
 
 /** `X-Business-Use-Case-Usage` says, per business object, how many minutes until calls work again. */
-function regainAccessAt(headers: Headers, now: Date): Date | undefined {
+export function regainAccessAt(headers: Headers, now: Date): Date | undefined {
   const raw = headers.get('x-business-use-case-usage');
   if (!raw) return undefined;
   let json: unknown;
@@ -180,13 +144,4 @@ function regainAccessAt(headers: Headers, now: Date): Date | undefined {
     ),
   );
   return minutes > 0 ? new Date(now.getTime() + minutes * 60_000) : undefined;
-}
-
-/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3). */
-function retryAfter(headers: Headers, now: Date): Date | undefined {
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return new Date(now.getTime() + Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : new Date(at);
 }

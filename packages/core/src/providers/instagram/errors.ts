@@ -2,12 +2,14 @@
 // envelope (`{"error":{code, error_subcode, message, error_user_msg}}`); its own codes and
 // subcodes are from Meta's Instagram Platform "Error Codes" reference, the generic ones (auth,
 // rate limits) from Graph's error-handling and rate-limiting docs.
+import { regainAccessAt } from '../facebook/errors.ts';
+import { classifyNetworkFailure, retryAfter } from '../network-errors.ts';
 import { z } from 'zod';
 import {
   AmbiguousPublishError,
   AuthPublishError,
   PermanentPublishError,
-  PublishError,
+  type PublishError,
   RateLimitedPublishError,
   RetryablePublishError,
 } from '../errors.ts';
@@ -133,81 +135,10 @@ export function classifyInstagramError(
   return new PermanentPublishError(detail, options);
 }
 
-const NEVER_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** A fetch that threw: retryable only when the request provably never left this machine. */
 export function classifyInstagramNetworkError(
   error: unknown,
   options: { timeoutMs: number },
 ): PublishError {
-  if (error instanceof PublishError) return error;
-  const codes = errorCodes(error);
-  if (codes.length > 0 && codes.every((c) => NEVER_SENT.has(c))) {
-    return new RetryablePublishError(`Could not connect to Instagram (${codes[0]}).`, {
-      cause: error,
-    });
-  }
-  const name = error instanceof Error ? error.name : '';
-  const message =
-    name === 'TimeoutError'
-      ? `Instagram did not answer within ${options.timeoutMs / 1000} s.`
-      : name === 'AbortError'
-        ? 'Publishing was interrupted before Instagram answered.'
-        : `The connection to Instagram failed before an answer arrived (${codes[0] ?? String(error)}).`;
-  return new AmbiguousPublishError(message, { cause: error });
-}
-
-/** Node's fetch wraps the socket error in `cause` (an AggregateError when it tried several addresses). */
-function errorCodes(error: unknown, depth = 0): string[] {
-  if (typeof error !== 'object' || error === null || depth > 5) return [];
-  const own = 'code' in error && typeof error.code === 'string' ? [error.code] : [];
-  const nested = [
-    ...('cause' in error ? errorCodes(error.cause, depth + 1) : []),
-    ...(error instanceof AggregateError
-      ? error.errors.flatMap((e) => errorCodes(e, depth + 1))
-      : []),
-  ];
-  return nested.length > 0 ? nested : own;
-}
-
-const BusinessUseCaseUsage = z.record(
-  z.string(),
-  z.array(z.object({ estimated_time_to_regain_access: z.number().optional() })),
-);
-
-/** `X-Business-Use-Case-Usage` says, per business object, how many minutes until calls work again. */
-function regainAccessAt(headers: Headers, now: Date): Date | undefined {
-  const raw = headers.get('x-business-use-case-usage');
-  if (!raw) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  const usage = BusinessUseCaseUsage.safeParse(json);
-  if (!usage.success) return undefined;
-  const minutes = Math.max(
-    0,
-    ...Object.values(usage.data).flatMap((entries) =>
-      entries.map((e) => e.estimated_time_to_regain_access ?? 0),
-    ),
-  );
-  return minutes > 0 ? new Date(now.getTime() + minutes * 60_000) : undefined;
-}
-
-/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3). */
-function retryAfter(headers: Headers, now: Date): Date | undefined {
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return new Date(now.getTime() + Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : new Date(at);
+  return classifyNetworkFailure(error, { platform: 'Instagram', ...options });
 }

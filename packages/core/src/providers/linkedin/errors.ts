@@ -5,12 +5,13 @@
 // missing scope or Page role, 426 a sunset `LinkedIn-Version`, 429 a throttle (no reset header;
 // daily limits reset at midnight UTC, per LinkedIn's rate-limit docs), 422 DUPLICATE_POST a post
 // that already exists.
+import { classifyNetworkFailure, retryAfter } from '../network-errors.ts';
 import { z } from 'zod';
 import {
   AmbiguousPublishError,
   AuthPublishError,
   PermanentPublishError,
-  PublishError,
+  type PublishError,
   RateLimitedPublishError,
   RetryablePublishError,
 } from '../errors.ts';
@@ -110,52 +111,7 @@ function nextUtcMidnight(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }
 
-/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), should LinkedIn ever send one. */
-function retryAfter(headers: Headers, now: Date): Date | undefined {
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return new Date(now.getTime() + Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : new Date(at);
-}
-
-const NEVER_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** A fetch that threw: retryable only when the request provably never left this machine. */
 export function classifyNetworkError(error: unknown, options: { timeoutMs: number }): PublishError {
-  if (error instanceof PublishError) return error;
-  const codes = errorCodes(error);
-  if (codes.length > 0 && codes.every((c) => NEVER_SENT.has(c))) {
-    return new RetryablePublishError(`Could not connect to LinkedIn (${codes[0]}).`, {
-      cause: error,
-    });
-  }
-  const name = error instanceof Error ? error.name : '';
-  const message =
-    name === 'TimeoutError'
-      ? `LinkedIn did not answer within ${options.timeoutMs / 1000} s.`
-      : name === 'AbortError'
-        ? 'Publishing was interrupted before LinkedIn answered.'
-        : `The connection to LinkedIn failed before an answer arrived (${codes[0] ?? String(error)}).`;
-  return new AmbiguousPublishError(message, { cause: error });
-}
-
-/** Node's fetch wraps the socket error in `cause` (an AggregateError when it tried several addresses). */
-function errorCodes(error: unknown, depth = 0): string[] {
-  if (typeof error !== 'object' || error === null || depth > 5) return [];
-  const own = 'code' in error && typeof error.code === 'string' ? [error.code] : [];
-  const nested = [
-    ...('cause' in error ? errorCodes(error.cause, depth + 1) : []),
-    ...(error instanceof AggregateError
-      ? error.errors.flatMap((e) => errorCodes(e, depth + 1))
-      : []),
-  ];
-  return nested.length > 0 ? nested : own;
+  return classifyNetworkFailure(error, { platform: 'LinkedIn', ...options });
 }

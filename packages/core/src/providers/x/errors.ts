@@ -1,12 +1,13 @@
 // Turns a failed X API v2 call into a PublishError. X answers problem details
 // (`{"title","detail","type","status"}`) or an invalid request's `{"errors":[…],"title",…}`;
 // docs.x.com "Error troubleshooting" and "Rate limits" name the statuses and headers used here.
+import { classifyNetworkFailure } from '../network-errors.ts';
 import { z } from 'zod';
 import {
   AmbiguousPublishError,
   AuthPublishError,
   PermanentPublishError,
-  PublishError,
+  type PublishError,
   RateLimitedPublishError,
   RetryablePublishError,
 } from '../errors.ts';
@@ -103,15 +104,6 @@ export function rateLimitResetAt(headers: Headers): Date | undefined {
   return resets.length ? new Date(Math.max(...resets) * 1000) : undefined;
 }
 
-const NEVER_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /**
  * A fetch that threw. Retryable when the request provably never left this machine, or when it
  * was a setup call; a post creation that may have arrived is ambiguous.
@@ -120,32 +112,5 @@ export function classifyXNetworkError(
   error: unknown,
   options: { timeoutMs: number } & XCallKind,
 ): PublishError {
-  if (error instanceof PublishError) return error;
-  const codes = errorCodes(error);
-  if (codes.length > 0 && codes.every((c) => NEVER_SENT.has(c))) {
-    return new RetryablePublishError(`Could not connect to X (${codes[0]}).`, { cause: error });
-  }
-  const name = error instanceof Error ? error.name : '';
-  const message =
-    name === 'TimeoutError'
-      ? `X did not answer within ${options.timeoutMs / 1000} s.`
-      : name === 'AbortError'
-        ? 'Publishing was interrupted before X answered.'
-        : `The connection to X failed before an answer arrived (${codes[0] ?? String(error)}).`;
-  return options.final
-    ? new AmbiguousPublishError(message, { cause: error })
-    : new RetryablePublishError(message, { cause: error });
-}
-
-/** Node's fetch wraps the socket error in `cause` (an AggregateError when it tried several addresses). */
-function errorCodes(error: unknown, depth = 0): string[] {
-  if (typeof error !== 'object' || error === null || depth > 5) return [];
-  const own = 'code' in error && typeof error.code === 'string' ? [error.code] : [];
-  const nested = [
-    ...('cause' in error ? errorCodes(error.cause, depth + 1) : []),
-    ...(error instanceof AggregateError
-      ? error.errors.flatMap((e) => errorCodes(e, depth + 1))
-      : []),
-  ];
-  return nested.length > 0 ? nested : own;
+  return classifyNetworkFailure(error, { platform: 'X', ...options });
 }
