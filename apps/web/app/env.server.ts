@@ -6,6 +6,7 @@ import {
   type PlatformSettings,
 } from '@herald/core/providers';
 import {
+  pickStorageSettings,
   refineStorageSettings,
   storageSettingsSchema,
   type StorageSettings,
@@ -59,11 +60,6 @@ const WebSettings = z.object({
 export const WebEnv = WebSettings.extend(platformSettingsSchema.shape)
   .extend(storageSettingsSchema.shape)
   .superRefine(refineStorageSettings);
-
-function pickStorageSettings(data: StorageSettings): StorageSettings {
-  const keys = Object.keys(storageSettingsSchema.shape) as (keyof StorageSettings)[];
-  return Object.fromEntries(keys.map((key) => [key, data[key]])) as StorageSettings;
-}
 
 export interface ServerEnv {
   DATABASE_URL: string;

@@ -1,9 +1,5 @@
 import path from 'node:path';
-import {
-  createConfiguredStorage,
-  storageSettingsSchema,
-  type StorageSettings,
-} from '@herald/core/storage';
+import { createConfiguredStorage, pickStorageSettings } from '@herald/core/storage';
 import { adapterConfigFromSettings, pickPlatformSettings } from '@herald/core/providers';
 import { parseEncryptionKey } from '@herald/db';
 import { loadWorkerEnv } from './env.ts';
@@ -12,11 +8,9 @@ import { startWorker } from './worker.ts';
 
 const env = loadWorkerEnv();
 const log = await createLogger({ format: env.LOG_FORMAT, level: env.LOG_LEVEL });
-const storageKeys = Object.keys(storageSettingsSchema.shape) as (keyof StorageSettings)[];
-const storage = createConfiguredStorage(
-  Object.fromEntries(storageKeys.map((key) => [key, env[key]])) as StorageSettings,
-  { defaultMediaDir: path.resolve('.data/media') },
-);
+const storage = createConfiguredStorage(pickStorageSettings(env), {
+  defaultMediaDir: path.resolve('.data/media'),
+});
 const worker = await startWorker({
   log,
   databaseUrl: env.DATABASE_URL,

@@ -44,6 +44,12 @@ export const storageSettingsSchema = z.object({
 /** The parsed storage settings (variable names as keys, so they merge into an app's env). */
 export type StorageSettings = z.output<typeof storageSettingsSchema>;
 
+/** Picks the storage settings out of an app's parsed environment. */
+export function pickStorageSettings(env: StorageSettings): StorageSettings {
+  const keys = Object.keys(storageSettingsSchema.shape) as (keyof StorageSettings)[];
+  return Object.fromEntries(keys.map((key) => [key, env[key]])) as StorageSettings;
+}
+
 /** One thing wrong with the settings, naming the variable to fix. */
 export interface StorageSettingsProblem {
   variable: keyof StorageSettings;

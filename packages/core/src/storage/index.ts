@@ -21,6 +21,7 @@ export {
   createConfiguredStorage,
   createStorage,
   isStorageConfigured,
+  pickStorageSettings,
   STORAGE_NOT_CONFIGURED,
   refineStorageSettings,
   storageSettingsSchema,

@@ -64,8 +64,5 @@ export interface MediaStorage {
   list(prefix: string): AsyncIterable<StoredObject>;
 }
 
-/** The lifetimes Herald gives its URLs unless a caller has a reason for another. */
-export const DEFAULT_UPLOAD_URL_SECONDS = 15 * 60;
-export const DEFAULT_DOWNLOAD_URL_SECONDS = 60 * 60;
 /** The longest a signed URL may live: S3's SigV4 limit, kept for local URLs too. */
 export const MAX_URL_SECONDS = 7 * 24 * 60 * 60;

@@ -217,11 +217,6 @@ async function toPublishMedia(
   };
 }
 
-/** Whether a target has any media at all (its own list, or the post's). */
-export async function targetHasMedia(db: Db | Tx, targetId: string, organizationId: string) {
-  return (await targetAssets(db, targetId, organizationId)).length > 0;
-}
-
 /** What stops a target's media from going to its platform (empty when nothing does). */
 export async function targetMediaProblems(
   db: Db | Tx,

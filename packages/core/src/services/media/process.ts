@@ -13,14 +13,12 @@ import {
   probeImage,
   probeVideo,
   renderImage,
+  SNIFF_BYTES,
   videoFrames,
   type Rendition,
 } from '../../media/index.ts';
 import { clockOf, type MediaDeps } from './deps.ts';
 import { renditionKey } from './keys.ts';
-
-/** The bytes file-type needs to recognise a format. */
-const SNIFF_BYTES = 4_100;
 
 export type ProcessMediaResult =
   | { outcome: 'ready'; renditions: number }
