@@ -17,3 +17,4 @@ export * from './admin-queue.ts';
 export * from './media-files.ts';
 export * from './media-rules.ts';
 export * from './token-health.ts';
+export * from './target-settings.ts';

@@ -4,6 +4,7 @@
 // what they report.
 import type { Platform } from '../domain/platforms.ts';
 import type { PlatformRules } from '../domain/platform-rules.ts';
+import type { TargetSettings } from '../domain/target-settings.ts';
 
 /** JSON the engine stores for an adapter and hands back unchanged. */
 export type JsonValue =
@@ -33,6 +34,14 @@ export interface PublishContent {
    * too when reconciling, which looks posts up by their text.
    */
   media: readonly PublishMedia[];
+  /**
+   * What the person chose for this platform (domain/target-settings.ts): the post type, TikTok's
+   * privacy, a YouTube title, a Google Business event. Already validated for the adapter's own
+   * platform with parseTargetSettings; absent or `{}` means the platform's defaults.
+   */
+  settings?: TargetSettings;
+  /** YouTube's custom thumbnail (settings.thumbnailAssetId), signed like the media. */
+  thumbnail?: PublishMedia;
 }
 
 /** One file to publish, fetched by the platform (or by the adapter, to upload it) from `url`. */
@@ -126,6 +135,29 @@ export interface PlatformAdapter {
     account: AccountCredentials;
     signal?: AbortSignal;
   }): Promise<{ used: number; cap: number; durationMs: number } | null>;
+  /**
+   * Likes, comments, shares and views of a published post, for the metrics snapshots taken
+   * at +1 h, +24 h and +7 d. Failures are PublishErrors (auth: the token is dead; permanent:
+   * the post is gone), so the task knows whether to try again.
+   */
+  fetchMetrics?(request: MetricsRequest): Promise<EngagementMetrics>;
+}
+
+/** Engagement on one published post, as the platform counts it; null where it does not say. */
+export interface EngagementMetrics {
+  likes: number | null;
+  comments: number | null;
+  shares: number | null;
+  /** Impressions, or views for video platforms. */
+  impressions: number | null;
+  views: number | null;
+}
+
+export interface MetricsRequest {
+  account: AccountCredentials;
+  /** The post as publish returned it. */
+  post: PublishedPost;
+  signal?: AbortSignal;
 }
 
 export interface AdapterHttpConfig {
@@ -158,8 +190,16 @@ export interface GrantedIdentity {
  */
 export interface PlatformConnector {
   readonly platform: Platform;
-  /** The consent page's URL; `codeChallenge` is PKCE's S256 challenge where the platform uses it. */
-  authorizeUrl(request: { redirectUri: string; state: string; codeChallenge: string }): string;
+  /**
+   * The consent page's URL. Where the platform uses PKCE, `codeChallenge` is the S256 challenge
+   * of `codeVerifier` (an OAuth library may want the verifier and derive the challenge itself).
+   */
+  authorizeUrl(request: {
+    redirectUri: string;
+    state: string;
+    codeVerifier: string;
+    codeChallenge: string;
+  }): string;
   /**
    * Exchanges the code and lists every identity the person granted, each with its own token.
    * Failures are PublishErrors (auth: the grant was refused or expired).

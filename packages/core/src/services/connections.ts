@@ -63,7 +63,12 @@ export async function startConnection(
   const codeChallenge = base64url(createHash('sha256').update(codeVerifier).digest());
   return {
     connectionId: row.id,
-    url: connector.authorizeUrl({ redirectUri: input.redirectUri, state, codeChallenge }),
+    url: connector.authorizeUrl({
+      redirectUri: input.redirectUri,
+      state,
+      codeVerifier,
+      codeChallenge,
+    }),
   };
 }
 

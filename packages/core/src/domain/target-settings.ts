@@ -1,0 +1,166 @@
+// What a person may choose per platform for one target beyond its caption and media: the kind
+// of post (an Instagram story, a YouTube Short, a Google Business event), TikTok's privacy and
+// interactions, a YouTube title and tags, a LinkedIn article link. Stored with the target
+// (post_targets.settings), checked when it is scheduled, and handed to the adapter as
+// PublishContent.settings. Every field is optional: absent means the platform's default.
+import { z } from 'zod';
+import { PLATFORM_LABELS, type Platform } from './platforms.ts';
+import { POST_TYPES } from './media-rules.ts';
+
+const httpsUrl = z
+  .url({ protocol: /^https?$/, message: 'must be a web address starting with http:// or https://' })
+  .max(2_048);
+
+/** TikTok's privacy levels (creator_info lists which the account may use). */
+export const TIKTOK_PRIVACY_LEVELS = [
+  'PUBLIC_TO_EVERYONE',
+  'MUTUAL_FOLLOW_FRIENDS',
+  'FOLLOWER_OF_CREATOR',
+  'SELF_ONLY',
+] as const;
+
+export const YOUTUBE_PRIVACY = ['public', 'unlisted', 'private'] as const;
+/** YouTube's documented limits: a title of 100 characters, tags of 500 characters in all. */
+export const YOUTUBE_TITLE_MAX = 100;
+export const YOUTUBE_TAGS_MAX_CHARS = 500;
+
+/** Google Business Profile call-to-action types (localPosts.callToAction.actionType). */
+export const GBP_ACTION_TYPES = ['BOOK', 'ORDER', 'SHOP', 'LEARN_MORE', 'SIGN_UP', 'CALL'] as const;
+export const GBP_TOPIC_TYPES = ['STANDARD', 'EVENT', 'OFFER'] as const;
+
+const FacebookSettings = z.strictObject({
+  postType: z.enum(POST_TYPES.facebook).optional(),
+});
+
+const InstagramSettings = z.strictObject({
+  postType: z.enum(POST_TYPES.instagram).optional(),
+});
+
+const XSettings = z.strictObject({});
+
+const LinkedInSettings = z.strictObject({
+  /** An article link shown as a card (content.article), with its own title and description. */
+  article: z
+    .strictObject({
+      url: httpsUrl,
+      title: z.string().trim().min(1).max(400).optional(),
+      description: z.string().trim().max(4_086).optional(),
+    })
+    .optional(),
+});
+
+const TikTokSettings = z.strictObject({
+  privacyLevel: z.enum(TIKTOK_PRIVACY_LEVELS).optional(),
+  disableComment: z.boolean().optional(),
+  disableDuet: z.boolean().optional(),
+  disableStitch: z.boolean().optional(),
+  /** The video promotes the creator's own business (TikTok's "Your brand"). */
+  brandOrganic: z.boolean().optional(),
+  /** A paid partnership (TikTok's "Branded content"); cannot be private. */
+  brandedContent: z.boolean().optional(),
+});
+
+const YouTubeSettings = z.strictObject({
+  postType: z.enum(POST_TYPES.youtube).optional(),
+  /** Defaults to the caption's first line, cut to 100 characters. */
+  title: z.string().trim().min(1).max(YOUTUBE_TITLE_MAX).optional(),
+  tags: z
+    .array(z.string().trim().min(1).max(100))
+    .max(50)
+    .refine((tags) => tags.join(',').length <= YOUTUBE_TAGS_MAX_CHARS, {
+      message: `tags must come to ${YOUTUBE_TAGS_MAX_CHARS} characters or fewer in all`,
+    })
+    .optional(),
+  privacy: z.enum(YOUTUBE_PRIVACY).optional(),
+  madeForKids: z.boolean().optional(),
+  /** YouTube's numeric video category id (22 is People & Blogs). */
+  categoryId: z.string().regex(/^\d+$/).optional(),
+  /** A ready image from the client's library, set as the custom thumbnail. */
+  thumbnailAssetId: z.uuid().optional(),
+});
+
+const GbpSchedule = z
+  .strictObject({
+    startAt: z.iso.datetime({ offset: true }),
+    endAt: z.iso.datetime({ offset: true }),
+  })
+  .refine((s) => Date.parse(s.endAt) > Date.parse(s.startAt), {
+    message: 'the end must come after the start',
+    path: ['endAt'],
+  });
+
+const GoogleBusinessSettings = z
+  .strictObject({
+    topicType: z.enum(GBP_TOPIC_TYPES).optional(),
+    callToAction: z
+      .strictObject({ actionType: z.enum(GBP_ACTION_TYPES), url: httpsUrl.optional() })
+      .refine((cta) => cta.actionType === 'CALL' || cta.url !== undefined, {
+        message: 'a call to action other than CALL needs a web address',
+        path: ['url'],
+      })
+      .optional(),
+    /** EVENT and OFFER posts: what it is called and when it runs. */
+    event: z
+      .strictObject({ title: z.string().trim().min(1).max(58), schedule: GbpSchedule })
+      .optional(),
+    offer: z
+      .strictObject({
+        couponCode: z.string().trim().min(1).max(58).optional(),
+        redeemOnlineUrl: httpsUrl.optional(),
+        termsConditions: z.string().trim().max(5_000).optional(),
+      })
+      .optional(),
+  })
+  .refine((s) => (s.topicType ?? 'STANDARD') === 'STANDARD' || s.event !== undefined, {
+    message: 'event and offer posts need a title and a start and end',
+    path: ['event'],
+  })
+  .refine((s) => s.offer === undefined || s.topicType === 'OFFER', {
+    message: 'offer details belong on an OFFER post',
+    path: ['offer'],
+  });
+
+export const TARGET_SETTINGS_SCHEMAS = {
+  facebook: FacebookSettings,
+  instagram: InstagramSettings,
+  x: XSettings,
+  linkedin: LinkedInSettings,
+  tiktok: TikTokSettings,
+  youtube: YouTubeSettings,
+  google_business: GoogleBusinessSettings,
+} as const satisfies Record<Platform, z.ZodType>;
+
+export type TargetSettingsFor<P extends Platform> = z.infer<(typeof TARGET_SETTINGS_SCHEMAS)[P]>;
+export type FacebookSettings = TargetSettingsFor<'facebook'>;
+export type InstagramSettings = TargetSettingsFor<'instagram'>;
+export type LinkedInSettings = TargetSettingsFor<'linkedin'>;
+export type TikTokSettings = TargetSettingsFor<'tiktok'>;
+export type YouTubeSettings = TargetSettingsFor<'youtube'>;
+export type GoogleBusinessSettings = TargetSettingsFor<'google_business'>;
+/** Any platform's settings, as stored (JSON). */
+export type TargetSettings = { [P in Platform]: TargetSettingsFor<P> }[Platform];
+
+export type TargetSettingsResult<P extends Platform> =
+  { ok: true; settings: TargetSettingsFor<P> } | { ok: false; problem: string };
+
+/**
+ * Checks a target's settings for `platform`, with a sentence a person can act on when they are
+ * wrong ("YouTube settings: title must be 100 characters or fewer.").
+ */
+export function parseTargetSettings<P extends Platform>(
+  platform: P,
+  input: unknown,
+): TargetSettingsResult<P> {
+  const parsed = TARGET_SETTINGS_SCHEMAS[platform].safeParse(input ?? {});
+  if (parsed.success) return { ok: true, settings: parsed.data as TargetSettingsFor<P> };
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return { ok: false, problem: `${PLATFORM_LABELS[platform]} settings: ${where}${issue.message}.` };
+}
+
+/** The post type the settings choose, for media selection (media-rules selectMedia). */
+export function settingsPostType(settings: unknown): string | undefined {
+  if (typeof settings !== 'object' || settings === null) return undefined;
+  const postType = (settings as { postType?: unknown }).postType;
+  return typeof postType === 'string' ? postType : undefined;
+}
