@@ -42,6 +42,7 @@ describe('the Facebook connector', () => {
     const url = connector().authorizeUrl({
       redirectUri: REDIRECT,
       state: 'st-1',
+      codeVerifier: 'v',
       codeChallenge: 'x',
     });
     expect(new URL(url).searchParams.get('scope')).toBe(
@@ -73,6 +74,7 @@ describe('the Facebook connector', () => {
     const url = connector().authorizeUrl({
       redirectUri: REDIRECT,
       state: 'st-2',
+      codeVerifier: 'v',
       codeChallenge: 'x',
     });
     const code = (await consent(url, ['1000000002'])).searchParams.get('code')!;
