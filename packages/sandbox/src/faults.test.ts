@@ -284,3 +284,34 @@ describe('graph_error headers Node cannot send', () => {
     },
   );
 });
+
+describe('faults for one account', () => {
+  const OTHER = '1000000008';
+  const publishAs = (page: string, message: string) =>
+    fetch(`${sandbox.facebookBaseUrl}/v21.0/${page}/feed`, {
+      method: 'POST',
+      headers: { authorization: `Bearer sbx-page-${page}-faults` },
+      body: new URLSearchParams({ message }),
+    });
+
+  it("hits only that account's requests, and waits for one of them", async () => {
+    await inject({
+      platform: 'facebook',
+      account: PAGE,
+      fault: { type: 'http_status', status: 503 },
+    });
+    expect((await publishAs(OTHER, 'other page')).status).toBe(200);
+    expect((await publishAs(PAGE, 'faulted page')).status).toBe(503);
+    expect((await publishAs(PAGE, 'faulted page, once')).status).toBe(200);
+    expect(received('faulted page')).toHaveLength(0);
+  });
+
+  it('refuses an empty account id', async () => {
+    const response = await control('POST', 'faults', {
+      platform: 'facebook',
+      account: '',
+      fault: { type: 'http_status', status: 503 },
+    });
+    expect(response.status).toBe(400);
+  });
+});

@@ -91,6 +91,11 @@ export const FaultRequest = z.strictObject({
   times: z.int().min(1).default(1),
   /** `publish`: the requests that create content (Facebook: feed, photos and videos POSTs). `read`: GETs. */
   on: z.enum(['publish', 'read']).default('publish'),
+  /**
+   * Only requests for this account (the platform's id for it: a Page id, an X user id, a
+   * channel) fail; others pass untouched. Unset: any account's.
+   */
+  account: z.string().min(1).optional(),
   fault: Fault,
 });
 /** What callers send (defaults not yet applied). */

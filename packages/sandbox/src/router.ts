@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleControl } from './control.ts';
 import { indexPage } from './html.ts';
 import { BodyTooLargeError, html, send, text, wait } from './http.ts';
+import type { SandboxPlatform } from './faults.ts';
 import type { SandboxStore } from './store.ts';
 
 export interface SandboxContext {
@@ -15,6 +16,11 @@ export interface SandboxContext {
   latencyMs: number;
   /** How long a platform waits for a file it fetches from a URL (a photo, a video). */
   mediaFetchTimeoutMs: number;
+  /**
+   * How long access tokens a platform's OAuth endpoints issue live, where set; otherwise the
+   * platform's own lifetime (X: 2 hours). Short lifetimes let a demo see refreshes happen.
+   */
+  accessTokenTtlSeconds: Partial<Record<SandboxPlatform, number>>;
 }
 
 /** One emulated platform, mounted under its own prefix (e.g. `/facebook`). */

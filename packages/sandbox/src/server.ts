@@ -21,6 +21,8 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** How long the platforms wait for a photo or video they fetch from a URL; default 30 s. */
   mediaFetchTimeoutMs?: number;
+  /** Lifetime of the access tokens each platform's OAuth endpoints issue; default its own. */
+  accessTokenTtlSeconds?: Partial<Record<SandboxPlatform, number>>;
 }
 
 export interface Sandbox {
@@ -56,6 +58,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     closing: closing.signal,
     latencyMs: options.latencyMs ?? 0,
     mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? MEDIA_FETCH_TIMEOUT_MS,
+    accessTokenTtlSeconds: { ...options.accessTokenTtlSeconds },
   };
   const route = createRouter(PLATFORM_ROUTES, ctx);
   const log = options.log === true ? console.log : options.log || undefined;

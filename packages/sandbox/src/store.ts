@@ -47,6 +47,8 @@ export interface RecordedMedia {
 interface QueuedFault {
   fault: Fault;
   remaining: number;
+  /** Only this account's requests take it; undefined: anyone's. */
+  account: string | undefined;
 }
 
 export class SandboxStore {
@@ -120,17 +122,22 @@ export class SandboxStore {
     const request = FaultRequest.parse(input);
     const key = `${request.platform}:${request.on}`;
     const queue = this.#faults.get(key) ?? [];
-    queue.push({ fault: request.fault, remaining: request.times });
+    queue.push({ fault: request.fault, remaining: request.times, account: request.account });
     this.#faults.set(key, queue);
   }
 
-  /** The fault for the next request of this kind, if any: queued ones (FIFO), then chaos. */
-  takeFault(platform: SandboxPlatform, on: FaultTarget): Fault | undefined {
-    const queue = this.#faults.get(`${platform}:${on}`);
-    const head = queue?.[0];
-    if (head) {
-      if (--head.remaining === 0) queue.shift();
-      return head.fault;
+  /**
+   * The fault for the next request of this kind, if any: queued ones (FIFO, skipping those
+   * meant for another account), then chaos. `account` is the platform's id for the account
+   * the request acts for, where the platform knows it at that point.
+   */
+  takeFault(platform: SandboxPlatform, on: FaultTarget, account?: string): Fault | undefined {
+    const queue = this.#faults.get(`${platform}:${on}`) ?? [];
+    const index = queue.findIndex((q) => q.account === undefined || q.account === account);
+    const queued = queue[index];
+    if (queued) {
+      if (--queued.remaining === 0) queue.splice(index, 1);
+      return queued.fault;
     }
     const chaos = this.#chaos.get(`${platform}:${on}`);
     if (!chaos || chaos.random() >= chaos.rate) return undefined;

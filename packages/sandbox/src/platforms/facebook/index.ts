@@ -72,7 +72,7 @@ async function publish(
   ctx: SandboxContext,
 ): Promise<void> {
   const request = await readGraphRequest(req, url);
-  const fault = ctx.store.takeFault('facebook', 'publish');
+  const fault = ctx.store.takeFault('facebook', 'publish', pageId);
   const act = (): Reply => {
     if (isGraphError(request)) return graphErrorReply(request);
     const refused = pageRefusal(request.token, pageId, 'post', ctx.store);

@@ -45,7 +45,7 @@ export async function publishPhoto(
   ctx: SandboxContext,
 ): Promise<void> {
   const request = await readGraphRequest(req, url);
-  const fault = ctx.store.takeFault('facebook', 'publish');
+  const fault = ctx.store.takeFault('facebook', 'publish', pageId);
   const act = async (): Promise<Reply> => {
     if (isGraphError(request)) return graphErrorReply(request);
     const refused = pageRefusal(request.token, pageId, 'post', ctx.store);
@@ -104,7 +104,7 @@ export async function publishVideo(
   ctx: SandboxContext,
 ): Promise<void> {
   const request = await readGraphRequest(req, url);
-  const fault = ctx.store.takeFault('facebook', 'publish');
+  const fault = ctx.store.takeFault('facebook', 'publish', pageId);
   const act = async (): Promise<Reply> => {
     if (isGraphError(request)) return graphErrorReply(request);
     const refused = pageRefusal(request.token, pageId, 'post', ctx.store);
