@@ -1,9 +1,12 @@
 // Instagram's Graph API content publishing (Instagram API with Facebook Login), as much as Herald
 // uses: containers (./containers.ts), media_publish, a media object's fields (permalink),
-// an account's media listing for reconcile, content_publishing_limit, and the long-lived token
-// exchange `GET /oauth/access_token?grant_type=fb_exchange_token`. Mounted under /instagram,
-// so `{sandbox}/instagram` stands in for https://graph.facebook.com for Instagram calls.
-// Tokens follow the sandbox convention `sbx-instagram-<ig user id>-<suffix>` (../../tokens.ts).
+// an account's media listing for reconcile, content_publishing_limit, and Facebook Login's token
+// calls (`GET /oauth/access_token`: a code, or `grant_type=fb_exchange_token`; `GET
+// /me/accounts` with `instagram_business_account`). Mounted under /instagram, so
+// `{sandbox}/instagram` stands in for https://graph.facebook.com for Instagram calls.
+// Tokens: the sandbox convention `sbx-instagram-<ig user id>-<suffix>` (../../tokens.ts) speaks
+// for that account; a user token from the Facebook Login dialog (../facebook/oauth.ts) speaks for
+// the Instagram accounts linked to the Pages it was granted, as a real user token does.
 // Sandbox-only: `GET|POST /instagram/__sandbox/config` reads or sets processing polls and the
 // publishing cap.
 import { randomBytes } from 'node:crypto';
@@ -21,6 +24,12 @@ import {
   injectedGraphError,
   type GraphError,
 } from '../facebook/errors.ts';
+import {
+  accountsReply,
+  exchangeToken as exchangeFacebookToken,
+  instagramAccountsOf,
+  userToken,
+} from '../facebook/oauth.ts';
 import { isGraphError, readGraphRequest, type GraphRequest } from '../facebook/request.ts';
 import { createContainer, instagramState, statusOf, type InstagramState } from './containers.ts';
 import { instagramErrors } from './errors.ts';
@@ -50,6 +59,11 @@ export const instagram: PlatformRoutes = {
     if (req.method === 'GET' && node === 'oauth' && edges.join('/') === 'access_token') {
       return exchangeToken(req, res, url, ctx);
     }
+    if (req.method === 'GET' && node === 'me' && edges.join('/') === 'accounts') {
+      const request = await readGraphRequest(req, url);
+      if (isGraphError(request)) return send(res, graphErrorReply(request));
+      return send(res, accountsReply(request, ctx));
+    }
     const edge = edges.join('/');
     if (req.method === 'POST' && edge === 'media')
       return publishStep(req, res, url, node, ctx, 'create');
@@ -69,21 +83,24 @@ export const instagram: PlatformRoutes = {
   },
 };
 
-/** The Instagram account a token speaks for, or Graph's error for a bad one. */
+/** The Instagram accounts a token speaks for, or Graph's error for a bad one. */
 function authenticate(
   request: GraphRequest,
   ctx: SandboxContext,
-): { igUserId: string } | GraphError {
+): { igUserIds: string[] } | GraphError {
   const check = checkToken('instagram', request.token, ctx.store);
-  if (check.ok) return { igUserId: check.accountId };
+  if (check.ok) return { igUserIds: [check.accountId] };
   switch (check.reason) {
     case 'missing':
       return graphErrors.missingToken();
     case 'revoked':
       return graphErrors.revokedToken(ctx.store.revocation(request.token!)!);
-    default:
-      return graphErrors.invalidToken();
   }
+  // A Facebook Login user token: the accounts linked to the Pages it was granted.
+  const user = userToken(ctx, request.token);
+  if (!user) return graphErrors.invalidToken();
+  if (isGraphError(user)) return user;
+  return { igUserIds: instagramAccountsOf(user.pageIds) };
 }
 
 /** Why a request on an account's edge is refused: a bad token, or another account's. */
@@ -95,7 +112,7 @@ function accountRefusal(
 ): GraphError | undefined {
   const auth = authenticate(request, ctx);
   if (isGraphError(auth)) return auth;
-  if (auth.igUserId !== igUserId) return graphErrors.unsupported(method, igUserId);
+  if (!auth.igUserIds.includes(igUserId)) return graphErrors.unsupported(method, igUserId);
   return undefined;
 }
 
@@ -228,7 +245,7 @@ function readNode(ctx: SandboxContext, id: string, request: GraphRequest): Reply
   if (isGraphError(auth)) return graphErrorReply(auth);
   const state = instagramState(ctx);
   const container = state.containers.get(id);
-  if (container && container.igUserId === auth.igUserId) {
+  if (container && auth.igUserIds.includes(container.igUserId)) {
     const fields = fieldList(request.params.fields, ['id']);
     const unknown = fields.find((f) => !(CONTAINER_FIELDS as readonly string[]).includes(f));
     if (unknown) return graphErrorReply(nonexistingField(unknown, 'ShadowIGMediaBuilder'));
@@ -242,7 +259,7 @@ function readNode(ctx: SandboxContext, id: string, request: GraphRequest): Reply
     return json(200, { ...pick(values, fields), id: container.id });
   }
   const post = ctx.store.findPost('instagram', id);
-  if (!post || post.accountId !== auth.igUserId) {
+  if (!post || !auth.igUserIds.includes(post.accountId)) {
     return graphErrorReply(graphErrors.unsupported('get', id));
   }
   const fields = fieldList(request.params.fields, ['id']);
@@ -345,7 +362,10 @@ function publishingLimit(ctx: SandboxContext, igUserId: string, request: GraphRe
   return json(200, { data: [entry] });
 }
 
-/** `GET /oauth/access_token?grant_type=fb_exchange_token`: a fresh long-lived token. */
+/**
+ * `GET /oauth/access_token`: a convention token (`sbx-instagram-…`) for a fresh long-lived one;
+ * anything else is Facebook Login's (a code, or a user token to exchange: ../facebook/oauth.ts).
+ */
 async function exchangeToken(
   req: IncomingMessage,
   res: ServerResponse,
@@ -359,11 +379,20 @@ async function exchangeToken(
     const { grant_type: grant, client_id: clientId, client_secret: secret } = request.params;
     if (!clientId) return graphErrorReply(instagramErrors.missingClientId());
     if (!secret) return graphErrorReply(instagramErrors.missingClientSecret());
-    if (grant !== 'fb_exchange_token') return graphErrorReply(instagramErrors.unsupportedGrant());
+    if (grant !== undefined && grant !== 'fb_exchange_token') {
+      return graphErrorReply(instagramErrors.unsupportedGrant());
+    }
     const old = request.params.fb_exchange_token;
-    const auth = authenticate(old ? { params: {}, token: old } : { params: {} }, ctx);
+    if (grant === undefined || (old && !old.startsWith('sbx-instagram-'))) {
+      return exchangeFacebookToken(
+        request.params,
+        ctx,
+        ctx.accessTokenTtlSeconds.instagram ?? LONG_LIVED_SECONDS,
+      );
+    }
+    const auth = authenticate({ params: {}, token: old }, ctx);
     if (isGraphError(auth)) return graphErrorReply(auth);
-    const token = `sbx-instagram-${auth.igUserId}-${randomBytes(6).toString('hex')}`;
+    const token = `sbx-instagram-${auth.igUserIds[0]!}-${randomBytes(6).toString('hex')}`;
     return json(200, { access_token: token, token_type: 'bearer', expires_in: LONG_LIVED_SECONDS });
   };
   await replyUnderFault(req, res, fault, act, injectedGraphError, ctx.closing);

@@ -56,7 +56,7 @@ export async function initializeUpload(
         linkedinErrors.schema([`/initializeUploadRequest/owner :: "${owner}" is not a valid URN`]),
       );
     }
-    if (owner !== auth.accountId) {
+    if (!auth.actsFor.includes(owner)) {
       return linkedinErrorReply(linkedinErrors.accessDenied('POST', '/images'));
     }
     const id = ctx.store.nextNumericId();
@@ -93,7 +93,7 @@ export async function uploadImage(
     const state = linkedinState(ctx.store);
     const image = state.images.get(urn);
     if (!image) return linkedinErrorReply(linkedinErrors.notFound(`/dms-uploads/${urn}`));
-    if (image.owner !== auth.accountId) {
+    if (!auth.actsFor.includes(image.owner)) {
       return linkedinErrorReply(linkedinErrors.accessDenied('PUT', '/dms-uploads'));
     }
     if (!bytes) return linkedinErrorReply(linkedinErrors.uploadTooLarge());
@@ -131,7 +131,7 @@ export function getImage(
   if (isLinkedInError(auth)) return send(res, linkedinErrorReply(auth));
   const image = linkedinState(ctx.store).images.get(urn);
   if (!image) return send(res, linkedinErrorReply(linkedinErrors.notFound(`/images/${urn}`)));
-  if (image.owner !== auth.accountId) {
+  if (!auth.actsFor.includes(image.owner)) {
     return send(res, linkedinErrorReply(linkedinErrors.accessDenied('GET', '/images')));
   }
   const kept = ctx.store.findMedia('linkedin', urn);

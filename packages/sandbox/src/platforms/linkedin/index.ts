@@ -1,15 +1,18 @@
 // LinkedIn's versioned REST API, as much as Herald uses: create a post (text, one image, several
-// images, an article link), upload images (./images.ts), list an author's posts, and refresh a
-// token (./oauth.ts). Mounted under /linkedin, so `{sandbox}/linkedin` stands in for
+// images, an article link), upload images (./images.ts), list an author's posts, the member's
+// organizations (./organizations.ts), and OAuth (./oauth.ts: the consent page, the token
+// endpoint, /v2/userinfo). Mounted under /linkedin, so `{sandbox}/linkedin` stands in for
 // https://api.linkedin.com (REST calls under /rest), for the upload host (/dms-uploads) and for
-// https://www.linkedin.com (/oauth/v2/accessToken, and the post pages at /feed/update/{urn}).
+// https://www.linkedin.com (/oauth/v2/authorization and accessToken, and the post pages at
+// /feed/update/{urn}).
 import type { ServerResponse } from 'node:http';
 import { escapeHtml, layout, mediaPath } from '../../html.ts';
 import { html, send } from '../../http.ts';
 import type { PlatformRoutes, SandboxContext } from '../../router.ts';
 import { linkedinErrorReply, linkedinErrors } from './errors.ts';
 import { getImage, initializeUpload, serveImage, uploadImage } from './images.ts';
-import { accessToken } from './oauth.ts';
+import { accessToken, authorizationPage, authorizationSubmit, userinfo } from './oauth.ts';
+import { organization, organizationAcls } from './organizations.ts';
 import { createPost, findPostsByAuthor } from './posts.ts';
 
 export { linkedinRefreshToken } from './oauth.ts';
@@ -37,6 +40,17 @@ export const linkedin: PlatformRoutes = {
     if (path === '/oauth/v2/accessToken') {
       if (method === 'POST') return accessToken(req, res, ctx);
       return send(res, linkedinErrorReply(linkedinErrors.methodNotAllowed(method, path)));
+    }
+    if (path === '/oauth/v2/authorization') {
+      if (method === 'GET') return send(res, authorizationPage(url));
+      if (method === 'POST') return send(res, await authorizationSubmit(req, ctx));
+    }
+    if (method === 'GET' && path === '/v2/userinfo') return send(res, userinfo(req, ctx));
+    if (method === 'GET' && first === 'rest' && second === 'organizationAcls' && !third) {
+      return organizationAcls(req, res, url, ctx);
+    }
+    if (method === 'GET' && first === 'rest' && second === 'organizations' && third) {
+      if (segments.length === 3) return organization(req, res, third, ctx);
     }
     if (first === 'rest' && second === 'posts' && segments.length === 2) {
       if (method === 'POST') return createPost(req, res, ctx);

@@ -49,7 +49,7 @@ export async function createPost(
     const problems = schemaProblems(body);
     if (problems.length) return linkedinErrorReply(linkedinErrors.schema(problems));
     const author = body.author as string;
-    if (author !== auth.accountId) {
+    if (!auth.actsFor.includes(author)) {
       return linkedinErrorReply(linkedinErrors.accessDenied('POST', '/posts'));
     }
     const commentary = typeof body.commentary === 'string' ? body.commentary : '';
@@ -213,7 +213,7 @@ export async function findPostsByAuthor(
     if (!author || !AUTHOR.test(author)) {
       return linkedinErrorReply(linkedinErrors.badFinderParameter('author'));
     }
-    if (author !== auth.accountId) {
+    if (!auth.actsFor.includes(author)) {
       return linkedinErrorReply(linkedinErrors.accessDenied('GET', '/posts'));
     }
     const count = integer(params.get('count'), DEFAULT_COUNT);

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { SandboxStore } from '../../store.ts';
 import { bearerToken, checkToken } from '../../tokens.ts';
 import { linkedinErrors, type LinkedInError } from './errors.ts';
+import { linkedinState } from './state.ts';
 
 /** How many months a version stays active in the sandbox (LinkedIn: "a minimum of one year"). */
 export const ACTIVE_MONTHS = 12;
@@ -30,14 +31,34 @@ export function versionRefusal(header: string | undefined, now: Date): LinkedInE
   return undefined;
 }
 
-/** The account (a `urn:li:person:…` or `urn:li:organization:…`) the bearer token speaks for. */
+/**
+ * Who a bearer token speaks for: its account (a `urn:li:person:…` or `urn:li:organization:…`)
+ * and, for a member's token from the consent page, the organizations they granted too.
+ */
+export interface LinkedInCaller {
+  accountId: string;
+  /** Every URN the token may act as: its own, then the granted organizations. */
+  actsFor: string[];
+  /** Scopes the member granted; undefined for tokens minted by the convention (all scopes). */
+  scope?: string;
+}
+
 export function authenticate(
   req: IncomingMessage,
   store: SandboxStore,
-): { accountId: string } | LinkedInError {
+): LinkedInCaller | LinkedInError {
   const token = bearerToken(req.headers.authorization);
   const check = checkToken('linkedin', token, store);
-  if (check.ok) return { accountId: check.accountId };
+  if (check.ok) {
+    const issued = linkedinState(store).accessTokens.get(token!);
+    if (!issued) return { accountId: check.accountId, actsFor: [check.accountId] };
+    if (issued.expiresAt <= Date.now()) return linkedinErrors.expiredToken();
+    return {
+      accountId: check.accountId,
+      actsFor: [check.accountId, ...issued.organizations],
+      scope: issued.scope,
+    };
+  }
   if (check.reason === 'missing') return linkedinErrors.emptyToken();
   if (check.reason === 'revoked') {
     // The control API's "expired" subcode (463, as Graph numbers it) reads as expiry here.
@@ -53,7 +74,7 @@ export function restRefusal(
   req: IncomingMessage,
   store: SandboxStore,
   now: Date,
-): { accountId: string } | LinkedInError {
+): LinkedInCaller | LinkedInError {
   const version = versionRefusal(header(req, 'linkedin-version'), now);
   if (version) return version;
   const auth = authenticate(req, store);

@@ -1,8 +1,10 @@
 // X API v2, as much as Herald uses: create a post (`POST /2/tweets`: text, media ids, a reply
 // for threads), list a user's posts (`GET /2/users/{id}/tweets` with start_time/end_time and
-// pagination), upload media (./media.ts), and refresh a token (`POST /2/oauth2/token`,
-// ./oauth.ts). Every answer to an authenticated call carries x-rate-limit-* headers; posts are
-// capped per user per 15 minutes. Mounted under /x, standing in for https://api.x.com.
+// pagination), the signed-in user (`GET /2/users/me`), upload media (./media.ts), and OAuth 2.0
+// (./oauth.ts: the consent page x.com serves at /i/oauth2/authorize, the token and revoke
+// endpoints). Every answer to an authenticated call carries x-rate-limit-* headers; posts are
+// capped per user per 15 minutes. Mounted under /x, standing in for https://api.x.com (and for
+// https://x.com's consent page).
 // Sandbox-only: `POST /x/__sandbox/settings` changes processing polls, check_after_secs and the
 // post cap; `GET /x/posts/{id}` is the post's page and `/x/media/{id}` its files.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,7 +15,13 @@ import { html, json, send, type Reply } from '../../http.ts';
 import type { PlatformRoutes, SandboxContext } from '../../router.ts';
 import { injectedProblem, problemReply, xErrors } from './errors.ts';
 import { append, finalize, initialize, serveMedia, status, uploadOneShot } from './media.ts';
-import { refreshToken } from './oauth.ts';
+import {
+  authorizePage,
+  authorizeSubmit,
+  revokeEndpoint,
+  sandboxXUser,
+  tokenEndpoint,
+} from './oauth.ts';
 import { authorize, readJson, readRaw } from './request.ts';
 import { xState, type XState, type XTweet } from './state.ts';
 import { MAX_WEIGHTED_LENGTH, renderedText, weightedLength } from './text.ts';
@@ -27,7 +35,11 @@ export const x: PlatformRoutes = {
     if (route === 'POST /2/media/upload') return uploadOneShot(req, res, ctx);
     if (route === 'GET /2/media/upload') return status(req, res, url, ctx);
     if (route === 'POST /2/media/upload/initialize') return initialize(req, res, ctx);
-    if (route === 'POST /2/oauth2/token') return refreshToken(req, res, ctx);
+    if (route === 'POST /2/oauth2/token') return tokenEndpoint(req, res, ctx);
+    if (route === 'POST /2/oauth2/revoke') return revokeEndpoint(req, res, ctx);
+    if (route === 'GET /i/oauth2/authorize') return send(res, authorizePage(url));
+    if (route === 'POST /i/oauth2/authorize') return send(res, await authorizeSubmit(req, ctx));
+    if (route === 'GET /2/users/me') return usersMe(req, res, ctx);
     if (route === 'POST /__sandbox/settings') return send(res, await changeSettings(req, ctx));
     const [a, b, c, d, e] = segments;
     if (
@@ -194,6 +206,17 @@ const TWEET_FIELDS = new Set([
   'edit_history_tweet_ids',
 ]);
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** `GET /2/users/me`: the user the token speaks for (id, name, username by default). */
+async function usersMe(req: IncomingMessage, res: ServerResponse, ctx: SandboxContext) {
+  const fault = ctx.store.takeFault('x', 'read');
+  const act = (): Reply => {
+    const caller = authorize(req, ctx, 'GET /2/users/me');
+    if ('problem' in caller) return problemReply(caller.problem, caller.headers);
+    return json(200, { data: sandboxXUser(caller.userId) }, caller.limit.headers);
+  };
+  await replyUnderFault(req, res, fault, act, injectedProblem, ctx.closing);
+}
 
 async function listTweets(
   req: IncomingMessage,

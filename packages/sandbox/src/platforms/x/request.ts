@@ -65,8 +65,15 @@ export function authorize(
   ctx: SandboxContext,
   endpoint: string,
 ): Caller | { problem: XProblem; headers?: Record<string, string> } {
-  const check = checkToken('x', bearerToken(req.headers.authorization), ctx.store);
+  const token = bearerToken(req.headers.authorization);
+  const check = checkToken('x', token, ctx.store);
   if (!check.ok) return { problem: xErrors.unauthorized() };
+  // A token the token endpoint issued lives as long as it said (./oauth.ts); X answers an
+  // expired one like any other bad token.
+  const expiresAt = xState(ctx.store).accessTokens.get(token!);
+  if (expiresAt !== undefined && expiresAt <= Date.now()) {
+    return { problem: xErrors.unauthorized() };
+  }
   const limit = hitRateLimit(xState(ctx.store), check.accountId, endpoint);
   if (limit.exceeded) return { problem: xErrors.tooManyRequests(), headers: limit.headers };
   return { userId: check.accountId, limit };

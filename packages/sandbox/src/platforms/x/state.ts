@@ -59,6 +59,25 @@ export interface XState {
   windows: Map<string, { resetAt: number; used: number }>;
   /** Refresh tokens already exchanged: X rotates them, and a spent one fails. */
   spentRefreshTokens: Set<string>;
+  /** Authorization codes the consent page handed out (./oauth.ts). */
+  codes: Map<string, XAuthorizationCode>;
+  /**
+   * Access tokens the token endpoint issued → when they expire (epoch ms). Tokens minted by
+   * the convention (tests, the seed) are not here and do not expire.
+   */
+  accessTokens: Map<string, number>;
+}
+
+export interface XAuthorizationCode {
+  clientId: string;
+  redirectUri: string;
+  userId: string;
+  scope: string;
+  codeChallenge: string;
+  codeChallengeMethod: 'S256' | 'plain';
+  /** Epoch ms. */
+  expiresAt: number;
+  used: boolean;
 }
 
 export const xState = (store: SandboxStore): XState =>
@@ -68,6 +87,8 @@ export const xState = (store: SandboxStore): XState =>
     uploads: new Map(),
     windows: new Map(),
     spentRefreshTokens: new Set(),
+    codes: new Map(),
+    accessTokens: new Map(),
   }));
 
 const WINDOW_MS = 15 * 60_000;
@@ -76,6 +97,7 @@ const WINDOW_MS = 15 * 60_000;
 const LIMITS: Record<string, (settings: XSettings) => number> = {
   'POST /2/tweets': (s) => s.tweetsPer15Min,
   'GET /2/users/:id/tweets': () => 900,
+  'GET /2/users/me': () => 75,
   'POST /2/media/upload': () => 500,
   'GET /2/media/upload': () => 1000,
 };
