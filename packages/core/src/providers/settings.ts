@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import type { Platform } from '../domain/platforms.ts';
 import { createFacebookConnector } from './facebook/connect.ts';
+import { createInstagramConnector } from './instagram/connect.ts';
+import { createLinkedInConnector } from './linkedin/connect.ts';
+import { createXConnector } from './x/connect.ts';
 import type { AdapterRegistryConfig } from './registry.ts';
 import type { PlatformConnector } from './types.ts';
 
@@ -21,16 +24,29 @@ export const platformSettingsSchema = z.object({
   FACEBOOK_APP_ID: optional,
   FACEBOOK_APP_SECRET: optional,
   FACEBOOK_DIALOG_URL: url('https://www.facebook.com'),
-  /** Instagram's Graph API (graph.facebook.com as well); the Meta app's credentials exchange tokens. */
+  /**
+   * Instagram's Graph API (graph.facebook.com as well); the Meta app's credentials exchange
+   * tokens, and connect accounts through FACEBOOK_DIALOG_URL's dialog.
+   */
   INSTAGRAM_GRAPH_URL: url('https://graph.facebook.com'),
   META_APP_ID: optional,
   META_APP_SECRET: optional,
   X_API_URL: url('https://api.x.com'),
-  /** The X app's OAuth 2.0 client: refreshing tokens needs the id (and the secret, if confidential). */
+  /** Where X's consent page is, as browsers reach it (x.com/i/oauth2/authorize). */
+  X_OAUTH_URL: url('https://x.com'),
+  /**
+   * The X app's OAuth 2.0 client: refreshing tokens needs the id (and the secret, if
+   * confidential); connecting accounts needs both.
+   */
   X_CLIENT_ID: optional,
   X_CLIENT_SECRET: optional,
   LINKEDIN_API_URL: url('https://api.linkedin.com'),
-  /** Where LinkedIn's OAuth token endpoint is; unset: www.linkedin.com for the real API. */
+  /** Where LinkedIn's consent page is, as browsers reach it (/oauth/v2/authorization). */
+  LINKEDIN_AUTH_URL: url('https://www.linkedin.com'),
+  /**
+   * Where LinkedIn's OAuth token endpoint is, as the server reaches it; unset: www.linkedin.com
+   * for the real API, LINKEDIN_API_URL otherwise (the sandbox).
+   */
   LINKEDIN_OAUTH_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   /** `LinkedIn-Version` (YYYYMM); LinkedIn sunsets each version after about a year. */
   LINKEDIN_API_VERSION: z.preprocess(
@@ -88,18 +104,42 @@ export function adapterConfigFromSettings(s: PlatformSettings): AdapterRegistryC
 export function createConnectorRegistry(
   s: PlatformSettings,
 ): (platform: Platform) => PlatformConnector | null {
-  const connectors: Partial<Record<Platform, PlatformConnector>> = {
-    ...(s.FACEBOOK_APP_ID && s.FACEBOOK_APP_SECRET
-      ? {
-          facebook: createFacebookConnector({
-            appId: s.FACEBOOK_APP_ID,
-            appSecret: s.FACEBOOK_APP_SECRET,
-            baseUrl: s.FACEBOOK_GRAPH_URL,
-            dialogUrl: s.FACEBOOK_DIALOG_URL,
-            apiVersion: s.FACEBOOK_GRAPH_VERSION,
-          }),
-        }
-      : {}),
-  };
+  const connectors: Partial<Record<Platform, PlatformConnector>> = {};
+  if (s.FACEBOOK_APP_ID && s.FACEBOOK_APP_SECRET) {
+    connectors.facebook = createFacebookConnector({
+      appId: s.FACEBOOK_APP_ID,
+      appSecret: s.FACEBOOK_APP_SECRET,
+      baseUrl: s.FACEBOOK_GRAPH_URL,
+      dialogUrl: s.FACEBOOK_DIALOG_URL,
+      apiVersion: s.FACEBOOK_GRAPH_VERSION,
+    });
+  }
+  if (s.META_APP_ID && s.META_APP_SECRET) {
+    connectors.instagram = createInstagramConnector({
+      appId: s.META_APP_ID,
+      appSecret: s.META_APP_SECRET,
+      baseUrl: s.INSTAGRAM_GRAPH_URL,
+      dialogUrl: s.FACEBOOK_DIALOG_URL,
+      apiVersion: s.FACEBOOK_GRAPH_VERSION,
+    });
+  }
+  if (s.X_CLIENT_ID && s.X_CLIENT_SECRET) {
+    connectors.x = createXConnector({
+      clientId: s.X_CLIENT_ID,
+      clientSecret: s.X_CLIENT_SECRET,
+      baseUrl: s.X_API_URL,
+      oauthUrl: s.X_OAUTH_URL,
+    });
+  }
+  if (s.LINKEDIN_CLIENT_ID && s.LINKEDIN_CLIENT_SECRET) {
+    connectors.linkedin = createLinkedInConnector({
+      clientId: s.LINKEDIN_CLIENT_ID,
+      clientSecret: s.LINKEDIN_CLIENT_SECRET,
+      baseUrl: s.LINKEDIN_API_URL,
+      authUrl: s.LINKEDIN_AUTH_URL,
+      ...(s.LINKEDIN_OAUTH_URL ? { oauthBaseUrl: s.LINKEDIN_OAUTH_URL } : {}),
+      ...(s.LINKEDIN_API_VERSION ? { apiVersion: s.LINKEDIN_API_VERSION } : {}),
+    });
+  }
   return (platform) => connectors[platform] ?? null;
 }
