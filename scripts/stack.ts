@@ -134,15 +134,19 @@ async function up(mode: 'dev' | 'start') {
     INSTAGRAM_GRAPH_URL: `${sandboxUrl}/instagram`,
     X_API_URL: `${sandboxUrl}/x`,
     LINKEDIN_API_URL: `${sandboxUrl}/linkedin`,
-    // Connecting Pages goes through the sandbox's Facebook Login dialog.
+    // Connecting accounts goes through the sandbox's consent pages: Facebook Login's dialog
+    // (Pages, and Instagram accounts with the Meta app), X's and LinkedIn's.
     FACEBOOK_APP_ID: 'herald-dev',
     FACEBOOK_APP_SECRET: 'herald-dev-secret',
     FACEBOOK_DIALOG_URL: `${sandboxUrl}/facebook`,
     META_APP_ID: 'herald-dev',
     META_APP_SECRET: 'herald-dev-secret',
     X_CLIENT_ID: 'herald-dev',
+    X_CLIENT_SECRET: 'herald-dev-secret',
+    X_OAUTH_URL: `${sandboxUrl}/x`,
     LINKEDIN_CLIENT_ID: 'herald-dev',
     LINKEDIN_CLIENT_SECRET: 'herald-dev-secret',
+    LINKEDIN_AUTH_URL: `${sandboxUrl}/linkedin`,
     // Media on the local disk unless S3_* says otherwise; the web app serves its signed URLs,
     // and both processes must agree on where files are and how URLs are signed.
     MEDIA_DIR: env.MEDIA_DIR ?? path.join(dataDir, 'media'),

@@ -48,12 +48,21 @@ export async function startHerald(
   const webPort = await freePort();
   const mediaDir = await mkdtemp(path.join(tmpdir(), 'herald-e2e-media-'));
   const media = {
+    // Every platform's consent page is the sandbox's, with app credentials it accepts.
     FACEBOOK_APP_ID: 'herald-e2e',
     FACEBOOK_APP_SECRET: 'herald-e2e-secret',
     FACEBOOK_DIALOG_URL: sandbox.facebookBaseUrl,
     INSTAGRAM_GRAPH_URL: sandbox.baseUrl('instagram'),
+    META_APP_ID: 'herald-e2e',
+    META_APP_SECRET: 'herald-e2e-secret',
     X_API_URL: sandbox.baseUrl('x'),
+    X_OAUTH_URL: sandbox.baseUrl('x'),
+    X_CLIENT_ID: 'herald-e2e',
+    X_CLIENT_SECRET: 'herald-e2e-secret',
     LINKEDIN_API_URL: sandbox.baseUrl('linkedin'),
+    LINKEDIN_AUTH_URL: sandbox.baseUrl('linkedin'),
+    LINKEDIN_CLIENT_ID: 'herald-e2e',
+    LINKEDIN_CLIENT_SECRET: 'herald-e2e-secret',
     MEDIA_DIR: mediaDir,
     MEDIA_SIGNING_KEY: randomBytes(48).toString('base64'),
     PUBLIC_URL: `http://127.0.0.1:${webPort}`,
