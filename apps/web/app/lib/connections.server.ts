@@ -1,7 +1,8 @@
 // What the connect routes need: the database, the credentials key (granted tokens are stored
 // encrypted) and the platforms' OAuth flows as the settings allow.
 import type { ConnectionDeps } from '@herald/core';
-import { createConnectorRegistry } from '@herald/core/providers';
+import { createConnectorRegistry } from '@herald/core/connectors';
+import { PLATFORMS, type Platform } from '@herald/core/domain';
 import { parseEncryptionKey } from '@herald/db';
 import { data } from 'react-router';
 import { getEnv } from '../env.server.ts';
@@ -25,4 +26,10 @@ export function connectionDeps(): ConnectionDeps {
 /** Where the platform sends the person back: this app's own origin, as the browser sees it. */
 export function callbackUrl(request: Request, platform: string): string {
   return `${expectedOrigin(request, getEnv().TRUST_PROXY > 0)}/oauth/${platform}/callback`;
+}
+
+/** Platforms whose accounts can be connected here: those whose app credentials are set. */
+export function connectablePlatforms(): Platform[] {
+  const connectorFor = createConnectorRegistry(getEnv().platforms);
+  return PLATFORMS.filter((platform) => connectorFor(platform) !== null);
 }

@@ -1,12 +1,11 @@
 import { getClient, NotFoundError, roleAllows } from '@herald/core';
-import { PLATFORM_LABELS, PLATFORMS } from '@herald/core/domain';
-import { createConnectorRegistry } from '@herald/core/providers';
-import { getEnv } from '../env.server.ts';
+import { PLATFORM_LABELS } from '@herald/core/domain';
 import { data, isRouteErrorResponse, Link, useParams, useRouteError } from 'react-router';
 import { z } from 'zod';
 import { ComposeForm } from '../components/compose-form.tsx';
 import { PostList } from '../components/post-list.tsx';
 import { MediaLibrary } from '../components/media-picker.tsx';
+import { connectablePlatforms } from '../lib/connections.server.ts';
 import { db } from '../lib/db.server.ts';
 import { requireSession } from '../lib/session.server.ts';
 import { suggestedStart } from '../lib/zoned-input.ts';
@@ -39,9 +38,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     canWrite: roleAllows(session.role, 'posts:write'),
     defaultLocal: suggestedStart(Date.now(), client.timezone),
     /** Platforms whose accounts can be connected here (their app credentials are set). */
-    connectable: ((connectorFor) => PLATFORMS.filter((p) => connectorFor(p) !== null))(
-      createConnectorRegistry(getEnv().platforms),
-    ),
+    connectable: connectablePlatforms(),
     connected: Number(new URL(request.url).searchParams.get('connected') ?? 0),
   };
 }

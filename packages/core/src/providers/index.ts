@@ -17,21 +17,8 @@ export {
 } from './linkedin/adapter.ts';
 export { escapeLittleText, unescapeLittleText } from './linkedin/little-text.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';
-export { createFacebookConnector, type FacebookConnectorConfig } from './facebook/connect.ts';
-export {
-  createInstagramConnector,
-  INSTAGRAM_SCOPES,
-  type InstagramConnectorConfig,
-} from './instagram/connect.ts';
-export {
-  createLinkedInConnector,
-  LINKEDIN_SCOPES,
-  type LinkedInConnectorConfig,
-} from './linkedin/connect.ts';
-export { createXConnector, X_SCOPES, type XConnectorConfig } from './x/connect.ts';
 export {
   adapterConfigFromSettings,
-  createConnectorRegistry,
   pickPlatformSettings,
   platformSettingsSchema,
   type PlatformSettings,

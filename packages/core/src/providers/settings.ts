@@ -3,13 +3,7 @@
 // env.ts extends its schema with `platformSettingsSchema.shape` (as with storage settings).
 // Defaults are the real platforms; `pnpm dev` and the tests point them at the sandbox.
 import { z } from 'zod';
-import type { Platform } from '../domain/platforms.ts';
-import { createFacebookConnector } from './facebook/connect.ts';
-import { createInstagramConnector } from './instagram/connect.ts';
-import { createLinkedInConnector } from './linkedin/connect.ts';
-import { createXConnector } from './x/connect.ts';
 import type { AdapterRegistryConfig } from './registry.ts';
-import type { PlatformConnector } from './types.ts';
 
 const url = (fallback: string) => z.url().default(fallback);
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
@@ -95,51 +89,4 @@ export function adapterConfigFromSettings(s: PlatformSettings): AdapterRegistryC
       ...both('clientId', s.LINKEDIN_CLIENT_ID, 'clientSecret', s.LINKEDIN_CLIENT_SECRET),
     },
   };
-}
-
-/**
- * The platforms whose accounts can be connected through OAuth, as the settings allow (each
- * needs its app's credentials); null for a platform that cannot be connected here.
- */
-export function createConnectorRegistry(
-  s: PlatformSettings,
-): (platform: Platform) => PlatformConnector | null {
-  const connectors: Partial<Record<Platform, PlatformConnector>> = {};
-  if (s.FACEBOOK_APP_ID && s.FACEBOOK_APP_SECRET) {
-    connectors.facebook = createFacebookConnector({
-      appId: s.FACEBOOK_APP_ID,
-      appSecret: s.FACEBOOK_APP_SECRET,
-      baseUrl: s.FACEBOOK_GRAPH_URL,
-      dialogUrl: s.FACEBOOK_DIALOG_URL,
-      apiVersion: s.FACEBOOK_GRAPH_VERSION,
-    });
-  }
-  if (s.META_APP_ID && s.META_APP_SECRET) {
-    connectors.instagram = createInstagramConnector({
-      appId: s.META_APP_ID,
-      appSecret: s.META_APP_SECRET,
-      baseUrl: s.INSTAGRAM_GRAPH_URL,
-      dialogUrl: s.FACEBOOK_DIALOG_URL,
-      apiVersion: s.FACEBOOK_GRAPH_VERSION,
-    });
-  }
-  if (s.X_CLIENT_ID && s.X_CLIENT_SECRET) {
-    connectors.x = createXConnector({
-      clientId: s.X_CLIENT_ID,
-      clientSecret: s.X_CLIENT_SECRET,
-      baseUrl: s.X_API_URL,
-      oauthUrl: s.X_OAUTH_URL,
-    });
-  }
-  if (s.LINKEDIN_CLIENT_ID && s.LINKEDIN_CLIENT_SECRET) {
-    connectors.linkedin = createLinkedInConnector({
-      clientId: s.LINKEDIN_CLIENT_ID,
-      clientSecret: s.LINKEDIN_CLIENT_SECRET,
-      baseUrl: s.LINKEDIN_API_URL,
-      authUrl: s.LINKEDIN_AUTH_URL,
-      ...(s.LINKEDIN_OAUTH_URL ? { oauthBaseUrl: s.LINKEDIN_OAUTH_URL } : {}),
-      ...(s.LINKEDIN_API_VERSION ? { apiVersion: s.LINKEDIN_API_VERSION } : {}),
-    });
-  }
-  return (platform) => connectors[platform] ?? null;
 }

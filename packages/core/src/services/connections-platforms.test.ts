@@ -14,7 +14,8 @@ import {
 import { startSandbox, type Sandbox } from '@herald/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../domain/platforms.ts';
-import { createConnectorRegistry, platformSettingsSchema } from '../providers/settings.ts';
+import { createConnectorRegistry } from '../providers/connectors.ts';
+import { platformSettingsSchema } from '../providers/settings.ts';
 import { submitConsent } from '../providers/testing/consent.ts';
 import { actorOf } from '../testing.ts';
 import type { Actor } from './actor.ts';

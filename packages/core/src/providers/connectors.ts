@@ -1,0 +1,70 @@
+// The platforms' OAuth connectors (../connections service), and the registry the web app builds
+// from the settings. Its own package subpath (@herald/core/connectors), apart from ./index.ts:
+// the worker, which never connects accounts, then does not bundle the OAuth client (arctic).
+import type { Platform } from '../domain/platforms.ts';
+import { createFacebookConnector } from './facebook/connect.ts';
+import { createInstagramConnector } from './instagram/connect.ts';
+import { createLinkedInConnector } from './linkedin/connect.ts';
+import type { PlatformSettings } from './settings.ts';
+import type { PlatformConnector } from './types.ts';
+import { createXConnector } from './x/connect.ts';
+
+export { createFacebookConnector, type FacebookConnectorConfig } from './facebook/connect.ts';
+export {
+  createInstagramConnector,
+  INSTAGRAM_SCOPES,
+  type InstagramConnectorConfig,
+} from './instagram/connect.ts';
+export {
+  createLinkedInConnector,
+  LINKEDIN_SCOPES,
+  type LinkedInConnectorConfig,
+} from './linkedin/connect.ts';
+export { createXConnector, X_SCOPES, type XConnectorConfig } from './x/connect.ts';
+
+/**
+ * The platforms whose accounts can be connected through OAuth, as the settings allow (each
+ * needs its app's credentials); null for a platform that cannot be connected here.
+ */
+export function createConnectorRegistry(
+  s: PlatformSettings,
+): (platform: Platform) => PlatformConnector | null {
+  const connectors: Partial<Record<Platform, PlatformConnector>> = {};
+  if (s.FACEBOOK_APP_ID && s.FACEBOOK_APP_SECRET) {
+    connectors.facebook = createFacebookConnector({
+      appId: s.FACEBOOK_APP_ID,
+      appSecret: s.FACEBOOK_APP_SECRET,
+      baseUrl: s.FACEBOOK_GRAPH_URL,
+      dialogUrl: s.FACEBOOK_DIALOG_URL,
+      apiVersion: s.FACEBOOK_GRAPH_VERSION,
+    });
+  }
+  if (s.META_APP_ID && s.META_APP_SECRET) {
+    connectors.instagram = createInstagramConnector({
+      appId: s.META_APP_ID,
+      appSecret: s.META_APP_SECRET,
+      baseUrl: s.INSTAGRAM_GRAPH_URL,
+      dialogUrl: s.FACEBOOK_DIALOG_URL,
+      apiVersion: s.FACEBOOK_GRAPH_VERSION,
+    });
+  }
+  if (s.X_CLIENT_ID && s.X_CLIENT_SECRET) {
+    connectors.x = createXConnector({
+      clientId: s.X_CLIENT_ID,
+      clientSecret: s.X_CLIENT_SECRET,
+      baseUrl: s.X_API_URL,
+      oauthUrl: s.X_OAUTH_URL,
+    });
+  }
+  if (s.LINKEDIN_CLIENT_ID && s.LINKEDIN_CLIENT_SECRET) {
+    connectors.linkedin = createLinkedInConnector({
+      clientId: s.LINKEDIN_CLIENT_ID,
+      clientSecret: s.LINKEDIN_CLIENT_SECRET,
+      baseUrl: s.LINKEDIN_API_URL,
+      authUrl: s.LINKEDIN_AUTH_URL,
+      ...(s.LINKEDIN_OAUTH_URL ? { oauthBaseUrl: s.LINKEDIN_OAUTH_URL } : {}),
+      ...(s.LINKEDIN_API_VERSION ? { apiVersion: s.LINKEDIN_API_VERSION } : {}),
+    });
+  }
+  return (platform) => connectors[platform] ?? null;
+}
