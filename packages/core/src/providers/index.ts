@@ -16,6 +16,17 @@ export {
   type LinkedInAdapterConfig,
 } from './linkedin/adapter.ts';
 export { escapeLittleText, unescapeLittleText } from './linkedin/little-text.ts';
+export {
+  createGoogleBusinessAdapter,
+  type GoogleBusinessAdapterConfig,
+} from './google-business/adapter.ts';
+export {
+  createGoogleBusinessConnector,
+  type GoogleBusinessConnector,
+  type GoogleBusinessConnectorConfig,
+} from './google-business/connect.ts';
+export { classifyGoogleBusinessError } from './google-business/errors.ts';
+export { GOOGLE_BUSINESS_SCOPE } from './google-business/oauth.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';
 export { createFacebookConnector, type FacebookConnectorConfig } from './facebook/connect.ts';
 export {
