@@ -79,7 +79,8 @@ export function classifyGoogleBusinessError(
   const details = error?.details ?? [];
   const reasons = details.map((d) => d.reason).filter((r): r is string => r !== undefined);
   const statusName = error?.status ?? `HTTP_${status}`;
-  const message = error?.message?.trim();
+  // Google's messages end in a full stop; Herald's sentences add their own.
+  const message = error?.message?.trim().replace(/\.+$/, '');
   const platformCode = reasons[0] ? `${statusName}/${reasons[0]}` : statusName;
   const options = { platformCode };
 
@@ -146,7 +147,9 @@ export function classifyGoogleBusinessError(
     ...details
       .flatMap((d) => d.fieldViolations ?? [])
       .map((v) => (v.field ? `${v.field}: ${v.description ?? 'invalid'}` : (v.description ?? ''))),
-  ].filter(Boolean);
+  ]
+    .map((text) => text.replace(/\.+$/, ''))
+    .filter(Boolean);
   const why = listed.length > 0 ? listed.join('; ') : (message ?? `HTTP ${status}`);
   return new PermanentPublishError(`Google Business Profile refused the post: ${why}.`, {
     platformCode: fields[0]?.code !== undefined ? `${statusName}/${fields[0].code}` : statusName,
