@@ -86,7 +86,7 @@ function consentRequest(params: URLSearchParams): ConsentRequest | { problem: st
     scope,
     state: params.get('state') ?? '',
     challenge: challenge ?? null,
-    method: challenge ? ((method as 'S256' | 'plain' | null) ?? 'plain') : null,
+    method: challenge ? (method ?? 'plain') : null,
     offline: accessType === 'offline',
   };
 }

@@ -306,7 +306,7 @@ function validateEvent(post: IncomingPost, add: Add) {
       add(ERROR_CODE.MISSING_VALUE, `event.schedule.${field}`, 'Required.');
       continue;
     }
-    const problem = (problemOf as (v: unknown) => string | null)(value);
+    const problem = problemOf(value);
     if (problem) {
       complete = false;
       add(ERROR_CODE.INVALID_VALUE, `event.schedule.${field}`, problem);
