@@ -9,3 +9,8 @@ export type {
 } from './faults.ts';
 export { checkToken, sandboxToken, bearerToken, type TokenCheck } from './tokens.ts';
 export { SANDBOX_PLATFORMS } from './faults.ts';
+export {
+  GOOGLE_USERS as GOOGLE_BUSINESS_USERS,
+  ACCOUNTS as GOOGLE_BUSINESS_ACCOUNTS,
+  LOCATIONS as GOOGLE_BUSINESS_LOCATIONS,
+} from './platforms/google_business/directory.ts';

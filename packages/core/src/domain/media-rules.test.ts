@@ -145,6 +145,19 @@ describe('selectMedia: images', () => {
     });
   });
 
+  it('refuses pictures smaller than the platform takes', () => {
+    expect(selectMedia('google_business', undefined, [image(400, 249)])).toEqual({
+      ok: false,
+      problems: [
+        'Google Business Profile posts need images of at least 250 × 250 pixels; “photo-400x249.jpg” is 400 × 249.',
+      ],
+    });
+    expect(selectMedia('google_business', undefined, [image(250, 250, { id: 'ok' })])).toEqual({
+      ok: true,
+      items: [{ assetId: 'ok', kind: 'image', file: 'full' }],
+    });
+  });
+
   it('refuses media that is not ready, with the reason', () => {
     expect(selectMedia('facebook', undefined, [image(10, 10, { status: 'processing' })])).toEqual({
       ok: false,

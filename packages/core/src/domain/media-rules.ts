@@ -27,6 +27,8 @@ export interface MediaRule {
     aspect: AspectRange | null;
     /** Crops Herald may use when the picture's own shape does not fit, best first. */
     crops: readonly RenditionName[];
+    /** The smallest picture the platform takes, in pixels (Google Business: 250 × 250). */
+    minSize?: { width: number; height: number };
   };
   video?: {
     aspect: AspectRange | null;
@@ -182,7 +184,8 @@ export const MEDIA_RULES: { [P in Platform]: Record<PostType<P>, MediaRule> } = 
       maxItems: 1,
       kinds: ['image'],
       videoAlone: true,
-      image: { aspect: null, crops: [] },
+      // Google's photo guidelines: at least 250 × 250 pixels (JPEG renditions, 10 KB–5 MB).
+      image: { aspect: null, crops: [], minSize: { width: 250, height: 250 } },
     },
   },
 };
@@ -286,6 +289,13 @@ function pickImageFile(
   const { width, height } = asset;
   if (width === null || height === null) {
     problems.push(`${quoted(asset)} has not been processed yet.`);
+    return null;
+  }
+  const min = spec.minSize;
+  if (min && (width < min.width || height < min.height)) {
+    problems.push(
+      `${rule.label} need images of at least ${min.width} × ${min.height} pixels; ${quoted(asset)} is ${width} × ${height}.`,
+    );
     return null;
   }
   const own = width / height;

@@ -79,6 +79,11 @@ const YouTubeSettings = z.strictObject({
   thumbnailAssetId: z.uuid().optional(),
 });
 
+/**
+ * When an event or offer runs. Google's schedule has no time zone: the adapter sends each
+ * instant's wall-clock date and time as written here (its own offset), so the composer writes
+ * them in the client's time zone, which is the location's (docs/decisions/0030).
+ */
 const GbpSchedule = z
   .strictObject({
     startAt: z.iso.datetime({ offset: true }),
@@ -92,6 +97,13 @@ const GbpSchedule = z
 const GoogleBusinessSettings = z
   .strictObject({
     topicType: z.enum(GBP_TOPIC_TYPES).optional(),
+    /** The post's language as a BCP 47 code ("en", "de-CH"); absent: Google decides. */
+    languageCode: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
+        message: 'must be a language code such as en or de-CH',
+      })
+      .optional(),
     callToAction: z
       .strictObject({ actionType: z.enum(GBP_ACTION_TYPES), url: httpsUrl.optional() })
       .refine((cta) => cta.actionType === 'CALL' || cta.url !== undefined, {
@@ -118,6 +130,10 @@ const GoogleBusinessSettings = z
   .refine((s) => s.offer === undefined || s.topicType === 'OFFER', {
     message: 'offer details belong on an OFFER post',
     path: ['offer'],
+  })
+  .refine((s) => s.callToAction === undefined || s.topicType !== 'OFFER', {
+    message: 'an offer post gets Google’s own “View offer” button; remove the call to action',
+    path: ['callToAction'],
   });
 
 export const TARGET_SETTINGS_SCHEMAS = {

@@ -3,6 +3,7 @@
 // the worker, which never connects accounts, then does not bundle the OAuth client (arctic).
 import type { Platform } from '../domain/platforms.ts';
 import { createFacebookConnector } from './facebook/connect.ts';
+import { createGoogleBusinessConnector } from './google-business/connect.ts';
 import { createInstagramConnector } from './instagram/connect.ts';
 import { createLinkedInConnector } from './linkedin/connect.ts';
 import type { PlatformSettings } from './settings.ts';
@@ -10,6 +11,12 @@ import type { PlatformConnector } from './types.ts';
 import { createXConnector } from './x/connect.ts';
 
 export { createFacebookConnector, type FacebookConnectorConfig } from './facebook/connect.ts';
+export {
+  createGoogleBusinessConnector,
+  type GoogleBusinessConnector,
+  type GoogleBusinessConnectorConfig,
+} from './google-business/connect.ts';
+export { GOOGLE_BUSINESS_SCOPE } from './google-business/oauth.ts';
 export {
   createInstagramConnector,
   INSTAGRAM_SCOPES,
@@ -64,6 +71,16 @@ export function createConnectorRegistry(
       authUrl: s.LINKEDIN_AUTH_URL,
       ...(s.LINKEDIN_OAUTH_URL ? { oauthBaseUrl: s.LINKEDIN_OAUTH_URL } : {}),
       ...(s.LINKEDIN_API_VERSION ? { apiVersion: s.LINKEDIN_API_VERSION } : {}),
+    });
+  }
+  if (s.GOOGLE_BUSINESS_CLIENT_ID && s.GOOGLE_BUSINESS_CLIENT_SECRET) {
+    connectors.google_business = createGoogleBusinessConnector({
+      clientId: s.GOOGLE_BUSINESS_CLIENT_ID,
+      clientSecret: s.GOOGLE_BUSINESS_CLIENT_SECRET,
+      oauthUrl: s.GOOGLE_BUSINESS_OAUTH_URL,
+      tokenUrl: s.GOOGLE_BUSINESS_TOKEN_URL,
+      accountManagementUrl: s.GOOGLE_BUSINESS_ACCOUNT_MANAGEMENT_URL,
+      businessInformationUrl: s.GOOGLE_BUSINESS_INFORMATION_URL,
     });
   }
   return (platform) => connectors[platform] ?? null;

@@ -16,6 +16,11 @@ export {
   type LinkedInAdapterConfig,
 } from './linkedin/adapter.ts';
 export { escapeLittleText, unescapeLittleText } from './linkedin/little-text.ts';
+export {
+  createGoogleBusinessAdapter,
+  type GoogleBusinessAdapterConfig,
+} from './google-business/adapter.ts';
+export { classifyGoogleBusinessError } from './google-business/errors.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';
 export {
   adapterConfigFromSettings,

@@ -1,6 +1,10 @@
 import { PLATFORM_LABELS, type Platform } from '../domain/platforms.ts';
 import { PermanentPublishError } from './errors.ts';
 import { createFacebookAdapter, type FacebookAdapterConfig } from './facebook/adapter.ts';
+import {
+  createGoogleBusinessAdapter,
+  type GoogleBusinessAdapterConfig,
+} from './google-business/adapter.ts';
 import { createInstagramAdapter, type InstagramAdapterConfig } from './instagram/adapter.ts';
 import { createLinkedInAdapter, type LinkedInAdapterConfig } from './linkedin/adapter.ts';
 import type { PlatformAdapter } from './types.ts';
@@ -13,6 +17,7 @@ export interface AdapterRegistryConfig {
   x?: XAdapterConfig;
   /** LinkedIn is published to only when configured. */
   linkedin?: LinkedInAdapterConfig;
+  google_business?: GoogleBusinessAdapterConfig;
 }
 
 export function createAdapterRegistry(
@@ -23,6 +28,9 @@ export function createAdapterRegistry(
     ...(config.instagram ? { instagram: createInstagramAdapter(config.instagram) } : {}),
     ...(config.x ? { x: createXAdapter(config.x) } : {}),
     ...(config.linkedin ? { linkedin: createLinkedInAdapter(config.linkedin) } : {}),
+    ...(config.google_business
+      ? { google_business: createGoogleBusinessAdapter(config.google_business) }
+      : {}),
   };
   return (platform) => {
     const adapter = adapters[platform];

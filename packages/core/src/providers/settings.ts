@@ -52,6 +52,22 @@ export const platformSettingsSchema = z.object({
   ),
   LINKEDIN_CLIENT_ID: optional,
   LINKEDIN_CLIENT_SECRET: optional,
+  // Google Business Profile spans several Google hosts; in development every one of them is the
+  // sandbox's /google_business, which serves each at its real path.
+  /** Local posts: the My Business v4 API (mybusiness.googleapis.com/v4/accounts/…/localPosts). */
+  GOOGLE_BUSINESS_API_URL: url('https://mybusiness.googleapis.com'),
+  GOOGLE_BUSINESS_API_VERSION: version(/^v\d+$/, 'v4'),
+  /** Listing the accounts a person manages when connecting (GET /v1/accounts). */
+  GOOGLE_BUSINESS_ACCOUNT_MANAGEMENT_URL: url('https://mybusinessaccountmanagement.googleapis.com'),
+  /** Listing each account's locations when connecting (GET /v1/{account}/locations). */
+  GOOGLE_BUSINESS_INFORMATION_URL: url('https://mybusinessbusinessinformation.googleapis.com'),
+  /** Google's consent page (/o/oauth2/v2/auth). */
+  GOOGLE_BUSINESS_OAUTH_URL: url('https://accounts.google.com'),
+  /** Google's token and revoke endpoints (/token, /revoke). */
+  GOOGLE_BUSINESS_TOKEN_URL: url('https://oauth2.googleapis.com'),
+  /** The Google Cloud OAuth web client with the Business Profile APIs enabled. */
+  GOOGLE_BUSINESS_CLIENT_ID: optional,
+  GOOGLE_BUSINESS_CLIENT_SECRET: optional,
 });
 
 export type PlatformSettings = z.output<typeof platformSettingsSchema>;
@@ -87,6 +103,17 @@ export function adapterConfigFromSettings(s: PlatformSettings): AdapterRegistryC
       ...(s.LINKEDIN_OAUTH_URL ? { oauthBaseUrl: s.LINKEDIN_OAUTH_URL } : {}),
       ...(s.LINKEDIN_API_VERSION ? { apiVersion: s.LINKEDIN_API_VERSION } : {}),
       ...both('clientId', s.LINKEDIN_CLIENT_ID, 'clientSecret', s.LINKEDIN_CLIENT_SECRET),
+    },
+    google_business: {
+      baseUrl: s.GOOGLE_BUSINESS_API_URL,
+      apiVersion: s.GOOGLE_BUSINESS_API_VERSION,
+      tokenUrl: s.GOOGLE_BUSINESS_TOKEN_URL,
+      ...both(
+        'clientId',
+        s.GOOGLE_BUSINESS_CLIENT_ID,
+        'clientSecret',
+        s.GOOGLE_BUSINESS_CLIENT_SECRET,
+      ),
     },
   };
 }

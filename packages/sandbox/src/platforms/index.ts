@@ -2,8 +2,9 @@
 // one in core/providers); adding one is a folder and a line in this list.
 import type { PlatformRoutes } from '../router.ts';
 import { facebook } from './facebook/index.ts';
+import { googleBusiness } from './google_business/index.ts';
 import { instagram } from './instagram/index.ts';
 import { linkedin } from './linkedin/index.ts';
 import { x } from './x/index.ts';
 
-export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook, instagram, x, linkedin];
+export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook, instagram, x, linkedin, googleBusiness];
