@@ -4,6 +4,7 @@ import type { PlatformRoutes } from '../router.ts';
 import { facebook } from './facebook/index.ts';
 import { instagram } from './instagram/index.ts';
 import { linkedin } from './linkedin/index.ts';
+import { tiktok } from './tiktok/index.ts';
 import { x } from './x/index.ts';
 
-export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook, instagram, x, linkedin];
+export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook, instagram, x, linkedin, tiktok];
