@@ -16,6 +16,18 @@ export {
   type LinkedInAdapterConfig,
 } from './linkedin/adapter.ts';
 export { escapeLittleText, unescapeLittleText } from './linkedin/little-text.ts';
+export {
+  chunkPlan as tiktokChunkPlan,
+  createTikTokAdapter,
+  type TikTokAdapterConfig,
+} from './tiktok/adapter.ts';
+export {
+  createTikTokConnector,
+  type TikTokConnector,
+  type TikTokConnectorConfig,
+} from './tiktok/connect.ts';
+export { classifyTikTokError } from './tiktok/errors.ts';
+export { revokeTikTokToken, TIKTOK_SCOPES } from './tiktok/oauth.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';
 export { createFacebookConnector, type FacebookConnectorConfig } from './facebook/connect.ts';
 export {

@@ -3,6 +3,7 @@ import { PermanentPublishError } from './errors.ts';
 import { createFacebookAdapter, type FacebookAdapterConfig } from './facebook/adapter.ts';
 import { createInstagramAdapter, type InstagramAdapterConfig } from './instagram/adapter.ts';
 import { createLinkedInAdapter, type LinkedInAdapterConfig } from './linkedin/adapter.ts';
+import { createTikTokAdapter, type TikTokAdapterConfig } from './tiktok/adapter.ts';
 import type { PlatformAdapter } from './types.ts';
 import { createXAdapter, type XAdapterConfig } from './x/adapter.ts';
 
@@ -13,6 +14,8 @@ export interface AdapterRegistryConfig {
   x?: XAdapterConfig;
   /** LinkedIn is published to only when configured. */
   linkedin?: LinkedInAdapterConfig;
+  /** TikTok is published to only when configured. */
+  tiktok?: TikTokAdapterConfig;
 }
 
 export function createAdapterRegistry(
@@ -23,6 +26,7 @@ export function createAdapterRegistry(
     ...(config.instagram ? { instagram: createInstagramAdapter(config.instagram) } : {}),
     ...(config.x ? { x: createXAdapter(config.x) } : {}),
     ...(config.linkedin ? { linkedin: createLinkedInAdapter(config.linkedin) } : {}),
+    ...(config.tiktok ? { tiktok: createTikTokAdapter(config.tiktok) } : {}),
   };
   return (platform) => {
     const adapter = adapters[platform];

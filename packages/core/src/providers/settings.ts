@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Platform } from '../domain/platforms.ts';
 import { createFacebookConnector } from './facebook/connect.ts';
+import { createTikTokConnector } from './tiktok/connect.ts';
 import type { AdapterRegistryConfig } from './registry.ts';
 import type { PlatformConnector } from './types.ts';
 
@@ -42,6 +43,19 @@ export const platformSettingsSchema = z.object({
   ),
   LINKEDIN_CLIENT_ID: optional,
   LINKEDIN_CLIENT_SECRET: optional,
+  /** TikTok's API (open.tiktokapis.com: Content Posting, Display and OAuth token endpoints). */
+  TIKTOK_API_URL: url('https://open.tiktokapis.com'),
+  /** Where TikTok's consent page is (www.tiktok.com/v2/auth/authorize/). */
+  TIKTOK_AUTH_URL: url('https://www.tiktok.com'),
+  TIKTOK_API_VERSION: version(/^v\d+$/, 'v2'),
+  /** The TikTok app: TikTok calls its client id the client key. */
+  TIKTOK_CLIENT_KEY: optional,
+  TIKTOK_CLIENT_SECRET: optional,
+  /** Let TikTok fetch videos from Herald's media URLs (their domain must be verified with TikTok). */
+  TIKTOK_PULL_FROM_URL: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export type PlatformSettings = z.output<typeof platformSettingsSchema>;
@@ -78,6 +92,12 @@ export function adapterConfigFromSettings(s: PlatformSettings): AdapterRegistryC
       ...(s.LINKEDIN_API_VERSION ? { apiVersion: s.LINKEDIN_API_VERSION } : {}),
       ...both('clientId', s.LINKEDIN_CLIENT_ID, 'clientSecret', s.LINKEDIN_CLIENT_SECRET),
     },
+    tiktok: {
+      baseUrl: s.TIKTOK_API_URL,
+      apiVersion: s.TIKTOK_API_VERSION,
+      pullFromUrl: s.TIKTOK_PULL_FROM_URL,
+      ...both('clientKey', s.TIKTOK_CLIENT_KEY, 'clientSecret', s.TIKTOK_CLIENT_SECRET),
+    },
   };
 }
 
@@ -97,6 +117,17 @@ export function createConnectorRegistry(
             baseUrl: s.FACEBOOK_GRAPH_URL,
             dialogUrl: s.FACEBOOK_DIALOG_URL,
             apiVersion: s.FACEBOOK_GRAPH_VERSION,
+          }),
+        }
+      : {}),
+    ...(s.TIKTOK_CLIENT_KEY && s.TIKTOK_CLIENT_SECRET
+      ? {
+          tiktok: createTikTokConnector({
+            clientKey: s.TIKTOK_CLIENT_KEY,
+            clientSecret: s.TIKTOK_CLIENT_SECRET,
+            baseUrl: s.TIKTOK_API_URL,
+            authorizeBaseUrl: s.TIKTOK_AUTH_URL,
+            apiVersion: s.TIKTOK_API_VERSION,
           }),
         }
       : {}),
