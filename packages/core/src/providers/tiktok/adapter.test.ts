@@ -477,7 +477,7 @@ describe('resuming', () => {
     const two = recordingAdapter({ chunkBytes: 5 * MIB });
     await publishToTheEnd(
       two.adapter,
-      request(account, 'Gap', [file], undefined, ahead as unknown as ProviderProgress),
+      request(account, 'Gap', [file], undefined, ahead),
     );
     expect(two.paths().slice(0, 4)).toEqual([
       `PUT /upload/video/ bytes ${10 * MIB}-${bigClip.length - 1}/${bigClip.length}`,
