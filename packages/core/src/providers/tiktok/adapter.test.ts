@@ -475,10 +475,7 @@ describe('resuming', () => {
     const ahead = structuredClone(first.last()) as { upload: { offset: number } };
     ahead.upload.offset = 10 * MIB;
     const two = recordingAdapter({ chunkBytes: 5 * MIB });
-    await publishToTheEnd(
-      two.adapter,
-      request(account, 'Gap', [file], undefined, ahead),
-    );
+    await publishToTheEnd(two.adapter, request(account, 'Gap', [file], undefined, ahead));
     expect(two.paths().slice(0, 4)).toEqual([
       `PUT /upload/video/ bytes ${10 * MIB}-${bigClip.length - 1}/${bigClip.length}`,
       'POST /v2/post/publish/status/fetch/',
