@@ -64,6 +64,11 @@ export const Fault = z.discriminatedUnion('type', [
     is_transient: z.boolean().optional(),
     error_user_title: z.string().optional(),
     error_user_msg: z.string().optional(),
+    /**
+     * The platform's own string code, for platforms whose envelopes carry one instead of
+     * Graph's numbers (TikTok's `error.code`, e.g. `spam_risk_too_many_posts`).
+     */
+    platform_code: z.string().min(1).max(100).optional(),
     /** Extra response headers, e.g. X-Business-Use-Case-Usage for rate limits. */
     headers: ResponseHeaders.optional(),
   }),

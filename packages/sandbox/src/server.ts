@@ -113,4 +113,4 @@ function urlHost({ address, family, port }: AddressInfo): string {
 }
 
 /** Sandbox tokens are not secrets, but log lines get copied around: keep the habit. */
-const redactTokens = (url: string) => url.replace(/(access_token=)[^&]*/g, '$1…');
+const redactTokens = (url: string) => url.replace(/((?:access|upload)_token=)[^&]*/g, '$1…');

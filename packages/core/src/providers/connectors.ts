@@ -7,6 +7,7 @@ import { createGoogleBusinessConnector } from './google-business/connect.ts';
 import { createInstagramConnector } from './instagram/connect.ts';
 import { createLinkedInConnector } from './linkedin/connect.ts';
 import type { PlatformSettings } from './settings.ts';
+import { createTikTokConnector } from './tiktok/connect.ts';
 import type { PlatformConnector } from './types.ts';
 import { createXConnector } from './x/connect.ts';
 
@@ -27,6 +28,12 @@ export {
   LINKEDIN_SCOPES,
   type LinkedInConnectorConfig,
 } from './linkedin/connect.ts';
+export {
+  createTikTokConnector,
+  type TikTokConnector,
+  type TikTokConnectorConfig,
+} from './tiktok/connect.ts';
+export { revokeTikTokToken, TIKTOK_SCOPES } from './tiktok/oauth.ts';
 export { createXConnector, X_SCOPES, type XConnectorConfig } from './x/connect.ts';
 
 /**
@@ -81,6 +88,15 @@ export function createConnectorRegistry(
       tokenUrl: s.GOOGLE_BUSINESS_TOKEN_URL,
       accountManagementUrl: s.GOOGLE_BUSINESS_ACCOUNT_MANAGEMENT_URL,
       businessInformationUrl: s.GOOGLE_BUSINESS_INFORMATION_URL,
+    });
+  }
+  if (s.TIKTOK_CLIENT_KEY && s.TIKTOK_CLIENT_SECRET) {
+    connectors.tiktok = createTikTokConnector({
+      clientKey: s.TIKTOK_CLIENT_KEY,
+      clientSecret: s.TIKTOK_CLIENT_SECRET,
+      baseUrl: s.TIKTOK_API_URL,
+      authorizeBaseUrl: s.TIKTOK_AUTH_URL,
+      apiVersion: s.TIKTOK_API_VERSION,
     });
   }
   return (platform) => connectors[platform] ?? null;

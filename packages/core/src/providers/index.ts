@@ -21,6 +21,12 @@ export {
   type GoogleBusinessAdapterConfig,
 } from './google-business/adapter.ts';
 export { classifyGoogleBusinessError } from './google-business/errors.ts';
+export {
+  chunkPlan as tiktokChunkPlan,
+  createTikTokAdapter,
+  type TikTokAdapterConfig,
+} from './tiktok/adapter.ts';
+export { classifyTikTokError } from './tiktok/errors.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';
 export {
   adapterConfigFromSettings,

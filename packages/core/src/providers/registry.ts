@@ -7,6 +7,7 @@ import {
 } from './google-business/adapter.ts';
 import { createInstagramAdapter, type InstagramAdapterConfig } from './instagram/adapter.ts';
 import { createLinkedInAdapter, type LinkedInAdapterConfig } from './linkedin/adapter.ts';
+import { createTikTokAdapter, type TikTokAdapterConfig } from './tiktok/adapter.ts';
 import type { PlatformAdapter } from './types.ts';
 import { createXAdapter, type XAdapterConfig } from './x/adapter.ts';
 
@@ -18,6 +19,8 @@ export interface AdapterRegistryConfig {
   /** LinkedIn is published to only when configured. */
   linkedin?: LinkedInAdapterConfig;
   google_business?: GoogleBusinessAdapterConfig;
+  /** TikTok is published to only when configured. */
+  tiktok?: TikTokAdapterConfig;
 }
 
 export function createAdapterRegistry(
@@ -31,6 +34,7 @@ export function createAdapterRegistry(
     ...(config.google_business
       ? { google_business: createGoogleBusinessAdapter(config.google_business) }
       : {}),
+    ...(config.tiktok ? { tiktok: createTikTokAdapter(config.tiktok) } : {}),
   };
   return (platform) => {
     const adapter = adapters[platform];

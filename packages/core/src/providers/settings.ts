@@ -68,6 +68,19 @@ export const platformSettingsSchema = z.object({
   /** The Google Cloud OAuth web client with the Business Profile APIs enabled. */
   GOOGLE_BUSINESS_CLIENT_ID: optional,
   GOOGLE_BUSINESS_CLIENT_SECRET: optional,
+  /** TikTok's API (open.tiktokapis.com: Content Posting, Display and OAuth token endpoints). */
+  TIKTOK_API_URL: url('https://open.tiktokapis.com'),
+  /** Where TikTok's consent page is (www.tiktok.com/v2/auth/authorize/). */
+  TIKTOK_AUTH_URL: url('https://www.tiktok.com'),
+  TIKTOK_API_VERSION: version(/^v\d+$/, 'v2'),
+  /** The TikTok app: TikTok calls its client id the client key. */
+  TIKTOK_CLIENT_KEY: optional,
+  TIKTOK_CLIENT_SECRET: optional,
+  /** Let TikTok fetch videos from Herald's media URLs (their domain must be verified with TikTok). */
+  TIKTOK_PULL_FROM_URL: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export type PlatformSettings = z.output<typeof platformSettingsSchema>;
@@ -114,6 +127,12 @@ export function adapterConfigFromSettings(s: PlatformSettings): AdapterRegistryC
         'clientSecret',
         s.GOOGLE_BUSINESS_CLIENT_SECRET,
       ),
+    },
+    tiktok: {
+      baseUrl: s.TIKTOK_API_URL,
+      apiVersion: s.TIKTOK_API_VERSION,
+      pullFromUrl: s.TIKTOK_PULL_FROM_URL,
+      ...both('clientKey', s.TIKTOK_CLIENT_KEY, 'clientSecret', s.TIKTOK_CLIENT_SECRET),
     },
   };
 }

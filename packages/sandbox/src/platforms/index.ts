@@ -5,6 +5,14 @@ import { facebook } from './facebook/index.ts';
 import { googleBusiness } from './google_business/index.ts';
 import { instagram } from './instagram/index.ts';
 import { linkedin } from './linkedin/index.ts';
+import { tiktok } from './tiktok/index.ts';
 import { x } from './x/index.ts';
 
-export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook, instagram, x, linkedin, googleBusiness];
+export const PLATFORM_ROUTES: PlatformRoutes[] = [
+  facebook,
+  instagram,
+  x,
+  linkedin,
+  googleBusiness,
+  tiktok,
+];
