@@ -210,7 +210,7 @@ export async function meAccounts(
     category: 'Local business',
     tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MANAGE', 'MODERATE'],
     // Page tokens from a long-lived user token do not expire (platform-apis.md).
-    access_token: `sbx-page-${page.id}-${randomBytes(6).toString('hex')}`,
+    access_token: ctx.store.tokenIssued(`sbx-page-${page.id}-${randomBytes(6).toString('hex')}`),
   }));
   send(res, json(200, { data }));
 }

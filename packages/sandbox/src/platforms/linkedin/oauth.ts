@@ -66,7 +66,9 @@ export async function accessToken(
   send(
     res,
     json(200, {
-      access_token: sandboxToken('linkedin', account, randomBytes(9).toString('hex')),
+      access_token: ctx.store.tokenIssued(
+        sandboxToken('linkedin', account, randomBytes(9).toString('hex')),
+      ),
       expires_in: ACCESS_TOKEN_TTL_S,
       refresh_token: refreshToken,
       refresh_token_expires_in: Math.floor((expiresAt - now) / 1000),

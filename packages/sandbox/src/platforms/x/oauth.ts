@@ -62,9 +62,9 @@ export async function refreshToken(req: IncomingMessage, res: ServerResponse, ct
     json(200, {
       token_type: 'bearer',
       expires_in: EXPIRES_IN,
-      access_token: sandboxToken('x', userId, suffix()),
+      access_token: ctx.store.tokenIssued(sandboxToken('x', userId, suffix())),
       scope: 'tweet.read tweet.write users.read offline.access media.write',
-      refresh_token: `sbxr-x-${userId}-${suffix()}`,
+      refresh_token: ctx.store.tokenIssued(`sbxr-x-${userId}-${suffix()}`),
     }),
   );
 }

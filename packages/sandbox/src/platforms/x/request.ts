@@ -67,7 +67,7 @@ export function authorize(
 ): Caller | { problem: XProblem; headers?: Record<string, string> } {
   const check = checkToken('x', bearerToken(req.headers.authorization), ctx.store);
   if (!check.ok) return { problem: xErrors.unauthorized() };
-  const limit = hitRateLimit(xState(ctx.store), check.accountId, endpoint);
+  const limit = hitRateLimit(xState(ctx.store), ctx.platformSettings.x, check.accountId, endpoint);
   if (limit.exceeded) return { problem: xErrors.tooManyRequests(), headers: limit.headers };
   return { userId: check.accountId, limit };
 }
