@@ -54,10 +54,10 @@ const Post = z.looseObject({
   createdAt: z.string(),
 });
 
-// Checked before anything is taken back, so a file from another version never half-loads.
-const Snapshot = z.object({
-  format: z.literal(FORMAT),
-  version: z.number(),
+const Envelope = z.object({ format: z.literal(FORMAT), version: z.number() });
+
+// Checked whole before anything is taken back, so a damaged file never half-loads.
+const Snapshot = Envelope.extend({
   store: z.object({
     nextId: z.number(),
     posts: z.array(Post),
@@ -167,18 +167,20 @@ export class StatePersistence {
     }
     let saved: z.infer<typeof Snapshot>;
     try {
-      const parsed = Snapshot.safeParse(deserialize(raw));
-      if (!parsed.success) {
-        return this.#setAside(
-          `not a sandbox state file this version reads: ${z.prettifyError(parsed.error)}`,
+      const data: unknown = deserialize(raw);
+      const envelope = Envelope.safeParse(data);
+      if (!envelope.success) return await this.#setAside('it is not a sandbox state file');
+      if (envelope.data.version !== VERSION) {
+        return await this.#setAside(
+          `it is in format ${envelope.data.version}, and this sandbox reads format ${VERSION}`,
         );
       }
+      const parsed = Snapshot.safeParse(data);
+      if (!parsed.success)
+        return await this.#setAside(`it does not hold ${firstIssue(parsed.error)}`);
       saved = parsed.data;
     } catch (error) {
-      return this.#setAside(describe(error));
-    }
-    if (saved.version !== VERSION) {
-      return this.#setAside(`written in format ${saved.version}; this sandbox reads ${VERSION}`);
+      return this.#setAside(`it does not deserialize (${describe(error)})`);
     }
     // The zod output has the shape StoreSnapshot promises (its platform names are plain strings).
     const { discarded } = this.#store.restore(saved.store as unknown as StoreSnapshot);
@@ -270,4 +272,11 @@ async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
 
 const hash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** One line for the log: the first problem and where. */
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problems)` : '';
+  return `what it should at ${issue.path.join('.') || 'the top'}: ${issue.message}${more}`;
+}
+
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
