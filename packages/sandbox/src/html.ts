@@ -130,7 +130,7 @@ ${accounts}
 
 function postRow(store: SandboxStore, post: RecordedPost): string {
   const title = post.title ? `<strong>${escapeHtml(post.title)}</strong><br>` : '';
-  const link = post.link ? `<br><span class="muted">${escapeHtml(post.link)}</span>` : '';
+  const link = post.link ? `<div class="muted">${escapeHtml(post.link)}</div>` : '';
   return `<tr>
   <td><a href="${escapeHtml(postPath(post))}">${escapeHtml(post.id)}</a></td>
   <td><div class="message">${title}${escapeHtml(post.message)}</div>${link}${thumbnails(store, post)}</td>
