@@ -11,13 +11,21 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
+/** What the control API answers, loosely: tests read whichever parts apply. */
+interface ControlJson {
+  ok?: boolean;
+  error: string;
+  settings: Record<string, unknown>;
+  accessTokenTtlSeconds: Record<string, number>;
+}
+
 async function control(method: string, path: string, body?: unknown) {
   const response = await fetch(`${sandbox.url}${path}`, {
     method,
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as ControlJson };
 }
 
 describe('revoking every token of an account (Facebook)', () => {

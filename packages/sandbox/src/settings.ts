@@ -55,7 +55,7 @@ export class SandboxSettings {
     this.#schemas = schemas;
     this.#changed = changed;
     for (const [platform, schema] of Object.entries(schemas)) {
-      this.platforms[platform] = schema.parse({}) as Record<string, unknown>;
+      this.platforms[platform] = schema.parse({});
     }
   }
 
@@ -81,7 +81,7 @@ export class SandboxSettings {
     const fields = z
       .record(z.string(), z.unknown(), 'Send the settings as a JSON object')
       .parse(patch);
-    const next = schema.parse({ ...current, ...fields }) as Record<string, unknown>;
+    const next = schema.parse({ ...current, ...fields });
     Object.assign(current, next);
     this.#changed();
     return { ...current };

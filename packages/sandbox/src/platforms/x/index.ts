@@ -14,7 +14,7 @@ import type { PlatformRoutes, SandboxContext } from '../../router.ts';
 import { injectedProblem, problemReply, xErrors } from './errors.ts';
 import { append, finalize, initialize, serveMedia, status, uploadOneShot } from './media.ts';
 import { refreshToken } from './oauth.ts';
-import { authorize, readJson, readRaw } from './request.ts';
+import { authorize, readJson } from './request.ts';
 import { xState, type XState, type XTweet } from './state.ts';
 import { MAX_WEIGHTED_LENGTH, renderedText, weightedLength } from './text.ts';
 
