@@ -1,7 +1,7 @@
 export { startSandbox, type Sandbox, type SandboxOptions } from './server.ts';
 export type { PostMedia, RecordedMedia, RecordedPost } from './store.ts';
 export type { StateWrite } from './persist.ts';
-export type { PlatformSettings, PlatformSettingsInput } from './platforms/index.ts';
+export type { PlatformSettings, PlatformSettingsInput } from './platforms/settings.ts';
 export type { TokenTtl, TokenTtlInput } from './settings.ts';
 export type {
   ChaosRequest,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { serialize } from 'node:v8';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions, type StateWrite } from './index.ts';
-import { SNAPSHOT_FILE } from './persist.ts';
+import { SNAPSHOT_FILE, StatePersistence } from './persist.ts';
 import { graphJson } from './platforms/facebook/testing.ts';
 import { SandboxStore } from './store.ts';
 
@@ -324,3 +324,27 @@ function versionNow(): string {
   const now = new Date();
   return `${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
 }
+
+it('goes on serving when the state holds something it cannot save, and says so once', async () => {
+  const store = new SandboxStore();
+  const warnings: string[] = [];
+  const persistence = await StatePersistence.open(store, {
+    dir,
+    delayMs: 3_600_000,
+    log: () => {},
+    warn: (line) => warnings.push(line),
+  });
+  const state = store.platformState<{ callback: unknown }>('careless', () => ({
+    callback: () => 1,
+  }));
+  store.markChanged();
+  await persistence.flush();
+  store.markChanged();
+  await persistence.flush();
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatch(/could not save the state: it holds a value that cannot be saved/);
+  state.callback = 'plain';
+  store.markChanged();
+  await persistence.close();
+  expect(existsSync(path.join(dir, SNAPSHOT_FILE))).toBe(true);
+});

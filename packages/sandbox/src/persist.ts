@@ -104,6 +104,7 @@ export class StatePersistence {
   #writes: Promise<void> = Promise.resolve();
   /** Hash of the last snapshot on disk: a change that changed nothing is not written. */
   #lastHash: string | undefined;
+  #lastWarning: string | undefined;
 
   private constructor(store: SandboxStore, options: StatePersistenceOptions) {
     this.#store = store;
@@ -220,9 +221,20 @@ export class StatePersistence {
   async #write(): Promise<void> {
     if (!this.#dirty) return;
     this.#dirty = false;
-    // Serialized at once, so the file is the store at one moment, whatever comes in meanwhile.
-    const media = this.#store.unsavedMedia();
-    const snapshot = serialize({ format: FORMAT, version: VERSION, store: this.#store.snapshot() });
+    let snapshot: Buffer;
+    let media: ReturnType<SandboxStore['unsavedMedia']>;
+    try {
+      // Serialized at once, so the file is the store at one moment, whatever comes in meanwhile.
+      media = this.#store.unsavedMedia();
+      snapshot = serialize({ format: FORMAT, version: VERSION, store: this.#store.snapshot() });
+    } catch (error) {
+      // A platform kept something v8 cannot copy (a function, say): nothing is saved until it
+      // is gone, and the sandbox goes on serving.
+      this.#dirty = true;
+      return this.#warnOnce(
+        `sandbox: could not save the state: it holds a value that cannot be saved (${describe(error)}); platform state must be plain data, Map, Set or Buffer`,
+      );
+    }
     const snapshotHash = hash(snapshot);
     try {
       for (const { media: m, bytes } of media) {
@@ -234,13 +246,21 @@ export class StatePersistence {
       if (snapshotHash === this.#lastHash && media.length === 0) return;
       await writeAtomically(this.#file, snapshot);
       this.#lastHash = snapshotHash;
+      this.#lastWarning = undefined;
       this.#options.onWrite?.({ snapshotBytes: snapshot.length, mediaFiles: media.length });
     } catch (error) {
       this.#dirty = true;
-      this.#options.warn(
+      this.#warnOnce(
         `sandbox: could not save the state to ${this.#options.dir}: ${describe(error)}`,
       );
     }
+  }
+
+  /** The same failure once a second would drown the log: say it again only when it changes. */
+  #warnOnce(line: string): void {
+    if (line === this.#lastWarning) return;
+    this.#lastWarning = line;
+    this.#options.warn(line);
   }
 
   #mediaFile(media: { platform: string; id: string }): string {

@@ -4,7 +4,7 @@ import { handleControl, isControlPath } from './control.ts';
 import { indexPage } from './html.ts';
 import { BodyTooLargeError, html, send, text, wait } from './http.ts';
 import type { SandboxPlatform } from './faults.ts';
-import type { PlatformSettings } from './platforms/index.ts';
+import type { PlatformSettings } from './platforms/settings.ts';
 import type { SandboxStore } from './store.ts';
 
 export interface SandboxContext {
@@ -24,7 +24,7 @@ export interface SandboxContext {
    */
   accessTokenTtlSeconds: Partial<Record<SandboxPlatform, number>>;
   /**
-   * Each platform's sandbox settings (platforms/index.ts PLATFORM_SETTINGS), validated.
+   * Each platform's sandbox settings (platforms/settings.ts PLATFORM_SETTINGS), validated.
    * Changed in place by the control API: read them when they are needed, not at start.
    */
   platformSettings: PlatformSettings;

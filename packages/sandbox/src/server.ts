@@ -5,12 +5,12 @@ import { z } from 'zod';
 import type { ChaosRequest, FaultRequest } from './faults.ts';
 import type { SandboxPlatform } from './faults.ts';
 import { StatePersistence, type StateWrite } from './persist.ts';
+import { PLATFORM_ROUTES } from './platforms/index.ts';
 import {
-  PLATFORM_ROUTES,
   PLATFORM_SETTINGS,
   type PlatformSettings,
   type PlatformSettingsInput,
-} from './platforms/index.ts';
+} from './platforms/settings.ts';
 import { MEDIA_FETCH_TIMEOUT_MS } from './remote-media.ts';
 import { createRouter, type SandboxContext } from './router.ts';
 import { SandboxSettings, type TokenTtl, type TokenTtlInput } from './settings.ts';
@@ -106,7 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       })
     : undefined;
   // What the sandbox is started with wins over what was saved.
-  for (const [platform, patch] of Object.entries(options.platformSettings ?? {})) {
+  for (const [platform, patch] of settingsOptions(options)) {
     store.settings.update(platform, patch);
   }
   if (options.accessTokenTtlSeconds) {
@@ -186,11 +186,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
+/** The platforms' settings given, leaving out ones set to undefined. */
+const settingsOptions = (options: SandboxOptions) =>
+  Object.entries(options.platformSettings ?? {}).filter(([, patch]) => patch !== undefined);
+
 /** Bad settings in the options fail here, before anything is read or served. */
 function checkSettingsOptions(options: SandboxOptions): void {
   const scratch = new SandboxSettings(PLATFORM_SETTINGS, () => {});
   try {
-    for (const [platform, patch] of Object.entries(options.platformSettings ?? {})) {
+    for (const [platform, patch] of settingsOptions(options)) {
       scratch.update(platform, patch);
     }
     if (options.accessTokenTtlSeconds) scratch.setTokenTtl(options.accessTokenTtlSeconds);

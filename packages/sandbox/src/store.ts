@@ -102,7 +102,7 @@ interface MediaEntry {
 }
 
 export interface SandboxStoreOptions {
-  /** Each platform's settings schema (platforms/index.ts PLATFORM_SETTINGS). */
+  /** Each platform's settings schema (platforms/settings.ts PLATFORM_SETTINGS). */
   settings?: Readonly<Record<string, SettingsSchema>>;
 }
 
