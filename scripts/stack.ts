@@ -153,6 +153,12 @@ async function up(mode: 'dev' | 'start') {
     MEDIA_SIGNING_KEY: db.mediaSigningKey,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.WEB_PORT}`,
   };
+  // What the platforms accepted survives restarts, beside the database (rm -rf .data/sandbox
+  // to start it empty).
+  const sandboxEnv = {
+    PORT: String(env.SANDBOX_PORT),
+    SANDBOX_STATE_DIR: path.join(dataDir, 'sandbox'),
+  };
   const web = {
     ...shared,
     PORT: String(env.WEB_PORT),
@@ -161,9 +167,7 @@ async function up(mode: 'dev' | 'start') {
   const children =
     mode === 'dev'
       ? [
-          run('sandbox', bin('tsx'), ['watch', 'src/main.ts'], 'packages/sandbox', {
-            PORT: String(env.SANDBOX_PORT),
-          }),
+          run('sandbox', bin('tsx'), ['watch', 'src/main.ts'], 'packages/sandbox', sandboxEnv),
           run('worker', bin('tsx'), ['watch', 'src/main.ts'], 'apps/worker', {
             ...shared,
             LOG_FORMAT: 'pretty',
@@ -177,9 +181,7 @@ async function up(mode: 'dev' | 'start') {
           ),
         ]
       : [
-          run('sandbox', process.execPath, ['dist/main.js'], 'packages/sandbox', {
-            PORT: String(env.SANDBOX_PORT),
-          }),
+          run('sandbox', process.execPath, ['dist/main.js'], 'packages/sandbox', sandboxEnv),
           run('worker', process.execPath, ['dist/main.js'], 'apps/worker', {
             ...shared,
             NODE_ENV: 'production',
@@ -198,7 +200,7 @@ async function up(mode: 'dev' | 'start') {
     admin     http://localhost:${env.WEB_PORT}/admin/queue   platform staff: ${STAFF_LOGIN.email} / ${STAFF_LOGIN.password}`
         : ''
     }
-    sandbox   ${sandboxUrl}   (what the "platforms" received)
+    sandbox   ${sandboxUrl}   (what the "platforms" received; kept in .data/sandbox)
     database  ${db.embedded ? `embedded PostgreSQL, data in .data/postgres (port ${env.EMBEDDED_PG_PORT})` : 'DATABASE_URL'}
   Ctrl-C stops everything.
 `);

@@ -107,12 +107,38 @@ export const FaultRequest = z.strictObject({
 export type FaultRequest = z.input<typeof FaultRequest>;
 export type FaultTarget = z.infer<typeof FaultRequest>['on'];
 
-export const RevokeRequest = z.strictObject({
+/** Graph subcode reported for a revoked token: 460 password changed (default), 458 app removed, 463 expired, 467 invalid. */
+const RevokeSubcode = z.int().default(460);
+
+/** One token, by its string. */
+export const RevokeTokenRequest = z.strictObject({
   token: z.string().min(1),
-  /** Graph subcode reported for the revoked token: 460 password changed (default), 458 app removed, 463 expired, 467 invalid. */
-  subcode: z.int().default(460),
+  subcode: RevokeSubcode,
 });
-export type RevokeRequest = z.input<typeof RevokeRequest>;
+
+/**
+ * Every token the sandbox handed out for one account (access and refresh tokens alike, and
+ * the ones the seed and tests mint): refused from now on. Tokens the platform issues to that
+ * account afterwards (the person connects it again) work.
+ */
+export const RevokeAccountRequest = z.strictObject({
+  platform: z.enum(SANDBOX_PLATFORMS),
+  /** The platform's id for the account, as in its tokens (a Page id, an X user id, a URN). */
+  account: z.string().min(1),
+  subcode: RevokeSubcode,
+});
+
+/** `{ token }` or `{ platform, account }` (what `POST /__sandbox/tokens/revoke` takes). */
+export type RevokeRequest =
+  z.input<typeof RevokeTokenRequest> | z.input<typeof RevokeAccountRequest>;
+
+/** Parses either shape; the presence of `token` decides which, so errors name the right fields. */
+export function parseRevokeRequest(input: unknown) {
+  const byToken = typeof input === 'object' && input !== null && 'token' in input;
+  return byToken
+    ? { kind: 'token' as const, ...RevokeTokenRequest.parse(input) }
+    : { kind: 'account' as const, ...RevokeAccountRequest.parse(input) };
+}
 
 /**
  * Chaos: every matching request fails, with probability `rate`, with one of `faults` (picked

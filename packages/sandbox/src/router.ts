@@ -1,9 +1,10 @@
 // Routes a request to the page at `/`, the control API, or the platform mounted at its prefix.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleControl } from './control.ts';
+import { handleControl, isControlPath } from './control.ts';
 import { indexPage } from './html.ts';
 import { BodyTooLargeError, html, send, text, wait } from './http.ts';
 import type { SandboxPlatform } from './faults.ts';
+import type { PlatformSettings } from './platforms/settings.ts';
 import type { SandboxStore } from './store.ts';
 
 export interface SandboxContext {
@@ -19,8 +20,14 @@ export interface SandboxContext {
   /**
    * How long access tokens a platform's OAuth endpoints issue live, where set; otherwise the
    * platform's own lifetime (X: 2 hours). Short lifetimes let a demo see refreshes happen.
+   * Changed in place by the control API (`PUT /__sandbox/token-ttl`): read it when issuing.
    */
   accessTokenTtlSeconds: Partial<Record<SandboxPlatform, number>>;
+  /**
+   * Each platform's sandbox settings (platforms/settings.ts PLATFORM_SETTINGS), validated.
+   * Changed in place by the control API: read them when they are needed, not at start.
+   */
+  platformSettings: PlatformSettings;
 }
 
 /** One emulated platform, mounted under its own prefix (e.g. `/facebook`). */
@@ -43,15 +50,22 @@ export function createRouter(platforms: PlatformRoutes[], ctx: SandboxContext) {
       const url = new URL(`http://sandbox.invalid${req.url ?? '/'}`);
       const { pathname } = url;
       if (pathname === '/' && req.method === 'GET') {
-        return send(res, html(200, indexPage(ctx.store.posts())));
+        const platform = url.searchParams.get('platform') ?? undefined;
+        return send(res, html(200, indexPage(ctx.store, { platform })));
       }
-      if (pathname.startsWith('/__sandbox/')) return await handleControl(req, res, url, ctx.store);
+      if (isControlPath(pathname)) return await handleControl(req, res, url, ctx.store);
       const platform = platforms.find(
         (p) => pathname === p.prefix || pathname.startsWith(`${p.prefix}/`),
       );
       if (platform) {
-        if (ctx.latencyMs > 0 && !(await wait(ctx.latencyMs, ctx.closing))) return;
-        return await platform.handle(req, res, url, pathname.slice(platform.prefix.length), ctx);
+        const path = pathname.slice(platform.prefix.length);
+        try {
+          if (ctx.latencyMs > 0 && !(await wait(ctx.latencyMs, ctx.closing))) return;
+          return await platform.handle(req, res, url, path, ctx);
+        } finally {
+          // Platforms change their own state in place; the store cannot see it happen.
+          if (!isSandboxPage(req.method, path)) ctx.store.markChanged();
+        }
       }
       send(res, text(404, 'Not found'));
     } catch (error) {
@@ -62,4 +76,9 @@ export function createRouter(platforms: PlatformRoutes[], ctx: SandboxContext) {
       );
     }
   };
+}
+
+/** A post's page or a kept file (html.ts postPath, mediaPath): reading them changes nothing. */
+function isSandboxPage(method: string | undefined, path: string): boolean {
+  return (method === 'GET' || method === 'HEAD') && /^\/(?:posts|media)\/[^/]+$/.test(path);
 }

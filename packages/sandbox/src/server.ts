@@ -1,11 +1,19 @@
 import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 import type { ChaosRequest, FaultRequest } from './faults.ts';
 import type { SandboxPlatform } from './faults.ts';
+import { StatePersistence, type StateWrite } from './persist.ts';
 import { PLATFORM_ROUTES } from './platforms/index.ts';
+import {
+  PLATFORM_SETTINGS,
+  type PlatformSettings,
+  type PlatformSettingsInput,
+} from './platforms/settings.ts';
 import { MEDIA_FETCH_TIMEOUT_MS } from './remote-media.ts';
 import { createRouter, type SandboxContext } from './router.ts';
+import { SandboxSettings, type TokenTtl, type TokenTtlInput } from './settings.ts';
 import { SandboxStore, type RecordedMedia, type RecordedPost } from './store.ts';
 
 export interface SandboxOptions {
@@ -21,8 +29,27 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** How long the platforms wait for a photo or video they fetch from a URL; default 30 s. */
   mediaFetchTimeoutMs?: number;
-  /** Lifetime of the access tokens each platform's OAuth endpoints issue; default its own. */
-  accessTokenTtlSeconds?: Partial<Record<SandboxPlatform, number>>;
+  /**
+   * Lifetime of the access tokens each platform's OAuth endpoints issue; default its own.
+   * Wins over a saved value; `PUT /__sandbox/token-ttl` changes it while running.
+   */
+  accessTokenTtlSeconds?: TokenTtl;
+  /**
+   * Each platform's sandbox settings (Instagram's and X's processing polls, posting caps, …),
+   * any of the fields; validated, and a bad one makes startSandbox throw. Wins over a saved
+   * value; `POST /__sandbox/settings/<platform>` changes them while running.
+   */
+  platformSettings?: PlatformSettingsInput;
+  /**
+   * A directory where the sandbox keeps everything it holds between runs (created if need
+   * be): posts, media files, faults, revocations, settings, each platform's state. Unset: in
+   * memory only (tests). One sandbox per directory.
+   */
+  stateDir?: string;
+  /** With stateDir: a change is written at most once per this many ms (default 1000), and on close. */
+  stateWriteDelayMs?: number;
+  /** With stateDir: called after each write of the state (tests count writes with it). */
+  onStateWrite?: (write: StateWrite) => void;
 }
 
 export interface Sandbox {
@@ -44,11 +71,51 @@ export interface Sandbox {
   clearFaults(): void;
   /** Same as `POST /__sandbox/tokens/revoke`; subcode defaults to 460 (password changed). */
   revokeToken(token: string, subcode?: number): void;
+  /**
+   * Same as `POST /__sandbox/tokens/revoke` with `{ platform, account }`: every token issued
+   * for the account so far is refused (subcode default 460); ones issued later work.
+   */
+  revokeAccount(platform: SandboxPlatform, account: string, subcode?: number): void;
+  /** Same as `DELETE /__sandbox/tokens/revoked`: every revoked token and account works again. */
+  clearRevocations(): void;
+  /** The settings in force, per platform (`GET /__sandbox/settings`). */
+  settings(): PlatformSettings;
+  /** Same as `POST /__sandbox/settings/<platform>`: changes the fields given; throws on a bad one. */
+  updateSettings<P extends keyof PlatformSettings>(
+    platform: P,
+    patch: Partial<PlatformSettings[P]>,
+  ): PlatformSettings[P];
+  /** Same as `PUT /__sandbox/token-ttl`: seconds for every platform, or per platform. */
+  setTokenTtl(ttl: TokenTtlInput): TokenTtl;
+  /** Stops serving; with stateDir, writes the state one last time first. */
   close(): Promise<void>;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const store = new SandboxStore();
+  const log = options.log === true ? console.log : options.log || undefined;
+  checkSettingsOptions(options);
+  const store = new SandboxStore({ settings: PLATFORM_SETTINGS });
+  const persistence = options.stateDir
+    ? await StatePersistence.open(store, {
+        dir: options.stateDir,
+        delayMs: options.stateWriteDelayMs ?? 1000,
+        log: log ?? (() => {}),
+        // Losing saved state is worth a word even when requests are not logged.
+        warn: log ?? ((line) => console.warn(line)),
+        ...(options.onStateWrite ? { onWrite: options.onStateWrite } : {}),
+      })
+    : undefined;
+  // What the sandbox is started with wins over what was saved.
+  for (const [platform, patch] of settingsOptions(options)) {
+    store.settings.update(platform, patch);
+  }
+  if (options.accessTokenTtlSeconds) {
+    store.settings.setTokenTtl({
+      ...store.settings.accessTokenTtlSeconds,
+      ...options.accessTokenTtlSeconds,
+    });
+  }
+
   const closing = new AbortController();
   // Every delayed reply (latency, delay faults) listens for the close: many at once is normal.
   setMaxListeners(0, closing.signal);
@@ -58,10 +125,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     closing: closing.signal,
     latencyMs: options.latencyMs ?? 0,
     mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? MEDIA_FETCH_TIMEOUT_MS,
-    accessTokenTtlSeconds: { ...options.accessTokenTtlSeconds },
+    accessTokenTtlSeconds: store.settings.accessTokenTtlSeconds,
+    // Parsed by these very schemas (SandboxSettings), so they have this shape.
+    platformSettings: store.settings.platforms as PlatformSettings,
   };
   const route = createRouter(PLATFORM_ROUTES, ctx);
-  const log = options.log === true ? console.log : options.log || undefined;
 
   const server = createServer((req, res) => {
     if (log) {
@@ -74,13 +142,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     void route(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 4010, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 4010, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await persistence?.close();
+    throw error;
+  }
 
   const url = `http://${urlHost(server.address() as AddressInfo)}`;
   ctx.publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
@@ -96,14 +169,39 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setChaos: (request) => store.setChaos(request),
     clearFaults: () => store.clearFaults(),
     revokeToken: (token, subcode) => store.revokeToken({ token, subcode }),
+    revokeAccount: (platform, account, subcode) =>
+      store.revokeToken({ platform, account, subcode }),
+    clearRevocations: () => store.clearRevocations(),
+    settings: () => structuredClone(ctx.platformSettings),
+    updateSettings: (platform, patch) =>
+      store.settings.update(platform, patch) as PlatformSettings[typeof platform],
+    setTokenTtl: (ttl) => store.settings.setTokenTtl(ttl),
     close: () =>
       (closed ??= new Promise<void>((resolve, reject) => {
         closing.abort();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets (and ones a delay fault holds) would otherwise keep close() waiting.
         server.closeAllConnections();
-      })),
+      }).finally(() => persistence?.close())),
   };
+}
+
+/** The platforms' settings given, leaving out ones set to undefined. */
+const settingsOptions = (options: SandboxOptions) =>
+  Object.entries(options.platformSettings ?? {}).filter(([, patch]) => patch !== undefined);
+
+/** Bad settings in the options fail here, before anything is read or served. */
+function checkSettingsOptions(options: SandboxOptions): void {
+  const scratch = new SandboxSettings(PLATFORM_SETTINGS, () => {});
+  try {
+    for (const [platform, patch] of settingsOptions(options)) {
+      scratch.update(platform, patch);
+    }
+    if (options.accessTokenTtlSeconds) scratch.setTokenTtl(options.accessTokenTtlSeconds);
+  } catch (error) {
+    const detail = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message;
+    throw new Error(`Invalid sandbox settings: ${detail}`, { cause: error });
+  }
 }
 
 /** A host:port clients can dial: wildcard addresses become loopback. */

@@ -178,7 +178,7 @@ export function confirm(url: URL, ctx: SandboxContext): Reply {
 }
 
 function issueUserToken(ctx: SandboxContext, grant: Omit<UserToken, 'expiresAt'>, seconds: number) {
-  const token = `sbx-user-${randomBytes(12).toString('base64url')}`;
+  const token = ctx.store.tokenIssued(`sbx-user-${randomBytes(12).toString('base64url')}`);
   stateOf(ctx).users.set(token, { ...grant, expiresAt: Date.now() + seconds * 1000 });
   return { access_token: token, token_type: 'bearer', expires_in: seconds };
 }
@@ -319,7 +319,7 @@ export function accountsReply(request: GraphRequest, ctx: SandboxContext): Reply
       category: 'Local business',
       tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MANAGE', 'MODERATE'],
       // Page tokens from a long-lived user token do not expire (platform-apis.md).
-      access_token: `sbx-page-${page.id}-${randomBytes(6).toString('hex')}`,
+      access_token: ctx.store.tokenIssued(`sbx-page-${page.id}-${randomBytes(6).toString('hex')}`),
     };
     if (page.instagram) {
       const sub = fields.find((f) => f.name === 'instagram_business_account')?.sub ?? ['id'];

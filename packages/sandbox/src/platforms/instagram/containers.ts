@@ -2,6 +2,7 @@
 // video_url as Instagram does), `GET /{container-id}?fields=status_code` reports its state, and
 // `media_publish` turns a FINISHED one into a post. Videos stay IN_PROGRESS for a configurable
 // number of status reads (never a wall-clock wait), then finish or fail as their file decides.
+import { z } from 'zod';
 import { fetchRemoteMedia, signatures, type MediaSpec } from '../../remote-media.ts';
 import type { SandboxContext } from '../../router.ts';
 import type { GraphError } from '../facebook/errors.ts';
@@ -41,25 +42,26 @@ export interface Container {
   publishedId: string | null;
 }
 
-export interface InstagramConfig {
+/**
+ * The sandbox's knobs for Instagram (startSandbox's `platformSettings.instagram`, or
+ * `POST /__sandbox/settings/instagram`); the handlers read `ctx.platformSettings.instagram`.
+ */
+export const InstagramSettings = z.strictObject({
   /** How many status reads a video container answers IN_PROGRESS before it finishes. */
-  processingPolls: number;
+  processingPolls: z.int().min(0).max(1000).default(1),
   /** Posts an account may publish in a rolling 24 hours (content_publishing_limit). */
-  publishCap: number;
-}
+  publishCap: z.int().min(0).default(50),
+});
+export type InstagramSettings = z.infer<typeof InstagramSettings>;
 
 export interface InstagramState {
-  config: InstagramConfig;
   containers: Map<string, Container>;
   /** Each published post's media type, by media id (stories are left out of /media). */
   published: Map<string, { mediaType: MediaType; productType: 'FEED' | 'REELS' | 'STORY' }>;
 }
 
-export const DEFAULT_CONFIG: InstagramConfig = { processingPolls: 1, publishCap: 50 };
-
 export const instagramState = (ctx: SandboxContext) =>
   ctx.store.platformState<InstagramState>('instagram', () => ({
-    config: { ...DEFAULT_CONFIG },
     containers: new Map(),
     published: new Map(),
   }));
@@ -181,7 +183,7 @@ export async function createContainer(
   const container: Container = {
     ...base,
     mediaType,
-    pollsLeft: state.config.processingPolls,
+    pollsLeft: ctx.platformSettings.instagram.processingPolls,
     media: fetched.ok
       ? recordFetched(ctx, igUserId, 'video', fetched.contentType, fetched.bytes)
       : null,

@@ -7,14 +7,13 @@
 // Tokens: the sandbox convention `sbx-instagram-<ig user id>-<suffix>` (../../tokens.ts) speaks
 // for that account; a user token from the Facebook Login dialog (../facebook/oauth.ts) speaks for
 // the Instagram accounts linked to the Pages it was granted, as a real user token does.
-// Sandbox-only: `GET|POST /instagram/__sandbox/config` reads or sets processing polls and the
-// publishing cap.
+// Sandbox-only: the settings (processing polls, the publishing cap) are containers.ts's
+// InstagramSettings.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
 import { replyUnderFault } from '../../faults.ts';
 import { escapeHtml, layout, mediaPath, postPath } from '../../html.ts';
-import { html, json, readBody, send, text, type Reply } from '../../http.ts';
+import { html, json, send, text, type Reply } from '../../http.ts';
 import type { PlatformRoutes, SandboxContext } from '../../router.ts';
 import type { RecordedPost } from '../../store.ts';
 import { checkToken } from '../../tokens.ts';
@@ -43,9 +42,6 @@ export const instagram: PlatformRoutes = {
   prefix: '/instagram',
   async handle(req, res, url, path, ctx) {
     const segments = path.split('/').filter(Boolean);
-    if (segments[0] === '__sandbox' && segments[1] === 'config' && segments.length === 2) {
-      return send(res, await configure(req, ctx));
-    }
     if (req.method === 'GET' && segments[0] === 'posts' && segments.length === 2) {
       return send(res, postPage(ctx, segments[1]!));
     }
@@ -149,7 +145,7 @@ function publishContainer(ctx: SandboxContext, igUserId: string, creationId?: st
   const { code } = statusOf(state, container, false);
   if (code === 'EXPIRED') return graphErrorReply(instagramErrors.expired());
   if (code !== 'FINISHED') return graphErrorReply(instagramErrors.notReady());
-  if (publishedInLastDay(ctx, igUserId) >= state.config.publishCap) {
+  if (publishedInLastDay(ctx, igUserId) >= ctx.platformSettings.instagram.publishCap) {
     return graphErrorReply(instagramErrors.publishLimit());
   }
   const items =
@@ -353,7 +349,7 @@ function publishingLimit(ctx: SandboxContext, igUserId: string, request: GraphRe
   const fields = fieldList(request.params.fields, ['quota_usage']);
   const unknown = fields.find((f) => !(LIMIT_FIELDS as readonly string[]).includes(f));
   if (unknown) return graphErrorReply(nonexistingField(unknown, 'ContentPublishingLimitResponse'));
-  const { publishCap } = instagramState(ctx).config;
+  const { publishCap } = ctx.platformSettings.instagram;
   const entry: Record<string, unknown> = {};
   if (fields.includes('quota_usage')) entry.quota_usage = publishedInLastDay(ctx, igUserId);
   if (fields.includes('config')) {
@@ -392,33 +388,12 @@ async function exchangeToken(
     }
     const auth = authenticate({ params: {}, token: old }, ctx);
     if (isGraphError(auth)) return graphErrorReply(auth);
-    const token = `sbx-instagram-${auth.igUserIds[0]!}-${randomBytes(6).toString('hex')}`;
+    const token = ctx.store.tokenIssued(
+      `sbx-instagram-${auth.igUserIds[0]!}-${randomBytes(6).toString('hex')}`,
+    );
     return json(200, { access_token: token, token_type: 'bearer', expires_in: LONG_LIVED_SECONDS });
   };
   await replyUnderFault(req, res, fault, act, injectedGraphError, ctx.closing);
-}
-
-const ConfigRequest = z.strictObject({
-  processingPolls: z.int().min(0).max(1000).optional(),
-  publishCap: z.int().min(0).optional(),
-});
-
-async function configure(req: IncomingMessage, ctx: SandboxContext): Promise<Reply> {
-  const state = instagramState(ctx);
-  if (req.method === 'POST') {
-    let body: unknown;
-    try {
-      body = JSON.parse(await readBody(req));
-    } catch {
-      return json(400, { error: 'The body must be JSON.' });
-    }
-    const parsed = ConfigRequest.safeParse(body);
-    if (!parsed.success) return json(400, { error: z.prettifyError(parsed.error) });
-    Object.assign(state.config, parsed.data);
-  } else if (req.method !== 'GET') {
-    return text(405, 'Method not allowed');
-  }
-  return json(200, state.config);
 }
 
 /** A file Instagram kept, so the post pages can show it (whole files; no ranges). */

@@ -186,7 +186,7 @@ export async function authorizationSubmit(
 /** Mints an access token for `grant`, remembered with its expiry. */
 function issueAccessToken(ctx: SandboxContext, grant: LinkedInGrant) {
   const expiresIn = ctx.accessTokenTtlSeconds.linkedin ?? ACCESS_TOKEN_TTL_S;
-  const token = sandboxToken('linkedin', grant.member, suffix());
+  const token = ctx.store.tokenIssued(sandboxToken('linkedin', grant.member, suffix()));
   linkedinState(ctx.store).accessTokens.set(token, {
     ...grant,
     expiresAt: Date.now() + expiresIn * 1000,
@@ -269,7 +269,7 @@ function refresh(params: URLSearchParams, ctx: SandboxContext): Reply {
   const minted = grant
     ? issueAccessToken(ctx, grant)
     : {
-        access_token: sandboxToken('linkedin', account, suffix()),
+        access_token: ctx.store.tokenIssued(sandboxToken('linkedin', account, suffix())),
         expires_in: ctx.accessTokenTtlSeconds.linkedin ?? ACCESS_TOKEN_TTL_S,
       };
   return json(200, {

@@ -5,8 +5,8 @@
 // endpoints). Every answer to an authenticated call carries x-rate-limit-* headers; posts are
 // capped per user per 15 minutes. Mounted under /x, standing in for https://api.x.com (and for
 // https://x.com's consent page).
-// Sandbox-only: `POST /x/__sandbox/settings` changes processing polls, check_after_secs and the
-// post cap; `GET /x/posts/{id}` is the post's page and `/x/media/{id}` its files.
+// Sandbox-only: `GET /x/posts/{id}` is the post's page and `/x/media/{id}` its files; the
+// settings (processing polls, check_after_secs, the post cap) are state.ts's XSettings.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { replyUnderFault } from '../../faults.ts';
@@ -40,7 +40,6 @@ export const x: PlatformRoutes = {
     if (route === 'GET /i/oauth2/authorize') return send(res, authorizePage(url));
     if (route === 'POST /i/oauth2/authorize') return send(res, await authorizeSubmit(req, ctx));
     if (route === 'GET /2/users/me') return usersMe(req, res, ctx);
-    if (route === 'POST /__sandbox/settings') return send(res, await changeSettings(req, ctx));
     const [a, b, c, d, e] = segments;
     if (
       req.method === 'POST' &&
@@ -63,26 +62,6 @@ export const x: PlatformRoutes = {
     send(res, problemReply(xErrors.notFound(path)));
   },
 };
-
-const Settings = z.strictObject({
-  processingPolls: z.int().min(0).max(100).optional(),
-  checkAfterSecs: z.int().min(0).max(600).optional(),
-  tweetsPer15Min: z.int().min(1).optional(),
-});
-
-async function changeSettings(req: IncomingMessage, ctx: SandboxContext): Promise<Reply> {
-  let body: unknown;
-  try {
-    body = JSON.parse((await readRaw(req)).toString('utf8'));
-  } catch {
-    return json(400, { error: 'Send the settings as a JSON object.' });
-  }
-  const parsed = Settings.safeParse(body);
-  if (!parsed.success) return json(400, { error: parsed.error.message });
-  const state = xState(ctx.store);
-  Object.assign(state.settings, parsed.data);
-  return json(200, { settings: state.settings });
-}
 
 const TweetBody = z.object({
   text: z.string().optional(),

@@ -275,7 +275,7 @@ export async function finalize(
     const headers = caller.limit.headers;
     const session = sessionFor(ctx, caller.userId, id);
     if (isProblem(session)) return problemReply(session, headers);
-    const { settings } = xState(ctx.store);
+    const settings = ctx.platformSettings.x;
     if (!session.finalized) {
       const indexes = [...session.segments.keys()].sort((a, b) => a - b);
       if (indexes.some((index, i) => index !== i)) {
@@ -349,7 +349,7 @@ export async function status(
     }
     const session = sessionFor(ctx, caller.userId, id);
     if (isProblem(session)) return problemReply(session, headers);
-    const { settings } = xState(ctx.store);
+    const settings = ctx.platformSettings.x;
     if (session.finalized && !session.ready && !session.failure) {
       session.polls += 1;
       if (session.polls > settings.processingPolls) session.ready = true;

@@ -186,7 +186,7 @@ const isReply = (value: URLSearchParams | Reply): value is Reply => 'status' in 
 function issueTokens(ctx: SandboxContext, userId: string, scope: string): Reply {
   const state = xState(ctx.store);
   const expiresIn = ctx.accessTokenTtlSeconds.x ?? DEFAULT_EXPIRES_IN;
-  const accessToken = sandboxToken('x', userId, suffix());
+  const accessToken = ctx.store.tokenIssued(sandboxToken('x', userId, suffix()));
   state.accessTokens.set(accessToken, Date.now() + expiresIn * 1000);
   const offline = scope.split(' ').includes('offline.access');
   return json(200, {
@@ -194,7 +194,7 @@ function issueTokens(ctx: SandboxContext, userId: string, scope: string): Reply 
     expires_in: expiresIn,
     access_token: accessToken,
     scope,
-    ...(offline ? { refresh_token: `sbxr-x-${userId}-${suffix()}` } : {}),
+    ...(offline ? { refresh_token: ctx.store.tokenIssued(`sbxr-x-${userId}-${suffix()}`) } : {}),
   });
 }
 

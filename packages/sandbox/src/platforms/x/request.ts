@@ -74,7 +74,7 @@ export function authorize(
   if (expiresAt !== undefined && expiresAt <= Date.now()) {
     return { problem: xErrors.unauthorized() };
   }
-  const limit = hitRateLimit(xState(ctx.store), check.accountId, endpoint);
+  const limit = hitRateLimit(xState(ctx.store), ctx.platformSettings.x, check.accountId, endpoint);
   if (limit.exceeded) return { problem: xErrors.tooManyRequests(), headers: limit.headers };
   return { userId: check.accountId, limit };
 }

@@ -1,21 +1,21 @@
-// What the emulated X remembers per sandbox instance: its settings, the posts' thread links and
-// rendered text, upload sessions, rate-limit windows and spent refresh tokens.
+// What the emulated X remembers per sandbox instance (the posts' thread links and rendered
+// text, upload sessions, rate-limit windows and spent refresh tokens), and its settings.
+import { z } from 'zod';
 import type { SandboxStore } from '../../store.ts';
 
-export interface XSettings {
+/**
+ * The sandbox's knobs for X (startSandbox's `platformSettings.x`, or
+ * `POST /__sandbox/settings/x`); they reach the handlers as `ctx.platformSettings.x`.
+ */
+export const XSettings = z.strictObject({
   /** STATUS answers `in_progress` this many times before `succeeded` (or `failed`). */
-  processingPolls: number;
+  processingPolls: z.int().min(0).max(100).default(2),
   /** What `processing_info.check_after_secs` says. */
-  checkAfterSecs: number;
+  checkAfterSecs: z.int().min(0).max(600).default(1),
   /** Posts one user may create per 15-minute window (X documents 100 for POST /2/tweets). */
-  tweetsPer15Min: number;
-}
-
-export const DEFAULT_SETTINGS: XSettings = {
-  processingPolls: 2,
-  checkAfterSecs: 1,
-  tweetsPer15Min: 100,
-};
+  tweetsPer15Min: z.int().min(1).default(100),
+});
+export type XSettings = z.infer<typeof XSettings>;
 
 export interface XTweet {
   id: string;
@@ -52,7 +52,6 @@ export interface UploadSession {
 }
 
 export interface XState {
-  settings: XSettings;
   tweets: Map<string, XTweet>;
   uploads: Map<string, UploadSession>;
   /** `${user}:${endpoint}` → the current 15-minute window. */
@@ -82,7 +81,6 @@ export interface XAuthorizationCode {
 
 export const xState = (store: SandboxStore): XState =>
   store.platformState<XState>('x', () => ({
-    settings: { ...DEFAULT_SETTINGS },
     tweets: new Map(),
     uploads: new Map(),
     windows: new Map(),
@@ -110,11 +108,12 @@ export interface RateWindow {
 /** Counts one request against the user's window for `endpoint`; every answer carries the headers. */
 export function hitRateLimit(
   state: XState,
+  settings: XSettings,
   userId: string,
   endpoint: string,
   now = Date.now(),
 ): RateWindow {
-  const limit = (LIMITS[endpoint] ?? (() => 900))(state.settings);
+  const limit = (LIMITS[endpoint] ?? (() => 900))(settings);
   const key = `${userId}:${endpoint}`;
   let window = state.windows.get(key);
   if (!window || window.resetAt <= now) {
