@@ -5,5 +5,6 @@ import { facebook } from './facebook/index.ts';
 import { instagram } from './instagram/index.ts';
 import { linkedin } from './linkedin/index.ts';
 import { x } from './x/index.ts';
+import { youtube } from './youtube/index.ts';
 
-export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook, instagram, x, linkedin];
+export const PLATFORM_ROUTES: PlatformRoutes[] = [facebook, instagram, x, linkedin, youtube];
