@@ -19,6 +19,19 @@ export { escapeLittleText, unescapeLittleText } from './linkedin/little-text.ts'
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';
 export { createFacebookConnector, type FacebookConnectorConfig } from './facebook/connect.ts';
 export {
+  createYouTubeAdapter,
+  UPLOAD_CHUNK_UNIT,
+  type YouTubeAdapterConfig,
+} from './youtube/adapter.ts';
+export {
+  createYouTubeConnector,
+  type YouTubeConnector,
+  type YouTubeConnectorConfig,
+} from './youtube/connect.ts';
+export { classifyYouTubeError, nextPacificMidnight } from './youtube/errors.ts';
+export { YOUTUBE_SCOPES } from './youtube/google-oauth.ts';
+export { planVideo as planYouTubeVideo, SHORTS_HASHTAG } from './youtube/metadata.ts';
+export {
   adapterConfigFromSettings,
   createConnectorRegistry,
   pickPlatformSettings,

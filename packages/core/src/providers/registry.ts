@@ -5,6 +5,7 @@ import { createInstagramAdapter, type InstagramAdapterConfig } from './instagram
 import { createLinkedInAdapter, type LinkedInAdapterConfig } from './linkedin/adapter.ts';
 import type { PlatformAdapter } from './types.ts';
 import { createXAdapter, type XAdapterConfig } from './x/adapter.ts';
+import { createYouTubeAdapter, type YouTubeAdapterConfig } from './youtube/adapter.ts';
 
 export interface AdapterRegistryConfig {
   facebook: FacebookAdapterConfig;
@@ -13,6 +14,7 @@ export interface AdapterRegistryConfig {
   x?: XAdapterConfig;
   /** LinkedIn is published to only when configured. */
   linkedin?: LinkedInAdapterConfig;
+  youtube?: YouTubeAdapterConfig;
 }
 
 export function createAdapterRegistry(
@@ -23,6 +25,7 @@ export function createAdapterRegistry(
     ...(config.instagram ? { instagram: createInstagramAdapter(config.instagram) } : {}),
     ...(config.x ? { x: createXAdapter(config.x) } : {}),
     ...(config.linkedin ? { linkedin: createLinkedInAdapter(config.linkedin) } : {}),
+    ...(config.youtube ? { youtube: createYouTubeAdapter(config.youtube) } : {}),
   };
   return (platform) => {
     const adapter = adapters[platform];

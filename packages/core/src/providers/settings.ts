@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Platform } from '../domain/platforms.ts';
 import { createFacebookConnector } from './facebook/connect.ts';
+import { createYouTubeConnector } from './youtube/connect.ts';
 import type { AdapterRegistryConfig } from './registry.ts';
 import type { PlatformConnector } from './types.ts';
 
@@ -42,6 +43,15 @@ export const platformSettingsSchema = z.object({
   ),
   LINKEDIN_CLIENT_ID: optional,
   LINKEDIN_CLIENT_SECRET: optional,
+  /** The YouTube Data API's host (www.googleapis.com; it serves /youtube/v3 and /upload/youtube/v3). */
+  YOUTUBE_API_URL: url('https://www.googleapis.com'),
+  YOUTUBE_API_VERSION: version(/^v\d+$/, 'v3'),
+  /** Google's consent page host, and its token/revoke host. */
+  YOUTUBE_OAUTH_URL: url('https://accounts.google.com'),
+  YOUTUBE_TOKEN_URL: url('https://oauth2.googleapis.com'),
+  /** The Google Cloud project's OAuth client (web application) with the YouTube Data API enabled. */
+  YOUTUBE_CLIENT_ID: optional,
+  YOUTUBE_CLIENT_SECRET: optional,
 });
 
 export type PlatformSettings = z.output<typeof platformSettingsSchema>;
@@ -78,6 +88,19 @@ export function adapterConfigFromSettings(s: PlatformSettings): AdapterRegistryC
       ...(s.LINKEDIN_API_VERSION ? { apiVersion: s.LINKEDIN_API_VERSION } : {}),
       ...both('clientId', s.LINKEDIN_CLIENT_ID, 'clientSecret', s.LINKEDIN_CLIENT_SECRET),
     },
+    youtube: {
+      baseUrl: s.YOUTUBE_API_URL,
+      apiVersion: s.YOUTUBE_API_VERSION,
+      ...(s.YOUTUBE_CLIENT_ID && s.YOUTUBE_CLIENT_SECRET
+        ? {
+            oauth: {
+              clientId: s.YOUTUBE_CLIENT_ID,
+              clientSecret: s.YOUTUBE_CLIENT_SECRET,
+              tokenUrl: s.YOUTUBE_TOKEN_URL,
+            },
+          }
+        : {}),
+    },
   };
 }
 
@@ -97,6 +120,18 @@ export function createConnectorRegistry(
             baseUrl: s.FACEBOOK_GRAPH_URL,
             dialogUrl: s.FACEBOOK_DIALOG_URL,
             apiVersion: s.FACEBOOK_GRAPH_VERSION,
+          }),
+        }
+      : {}),
+    ...(s.YOUTUBE_CLIENT_ID && s.YOUTUBE_CLIENT_SECRET
+      ? {
+          youtube: createYouTubeConnector({
+            clientId: s.YOUTUBE_CLIENT_ID,
+            clientSecret: s.YOUTUBE_CLIENT_SECRET,
+            authorizeUrl: s.YOUTUBE_OAUTH_URL,
+            tokenUrl: s.YOUTUBE_TOKEN_URL,
+            baseUrl: s.YOUTUBE_API_URL,
+            apiVersion: s.YOUTUBE_API_VERSION,
           }),
         }
       : {}),
