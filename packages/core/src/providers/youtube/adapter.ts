@@ -401,7 +401,8 @@ export function createYouTubeAdapter(config: YouTubeAdapterConfig): PlatformAdap
                 'content-type': file.contentType,
                 'content-range': `bytes ${offset}-${end - 1}/${upload.totalBytes}`,
               },
-              body: chunk,
+              // A copy on its own ArrayBuffer: what fetch's BodyInit takes in every lib setting.
+              body: new Uint8Array(chunk),
             },
             token,
             { final },
@@ -837,7 +838,10 @@ export function createYouTubeAdapter(config: YouTubeAdapterConfig): PlatformAdap
   }
 
   /** Reads a file from its signed URL whole (a thumbnail is at most 2 MB). */
-  async function readWhole(file: PublishMedia, signal?: AbortSignal): Promise<Uint8Array> {
+  async function readWhole(
+    file: PublishMedia,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array<ArrayBuffer>> {
     const response = await fetchFile(file, 0, signal);
     try {
       return new Uint8Array(await response.arrayBuffer());
