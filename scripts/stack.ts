@@ -147,6 +147,12 @@ async function up(mode: 'dev' | 'start') {
     LINKEDIN_CLIENT_ID: 'herald-dev',
     LINKEDIN_CLIENT_SECRET: 'herald-dev-secret',
     LINKEDIN_AUTH_URL: `${sandboxUrl}/linkedin`,
+    // YouTube's API, Google's consent page and token endpoint: all in the sandbox's /youtube.
+    YOUTUBE_API_URL: `${sandboxUrl}/youtube`,
+    YOUTUBE_OAUTH_URL: `${sandboxUrl}/youtube`,
+    YOUTUBE_TOKEN_URL: `${sandboxUrl}/youtube`,
+    YOUTUBE_CLIENT_ID: 'herald-dev',
+    YOUTUBE_CLIENT_SECRET: 'herald-dev-secret',
     // Media on the local disk unless S3_* says otherwise; the web app serves its signed URLs,
     // and both processes must agree on where files are and how URLs are signed.
     MEDIA_DIR: env.MEDIA_DIR ?? path.join(dataDir, 'media'),

@@ -24,6 +24,21 @@ export const YOUTUBE_PRIVACY = ['public', 'unlisted', 'private'] as const;
 export const YOUTUBE_TITLE_MAX = 100;
 export const YOUTUBE_TAGS_MAX_CHARS = 500;
 
+/**
+ * Tags as YouTube counts them against its 500 characters: the commas between them count, and a
+ * tag with a space counts as if quoted ("Foo Baz" is 9 characters; videos resource, snippet.tags).
+ */
+export function youtubeTagsLength(tags: readonly string[]): number {
+  return tags.reduce(
+    (sum, tag, i) => sum + [...tag].length + (tag.includes(' ') ? 2 : 0) + (i > 0 ? 1 : 0),
+    0,
+  );
+}
+
+/** YouTube refuses `<` and `>` in titles, descriptions and tags. */
+const noAngleBrackets = (what: string) =>
+  [(value: string) => !/[<>]/.test(value), { message: `${what} may not contain < or >` }] as const;
+
 /** Google Business Profile call-to-action types (localPosts.callToAction.actionType). */
 export const GBP_ACTION_TYPES = ['BOOK', 'ORDER', 'SHOP', 'LEARN_MORE', 'SIGN_UP', 'CALL'] as const;
 export const GBP_TOPIC_TYPES = ['STANDARD', 'EVENT', 'OFFER'] as const;
@@ -63,12 +78,25 @@ const TikTokSettings = z.strictObject({
 const YouTubeSettings = z.strictObject({
   postType: z.enum(POST_TYPES.youtube).optional(),
   /** Defaults to the caption's first line, cut to 100 characters. */
-  title: z.string().trim().min(1).max(YOUTUBE_TITLE_MAX).optional(),
+  title: z
+    .string()
+    .trim()
+    .min(1)
+    .max(YOUTUBE_TITLE_MAX)
+    .refine(...noAngleBrackets('the title'))
+    .optional(),
   tags: z
-    .array(z.string().trim().min(1).max(100))
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(100)
+        .refine(...noAngleBrackets('a tag')),
+    )
     .max(50)
-    .refine((tags) => tags.join(',').length <= YOUTUBE_TAGS_MAX_CHARS, {
-      message: `tags must come to ${YOUTUBE_TAGS_MAX_CHARS} characters or fewer in all`,
+    .refine((tags) => youtubeTagsLength(tags) <= YOUTUBE_TAGS_MAX_CHARS, {
+      message: `tags must come to ${YOUTUBE_TAGS_MAX_CHARS} characters or fewer in all (commas count, and a tag with a space counts two more for its quotes)`,
     })
     .optional(),
   privacy: z.enum(YOUTUBE_PRIVACY).optional(),

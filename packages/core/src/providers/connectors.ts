@@ -10,6 +10,7 @@ import type { PlatformSettings } from './settings.ts';
 import { createTikTokConnector } from './tiktok/connect.ts';
 import type { PlatformConnector } from './types.ts';
 import { createXConnector } from './x/connect.ts';
+import { createYouTubeConnector } from './youtube/connect.ts';
 
 export { createFacebookConnector, type FacebookConnectorConfig } from './facebook/connect.ts';
 export {
@@ -34,6 +35,11 @@ export {
   type TikTokConnectorConfig,
 } from './tiktok/connect.ts';
 export { revokeTikTokToken, TIKTOK_SCOPES } from './tiktok/oauth.ts';
+export {
+  createYouTubeConnector,
+  type YouTubeConnector,
+  type YouTubeConnectorConfig,
+} from './youtube/connect.ts';
 export { createXConnector, X_SCOPES, type XConnectorConfig } from './x/connect.ts';
 
 /**
@@ -97,6 +103,16 @@ export function createConnectorRegistry(
       baseUrl: s.TIKTOK_API_URL,
       authorizeBaseUrl: s.TIKTOK_AUTH_URL,
       apiVersion: s.TIKTOK_API_VERSION,
+    });
+  }
+  if (s.YOUTUBE_CLIENT_ID && s.YOUTUBE_CLIENT_SECRET) {
+    connectors.youtube = createYouTubeConnector({
+      clientId: s.YOUTUBE_CLIENT_ID,
+      clientSecret: s.YOUTUBE_CLIENT_SECRET,
+      authorizeUrl: s.YOUTUBE_OAUTH_URL,
+      tokenUrl: s.YOUTUBE_TOKEN_URL,
+      baseUrl: s.YOUTUBE_API_URL,
+      apiVersion: s.YOUTUBE_API_VERSION,
     });
   }
   return (platform) => connectors[platform] ?? null;

@@ -29,6 +29,14 @@ export {
 export { classifyTikTokError } from './tiktok/errors.ts';
 export { createAdapterRegistry, type AdapterRegistryConfig } from './registry.ts';
 export {
+  createYouTubeAdapter,
+  UPLOAD_CHUNK_UNIT,
+  type YouTubeAdapterConfig,
+} from './youtube/adapter.ts';
+export { classifyYouTubeError, nextPacificMidnight } from './youtube/errors.ts';
+export { YOUTUBE_SCOPES } from './youtube/google-oauth.ts';
+export { planVideo as planYouTubeVideo, SHORTS_HASHTAG } from './youtube/metadata.ts';
+export {
   adapterConfigFromSettings,
   pickPlatformSettings,
   platformSettingsSchema,

@@ -10,6 +10,7 @@ import { createLinkedInAdapter, type LinkedInAdapterConfig } from './linkedin/ad
 import { createTikTokAdapter, type TikTokAdapterConfig } from './tiktok/adapter.ts';
 import type { PlatformAdapter } from './types.ts';
 import { createXAdapter, type XAdapterConfig } from './x/adapter.ts';
+import { createYouTubeAdapter, type YouTubeAdapterConfig } from './youtube/adapter.ts';
 
 export interface AdapterRegistryConfig {
   facebook: FacebookAdapterConfig;
@@ -21,6 +22,7 @@ export interface AdapterRegistryConfig {
   google_business?: GoogleBusinessAdapterConfig;
   /** TikTok is published to only when configured. */
   tiktok?: TikTokAdapterConfig;
+  youtube?: YouTubeAdapterConfig;
 }
 
 export function createAdapterRegistry(
@@ -35,6 +37,7 @@ export function createAdapterRegistry(
       ? { google_business: createGoogleBusinessAdapter(config.google_business) }
       : {}),
     ...(config.tiktok ? { tiktok: createTikTokAdapter(config.tiktok) } : {}),
+    ...(config.youtube ? { youtube: createYouTubeAdapter(config.youtube) } : {}),
   };
   return (platform) => {
     const adapter = adapters[platform];

@@ -81,6 +81,15 @@ export const platformSettingsSchema = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** The YouTube Data API's host (www.googleapis.com; it serves /youtube/v3 and /upload/youtube/v3). */
+  YOUTUBE_API_URL: url('https://www.googleapis.com'),
+  YOUTUBE_API_VERSION: version(/^v\d+$/, 'v3'),
+  /** Google's consent page host, and its token/revoke host. */
+  YOUTUBE_OAUTH_URL: url('https://accounts.google.com'),
+  YOUTUBE_TOKEN_URL: url('https://oauth2.googleapis.com'),
+  /** The Google Cloud project's OAuth client (web application) with the YouTube Data API enabled. */
+  YOUTUBE_CLIENT_ID: optional,
+  YOUTUBE_CLIENT_SECRET: optional,
 });
 
 export type PlatformSettings = z.output<typeof platformSettingsSchema>;
@@ -133,6 +142,19 @@ export function adapterConfigFromSettings(s: PlatformSettings): AdapterRegistryC
       apiVersion: s.TIKTOK_API_VERSION,
       pullFromUrl: s.TIKTOK_PULL_FROM_URL,
       ...both('clientKey', s.TIKTOK_CLIENT_KEY, 'clientSecret', s.TIKTOK_CLIENT_SECRET),
+    },
+    youtube: {
+      baseUrl: s.YOUTUBE_API_URL,
+      apiVersion: s.YOUTUBE_API_VERSION,
+      ...(s.YOUTUBE_CLIENT_ID && s.YOUTUBE_CLIENT_SECRET
+        ? {
+            oauth: {
+              clientId: s.YOUTUBE_CLIENT_ID,
+              clientSecret: s.YOUTUBE_CLIENT_SECRET,
+              tokenUrl: s.YOUTUBE_TOKEN_URL,
+            },
+          }
+        : {}),
     },
   };
 }

@@ -79,6 +79,12 @@ export interface PublishedPost {
   externalId: string;
   /** A link a human can open. */
   url: string;
+  /**
+   * Something a person should know about a post that did go out, in a sentence: a YouTube
+   * custom thumbnail the platform refused, a video still processing when Herald stopped
+   * waiting. Recorded with the target's `target.published` activity.
+   */
+  notice?: string;
 }
 
 export interface ReconcileRequest {

@@ -7,6 +7,7 @@ import { instagram } from './instagram/index.ts';
 import { linkedin } from './linkedin/index.ts';
 import { tiktok } from './tiktok/index.ts';
 import { x } from './x/index.ts';
+import { youtube } from './youtube/index.ts';
 
 export const PLATFORM_ROUTES: PlatformRoutes[] = [
   facebook,
@@ -15,4 +16,5 @@ export const PLATFORM_ROUTES: PlatformRoutes[] = [
   linkedin,
   googleBusiness,
   tiktok,
+  youtube,
 ];

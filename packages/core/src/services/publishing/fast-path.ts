@@ -101,6 +101,7 @@ export function settlePublishedFast(
       url: published.url,
       reconciled: false,
       attempt: claim.attempt,
+      ...(published.notice ? { notice: published.notice } : {}),
     },
   });
 }

@@ -67,6 +67,7 @@ export async function settlePublished(
       externalId: published.externalId,
       url: published.url,
       reconciled: how.reconciled,
+      ...(published.notice ? { notice: published.notice } : {}),
     }),
     action: 'target.published',
   });
