@@ -9,6 +9,7 @@ import {
   saveDraftPost,
   scheduleDraftPost,
   schedulePost,
+  setTargetSettings,
   setVariantMedia,
   unschedulePost,
 } from '@herald/core';
@@ -21,6 +22,7 @@ import {
   ResolveTargetInput,
   ScheduleDraftInput,
   SchedulePostInput,
+  SetTargetSettingsInput,
   SetVariantMediaInput,
   TargetIdInput,
 } from './inputs.ts';
@@ -58,6 +60,13 @@ export const postsRouter = {
     const { postId } = await setVariantMedia(ctx.db, ctx.actor, input);
     return getPost(ctx.db, ctx.actor, postId);
   }),
+  /** One account's platform settings (post type, YouTube title, LinkedIn article link). */
+  setTargetSettings: orgProcedure
+    .input(SetTargetSettingsInput)
+    .mutation(async ({ ctx, input }) => {
+      const { postId } = await setTargetSettings(ctx.db, ctx.actor, input);
+      return getPost(ctx.db, ctx.actor, postId);
+    }),
   retryTarget: orgProcedure
     .input(TargetIdInput)
     .mutation(({ ctx, input }) => retryTarget(ctx.db, ctx.actor, input)),
