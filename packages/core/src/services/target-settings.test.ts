@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../domain/platforms.ts';
 import { actorOf, addReadyImage, startMediaServer } from '../testing.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
+import { deleteMedia } from './media/library.ts';
 import { getPost, saveDraftPost, scheduleDraftPost, schedulePost } from './posts.ts';
 import { setTargetSettings } from './target-settings.ts';
 
@@ -223,6 +224,15 @@ describe('per-platform settings of a target', () => {
     );
     const ready = await withThumbnail(tall);
     expect(ready.targets[0]?.settings).toEqual({ title: 'Our film', thumbnailAssetId: tall });
+
+    // While a post still to go out uses it as a thumbnail, the image stays in the library.
+    const cover = await asset(agency, { kind: 'image', name: 'cover.jpg' });
+    await withThumbnail(cover);
+    const deletion = await refusal(
+      deleteMedia({ db: t.db, storage: media.storage }, actorOf(agency), { assetId: cover }),
+    );
+    expect(deletion).toBeInstanceOf(ConflictError);
+    expect(deletion.message).toMatch(/^“cover\.jpg” is used by posts that have not gone out yet/);
   });
 
   it("edits a target's settings until it starts publishing, never storing what is refused", async () => {
