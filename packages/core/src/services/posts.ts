@@ -187,7 +187,7 @@ async function createPost(
           scheduledFor: input.scheduledFor,
           scheduledTimezone: client.timezone,
           status,
-          settings: settingsOf.get(account.id)! as Prisma.InputJsonObject,
+          settings: settingsOf.get(account.id)!,
         },
       });
       if (status === 'scheduled') await enqueuePublish(tx, target.id, input.scheduledFor);

@@ -2,7 +2,7 @@
 // account's platform whenever it is written, and editable by the same rule as a target's own
 // media — until publishing starts. A scheduled target's settings must fit its media now (the
 // post type picks the media rule); a draft's thumbnail may still be processing.
-import { lockTarget, type Db, type Prisma } from '@herald/db';
+import { lockTarget, type Db } from '@herald/db';
 import type { Platform } from '../domain/platforms.ts';
 import { parseTargetSettings, type TargetSettings } from '../domain/target-settings.ts';
 import { requirePermission, type Actor } from './actor.ts';
@@ -74,7 +74,7 @@ export async function setTargetSettings(
     }
     await tx.postTarget.update({
       where: { id: target.id },
-      data: { settings: settings as Prisma.InputJsonObject },
+      data: { settings },
     });
     await recordActivity(tx, {
       organizationId: actor.organizationId,

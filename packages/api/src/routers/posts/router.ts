@@ -61,12 +61,10 @@ export const postsRouter = {
     return getPost(ctx.db, ctx.actor, postId);
   }),
   /** One account's platform settings (post type, YouTube title, LinkedIn article link). */
-  setTargetSettings: orgProcedure
-    .input(SetTargetSettingsInput)
-    .mutation(async ({ ctx, input }) => {
-      const { postId } = await setTargetSettings(ctx.db, ctx.actor, input);
-      return getPost(ctx.db, ctx.actor, postId);
-    }),
+  setTargetSettings: orgProcedure.input(SetTargetSettingsInput).mutation(async ({ ctx, input }) => {
+    const { postId } = await setTargetSettings(ctx.db, ctx.actor, input);
+    return getPost(ctx.db, ctx.actor, postId);
+  }),
   retryTarget: orgProcedure
     .input(TargetIdInput)
     .mutation(({ ctx, input }) => retryTarget(ctx.db, ctx.actor, input)),

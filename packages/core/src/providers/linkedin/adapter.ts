@@ -300,9 +300,9 @@ export function createLinkedInAdapter(config: LinkedInAdapterConfig): PlatformAd
     first: number,
     last: number,
     signal?: AbortSignal,
-  ): Promise<Uint8Array> {
+  ): Promise<Uint8Array<ArrayBuffer>> {
     let response: Response;
-    let bytes: Uint8Array;
+    let bytes: Uint8Array<ArrayBuffer>;
     try {
       response = await call(file.url, { headers: { range: `bytes=${first}-${last}` } }, signal);
       if (!response.ok) {
@@ -418,7 +418,7 @@ export function createLinkedInAdapter(config: LinkedInAdapterConfig): PlatformAd
         // An earlier finalize whose answer was lost may have gone through: LinkedIn then
         // refuses this one, and the video's status says it is past waiting for its upload.
         if (error instanceof PublishError && error.kind === 'permanent') {
-          const status = await videoStatus(request, upload!.video, file).catch(() => undefined);
+          const status = await videoStatus(request, upload.video, file).catch(() => undefined);
           if (status && status.status !== 'WAITING_UPLOAD') return;
         }
         rethrowAsSetup(file)(error);

@@ -185,7 +185,10 @@ export function selectTargetMedia(
   const selection = selectMedia(platform, settingsPostType(settings), assets);
   const problems = settingsMediaProblems(platform, settings, assets);
   if (problems.length === 0) return selection;
-  return { ok: false as const, problems: [...(selection.ok ? [] : selection.problems), ...problems] };
+  return {
+    ok: false as const,
+    problems: [...(selection.ok ? [] : selection.problems), ...problems],
+  };
 }
 
 /**
@@ -260,7 +263,14 @@ const thumbnailSelect = {
   status: true,
   renditions: {
     where: { name: { in: ['wide', 'full'] as string[] } },
-    select: { name: true, key: true, contentType: true, width: true, height: true, sizeBytes: true },
+    select: {
+      name: true,
+      key: true,
+      contentType: true,
+      width: true,
+      height: true,
+      sizeBytes: true,
+    },
   },
 } as const;
 

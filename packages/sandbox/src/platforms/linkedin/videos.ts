@@ -103,7 +103,7 @@ export async function initializeVideoUpload(
     const partBytes = state.settings.videoPartBytes;
     const video: LinkedInVideo = {
       urn,
-      owner: owner as string,
+      owner: owner,
       fileSizeBytes: size,
       // LinkedIn hands out a token to echo at finalize; a client must not assume it is empty.
       uploadToken: randomBytes(12).toString('base64url'),
