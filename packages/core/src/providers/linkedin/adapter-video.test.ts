@@ -89,16 +89,24 @@ interface Attempt {
   settings?: LinkedInSettings;
   progress?: ProviderProgress | null;
   onProgress?: (progress: ProviderProgress) => void;
+  now?: Date;
 }
 
 /** One publish attempt: every progress report kept, and every request to LinkedIn logged. */
-function attempt({ caption, media: files = [], settings, progress = null, onProgress }: Attempt) {
+function attempt({
+  caption,
+  media: files = [],
+  settings,
+  progress = null,
+  onProgress,
+  now = NOW,
+}: Attempt) {
   const saved: ProviderProgress[] = [];
   const requests: string[] = [];
   const adapter = createLinkedInAdapter({
     baseUrl: sandbox.baseUrl('linkedin'),
     apiVersion: VERSION,
-    now: () => NOW,
+    now: () => now,
     processingRetryMs: 7_000,
     fetch: (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
@@ -279,6 +287,43 @@ describe('videos', () => {
     expect(second.requests).not.toContain(VIDEO_INIT);
     const urn = (progress.video as { video: string }).video;
     expect(postsWith(caption)[0]?.media).toEqual([{ id: urn, kind: 'video' }]);
+    expect(await keptBytes(urn)).toEqual(bytes);
+  });
+
+  it('parts left when the upload URLs have expired: the upload starts afresh', async () => {
+    const caption = unique('Stale upload');
+    const bytes = mp4(2 * PART);
+    const video = await stored('video', 'stale.mp4', bytes, 'video/mp4');
+    const first = attempt({
+      caption,
+      media: [video],
+      onProgress: (p) => {
+        const parts = (p.video as { parts: { etag?: string }[] } | undefined)?.parts ?? [];
+        if (parts.filter((part) => part.etag).length === 1) {
+          sandbox.injectFault({
+            platform: 'linkedin',
+            fault: { type: 'graph_error', status: 503, code: 0 },
+          });
+        }
+      },
+    });
+    expect(await failure(first.result)).toBeInstanceOf(RetryablePublishError);
+    const progress = first.saved.at(-1)!;
+    const expiry = (progress.video as { uploadUrlsExpireAt: number }).uploadUrlsExpireAt;
+    const second = attempt({
+      caption,
+      media: [video],
+      progress,
+      now: new Date(expiry + 1),
+    });
+    await second.result;
+    expect(second.requests.slice(0, 3)).toEqual([
+      VIDEO_INIT,
+      'PUT /linkedin/part/0',
+      'PUT /linkedin/part/1',
+    ]);
+    const urn = (second.saved.at(-1)!.video as { video: string }).video;
+    expect(urn).not.toBe((progress.video as { video: string }).video);
     expect(await keptBytes(urn)).toEqual(bytes);
   });
 
