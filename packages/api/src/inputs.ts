@@ -12,6 +12,21 @@ export const safeText = (label: string) =>
     error: `${label} contains a character that cannot be saved. Remove it and try again.`,
   });
 
+const storableJson = (value: unknown): boolean => {
+  if (typeof value === 'string') return storable(value);
+  if (Array.isArray(value)) return value.every(storableJson);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).every(([key, item]) => storable(key) && storableJson(item));
+  }
+  return true;
+};
+
+/** A JSON object every text in which Postgres can store (its meaning is the service's to check). */
+export const safeJsonObject = (label: string) =>
+  z.record(z.string(), z.unknown()).refine(storableJson, {
+    error: `${label} contain a character that cannot be saved. Remove it and try again.`,
+  });
+
 const EARLIEST = new Date('1970-01-01T00:00:00Z');
 const LATEST = new Date('9999-12-31T23:59:59Z');
 

@@ -8,7 +8,12 @@ export {
   type JobCounts,
 } from './jobs.ts';
 export { attemptStatsSince, type AttemptStats } from './queue-stats.ts';
-export { lockPostTargets, lockTarget, type LockedTarget } from './targets.ts';
+export {
+  lockPostTargets,
+  lockTarget,
+  type LockedPostTarget,
+  type LockedTarget,
+} from './targets.ts';
 export {
   forceUnlockPools,
   jobsLockedBy,

@@ -34,7 +34,7 @@ describe('the publish hot path', () => {
     await t.drop();
   });
 
-  async function target(caption: string, scheduledFor: Date) {
+  async function target(caption: string, scheduledFor: Date, settings: object = {}) {
     const post = await t.db.post.create({
       data: { organizationId: agency.organizationId, clientId: agency.clientId, caption },
     });
@@ -45,12 +45,15 @@ describe('the publish hot path', () => {
         socialAccountId: agency.accounts[0]!.id,
         scheduledFor,
         scheduledTimezone: 'UTC',
+        settings,
       },
     });
   }
 
   it('starts a due target once, however many claim it at the same time', async () => {
-    const { id } = await target('Claimed once', new Date(now.getTime() - 1_500));
+    const { id } = await target('Claimed once', new Date(now.getTime() - 1_500), {
+      postType: 'story',
+    });
     const claims = await Promise.all(
       Array.from({ length: 4 }, () => claimDueTarget(pool, id, now, RULES)),
     );
@@ -63,6 +66,8 @@ describe('the publish hot path', () => {
       caption: 'Claimed once',
       platform: 'facebook',
       accountExternalId: agency.accounts[0]!.externalId,
+      // The settings come with the claim: no second statement to read them.
+      settings: { postType: 'story' },
     });
     expect(await t.db.publishAttempt.count({ where: { targetId: id } })).toBe(1);
     expect((await t.db.postTarget.findUniqueOrThrow({ where: { id } })).status).toBe('publishing');

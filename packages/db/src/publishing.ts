@@ -35,6 +35,8 @@ export interface ClaimedTarget {
   accessTokenEncrypted: string;
   /** Whether the target publishes any media (its own list, or the post's). */
   hasMedia: boolean;
+  /** The target's per-platform settings as stored (JSON; `{}` for the platform's defaults). */
+  settings: unknown;
 }
 
 export interface ClaimRules {
@@ -98,7 +100,8 @@ export async function claimDueTarget(
             CASE WHEN s.own_media
                  THEN EXISTS (SELECT 1 FROM target_media tm WHERE tm.target_id = s.id)
                  ELSE EXISTS (SELECT 1 FROM post_media pm WHERE pm.post_id = s.post_id)
-            END AS "hasMedia"
+            END AS "hasMedia",
+            s.settings
      FROM started s
      JOIN attempt ON true
      JOIN posts p ON p.id = s.post_id

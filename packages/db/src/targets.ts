@@ -30,14 +30,28 @@ export async function lockTarget(
     : null;
 }
 
+export interface LockedPostTarget {
+  id: string;
+  status: TargetStatus;
+  platform: Platform;
+  handle: string;
+  /** The target's per-platform settings (JSON, as stored). */
+  settings: unknown;
+  /** The post's client, whose library the target's media and thumbnail come from. */
+  clientId: string;
+}
+
 /** Locks every target of the organization's post, in id order (so lockers never deadlock). */
 export function lockPostTargets(
   tx: TransactionClient,
   where: { postId: string; organizationId: string },
-): Promise<{ id: string; status: TargetStatus; platform: Platform; handle: string }[]> {
-  return tx.$queryRaw<{ id: string; status: TargetStatus; platform: Platform; handle: string }[]>`
-    SELECT t.id::text, t.status::text, a.platform::text, a.handle
-    FROM post_targets t JOIN social_accounts a ON a.id = t.social_account_id
+): Promise<LockedPostTarget[]> {
+  return tx.$queryRaw<LockedPostTarget[]>`
+    SELECT t.id::text, t.status::text, a.platform::text, a.handle, t.settings,
+           p.client_id::text AS "clientId"
+    FROM post_targets t
+    JOIN social_accounts a ON a.id = t.social_account_id
+    JOIN posts p ON p.id = t.post_id
     WHERE t.post_id = ${where.postId}::uuid AND t.organization_id = ${where.organizationId}::uuid
     ORDER BY t.id FOR UPDATE OF t`;
 }

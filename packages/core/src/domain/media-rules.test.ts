@@ -217,6 +217,36 @@ describe('selectMedia: videos and posts without media', () => {
     });
   });
 
+  it('LinkedIn takes one video alone, 3 s to 30 min and 75 KB to 500 MB', () => {
+    expect(selectMedia('linkedin', undefined, [video(1920, 1080, 90)])).toMatchObject({
+      ok: true,
+      items: [{ kind: 'video', file: 'original' }],
+    });
+    expect(
+      selectMedia('linkedin', undefined, [video(1920, 1080, 2, { sizeBytes: 40_000 })]),
+    ).toEqual({
+      ok: false,
+      problems: [
+        'LinkedIn posts must be at least 3 s long; “clip.mp4” lasts 2 s.',
+        'LinkedIn posts take videos of at least 75 KB; “clip.mp4” is 40 KB.',
+      ],
+    });
+    expect(
+      selectMedia('linkedin', undefined, [
+        video(1920, 1080, 30 * 60 + 1, { sizeBytes: 501 * 1024 * 1024 }),
+      ]),
+    ).toMatchObject({
+      problems: [
+        'LinkedIn posts may last at most 30 min; “clip.mp4” lasts 30 min 1 s.',
+        'LinkedIn posts take videos of at most 500 MB; “clip.mp4” is 501 MB.',
+      ],
+    });
+    expect(selectMedia('linkedin', undefined, [image(1200, 627), video(1920, 1080, 30)])).toEqual({
+      ok: false,
+      problems: ["A video on LinkedIn must be the post's only item."],
+    });
+  });
+
   it('text posts need no media where the platform allows them', () => {
     expect(selectMedia('facebook', undefined, [])).toEqual({ ok: true, items: [] });
     expect(selectMedia('instagram', undefined, [])).toEqual({

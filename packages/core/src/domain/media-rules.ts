@@ -34,6 +34,7 @@ export interface MediaRule {
     aspect: AspectRange | null;
     minSeconds?: number;
     maxSeconds?: number;
+    minBytes?: number;
     maxBytes?: number;
   };
 }
@@ -56,12 +57,14 @@ export function defaultPostType(platform: Platform): PostType {
 }
 
 const VERTICAL: AspectRange = { min: [9, 16], max: [9, 16] };
-const MB = 1024 * 1024;
+const KB = 1024;
+const MB = 1024 * KB;
 
 // Sources: seed 001's platform requirements, ../shared/reference/platform-apis.md, and the
 // platforms' publishing docs (Instagram: aspect 4:5–1.91:1, carousels 2–10, stories and reels
 // 9:16; X: 4 images or one video of at most 2 min 20 s; TikTok: 9:16, 10 s–10 min; YouTube
-// Shorts: vertical, at most 60 s; LinkedIn images 1:2.4–2.4:1; Google Business: one photo).
+// Shorts: vertical, at most 60 s; LinkedIn images and videos 1:2.4–2.4:1, one video alone;
+// Google Business: one photo).
 export const MEDIA_RULES: { [P in Platform]: Record<PostType<P>, MediaRule> } = {
   facebook: {
     post: {
@@ -143,10 +146,17 @@ export const MEDIA_RULES: { [P in Platform]: Record<PostType<P>, MediaRule> } = 
       label: 'LinkedIn posts',
       requiresMedia: false,
       maxItems: 20,
-      // Video needs LinkedIn's Videos API, which the adapter does not speak yet.
-      kinds: ['image'],
+      kinds: ['image', 'video'],
       videoAlone: true,
       image: { aspect: { min: [1, 2.4], max: [2.4, 1] }, crops: ['link', 'square', 'portrait'] },
+      // The Videos API's file specifications: 3 s to 30 min, 75 KB to 500 MB.
+      video: {
+        aspect: { min: [1, 2.4], max: [2.4, 1] },
+        minSeconds: 3,
+        maxSeconds: 30 * 60,
+        minBytes: 75 * KB,
+        maxBytes: 500 * MB,
+      },
     },
   },
   tiktok: {
@@ -340,6 +350,11 @@ function checkVideo(rule: MediaRule, asset: SelectableAsset, problems: string[])
   if (spec.maxSeconds !== undefined && s > spec.maxSeconds) {
     problems.push(
       `${rule.label} may last at most ${seconds(spec.maxSeconds)}; ${quoted(asset)} lasts ${seconds(s)}.`,
+    );
+  }
+  if (spec.minBytes !== undefined && asset.sizeBytes < spec.minBytes) {
+    problems.push(
+      `${rule.label} take videos of at least ${Math.round(spec.minBytes / KB)} KB; ${quoted(asset)} is ${Math.ceil(asset.sizeBytes / KB)} KB.`,
     );
   }
   if (spec.maxBytes !== undefined && asset.sizeBytes > spec.maxBytes) {

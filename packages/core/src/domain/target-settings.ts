@@ -208,3 +208,34 @@ export function settingsPostType(settings: unknown): string | undefined {
   const postType = (settings as { postType?: unknown }).postType;
   return typeof postType === 'string' ? postType : undefined;
 }
+
+/**
+ * What the settings ask for that the post's media cannot give, as sentences (empty when
+ * nothing): a LinkedIn article link is a card that shows at most one picture (its thumbnail)
+ * and never a video.
+ */
+export function settingsMediaProblems(
+  platform: Platform,
+  settings: unknown,
+  media: readonly { kind: 'image' | 'video' }[],
+): string[] {
+  if (platform !== 'linkedin') return [];
+  const parsed = parseTargetSettings('linkedin', settings);
+  if (!parsed.ok || !parsed.settings.article) return [];
+  if (media.some((m) => m.kind === 'video')) {
+    return ['A LinkedIn article link cannot carry a video: remove the video or the article link.'];
+  }
+  if (media.length > 1) {
+    return [
+      `A LinkedIn article link shows one picture, as its thumbnail; this post has ${media.length}. Keep one, or remove the article link.`,
+    ];
+  }
+  return [];
+}
+
+/** The library image the settings name as a custom thumbnail (YouTube), if any. */
+export function settingsThumbnailAssetId(settings: unknown): string | undefined {
+  if (typeof settings !== 'object' || settings === null) return undefined;
+  const id = (settings as { thumbnailAssetId?: unknown }).thumbnailAssetId;
+  return typeof id === 'string' ? id : undefined;
+}

@@ -6,7 +6,6 @@ export {
   instagramPostTypeFor,
   type InstagramAdapterConfig,
   type InstagramPostType,
-  type InstagramPublishRequest,
 } from './instagram/adapter.ts';
 export { classifyInstagramError } from './instagram/errors.ts';
 export { createXAdapter, threadParts, type XAdapterConfig } from './x/adapter.ts';

@@ -15,3 +15,4 @@ export * from './admin-queue.ts';
 export * from './media/index.ts';
 export * from './token-health.ts';
 export * from './connections.ts';
+export * from './target-settings.ts';

@@ -5,8 +5,15 @@ import { captionProblems } from '../domain/platform-rules.ts';
 import { scheduleTimeProblem } from '../domain/schedule-window.ts';
 import { isAccountUsable } from '../domain/social-accounts.ts';
 import { canTarget, nextTargetStatus, type TargetEvent } from '../domain/target-status.ts';
-import { selectMedia } from '../domain/media-rules.ts';
-import { loadSelectableAssets, setPostMedia, targetMediaProblems } from './media/post-media.ts';
+import type { TargetSettings } from '../domain/target-settings.ts';
+import {
+  loadSelectableAssets,
+  selectTargetMedia,
+  setPostMedia,
+  targetMediaProblems,
+  thumbnailProblem,
+} from './media/post-media.ts';
+import { checkedSettings } from './target-settings.ts';
 import { requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
@@ -24,6 +31,12 @@ export interface SchedulePostInput {
   scheduledFor: Date;
   /** Library assets of the client, in the order they appear (a carousel's order). */
   mediaIds?: string[];
+  /**
+   * Per-platform settings (domain/target-settings.ts) by account id: the post type, a YouTube
+   * title, a LinkedIn article link. Each is checked for its account's platform; an account
+   * left out gets the platform's defaults.
+   */
+  settings?: Record<string, unknown>;
 }
 
 const postView = {
@@ -50,6 +63,7 @@ const postView = {
       lastError: true,
       publishedAt: true,
       fallbackPackageKey: true,
+      settings: true,
       socialAccount: { select: { id: true, platform: true, handle: true, status: true } },
       // The last attempt says when to look on the platform for a post nobody could confirm.
       attempts: { orderBy: { attemptNumber: 'desc' }, take: 1, select: { startedAt: true } },
@@ -110,6 +124,13 @@ async function createPost(
     where: { id: { in: accountIds }, organizationId: actor.organizationId, clientId: client.id },
   });
   if (accounts.length !== accountIds.length) throw new NotFoundError('Social account');
+  const given = input.settings ?? {};
+  if (Object.keys(given).some((id) => !accountIds.includes(id))) {
+    throw new InvalidInputError(
+      'Settings were given for an account this post does not go to. Pick that account, or drop its settings.',
+    );
+  }
+  const settingsOf = new Map<string, TargetSettings>();
   for (const account of accounts) {
     if (!isAccountUsable(account.status)) {
       throw new InvalidInputError(
@@ -119,6 +140,15 @@ async function createPost(
     const problems = captionProblems(account.platform, input.caption);
     if (problems.length > 0)
       throw new InvalidInputError(`${account.handle}: ${problems.join(' ')}`);
+    const settings = checkedSettings(account, given[account.id]);
+    const thumbnail = await thumbnailProblem(db, {
+      organizationId: actor.organizationId,
+      clientId: client.id,
+      settings,
+      ready: status === 'scheduled',
+    });
+    if (thumbnail) throw new InvalidInputError(`${account.handle}: ${thumbnail}`);
+    settingsOf.set(account.id, settings);
   }
   assertSchedulable(input.scheduledFor, now);
   const mediaIds = input.mediaIds ?? [];
@@ -130,7 +160,8 @@ async function createPost(
   // A draft may wait for its media to finish processing; a scheduled post must fit now.
   if (status === 'scheduled') {
     for (const account of accounts) {
-      const selection = selectMedia(account.platform, undefined, assets);
+      // The settings' post type picks the rule (an Instagram story is 9:16).
+      const selection = selectTargetMedia(account.platform, settingsOf.get(account.id), assets);
       if (!selection.ok) {
         throw new InvalidInputError(`${account.handle}: ${selection.problems.join(' ')}`);
       }
@@ -156,6 +187,7 @@ async function createPost(
           scheduledFor: input.scheduledFor,
           scheduledTimezone: client.timezone,
           status,
+          settings: settingsOf.get(account.id)!,
         },
       });
       if (status === 'scheduled') await enqueuePublish(tx, target.id, input.scheduledFor);
@@ -241,12 +273,21 @@ async function retimePost(
     if (moves.length === 0) throw new ConflictError(how.nothingLeft);
     for (const { target, event } of moves) {
       if (nextTargetStatus(target.status, event) !== 'scheduled') continue;
-      // Media that is still processing, or does not fit the platform, stops it going on the queue.
+      // Media (or a thumbnail) that is still processing, or does not fit the platform and the
+      // post type chosen, stops it going on the queue.
       const problems = await targetMediaProblems(tx, {
         targetId: target.id,
         organizationId: actor.organizationId,
         platform: target.platform,
+        settings: target.settings,
       });
+      const thumbnail = await thumbnailProblem(tx, {
+        organizationId: actor.organizationId,
+        clientId: target.clientId,
+        settings: target.settings,
+        ready: true,
+      });
+      if (thumbnail) problems.push(thumbnail);
       if (problems.length > 0) {
         throw new InvalidInputError(`${target.handle}: ${problems.join(' ')}`);
       }

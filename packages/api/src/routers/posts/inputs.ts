@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { instant, safeText } from '../../inputs.ts';
+import { instant, safeJsonObject, safeText } from '../../inputs.ts';
+
+/** One account's settings (domain/target-settings.ts); the service checks them per platform. */
+const TargetSettings = safeJsonObject('The settings');
 
 export const SchedulePostInput = z.object({
   clientId: z.uuid(),
@@ -12,6 +15,8 @@ export const SchedulePostInput = z.object({
   scheduledFor: instant(),
   /** Library assets, in the order the post shows them. */
   mediaIds: z.array(z.uuid()).max(20, 'A post can carry at most 20 files.').optional(),
+  /** Per-platform settings by account id: the post type, a YouTube title, an article link. */
+  settings: z.record(z.uuid(), TargetSettings).optional(),
 });
 
 export const ReschedulePostInput = z.object({ postId: z.uuid(), scheduledFor: instant() });
@@ -42,4 +47,10 @@ export const ResolveTargetInput = z
 export const SetVariantMediaInput = z.object({
   targetId: z.uuid(),
   mediaIds: z.array(z.uuid()).max(20, 'A post can carry at most 20 files.').nullable(),
+});
+
+/** One account's settings for its platform, replacing what it had ({} means the defaults). */
+export const SetTargetSettingsInput = z.object({
+  targetId: z.uuid(),
+  settings: TargetSettings,
 });

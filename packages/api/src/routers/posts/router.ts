@@ -9,6 +9,7 @@ import {
   saveDraftPost,
   scheduleDraftPost,
   schedulePost,
+  setTargetSettings,
   setVariantMedia,
   unschedulePost,
 } from '@herald/core';
@@ -21,6 +22,7 @@ import {
   ResolveTargetInput,
   ScheduleDraftInput,
   SchedulePostInput,
+  SetTargetSettingsInput,
   SetVariantMediaInput,
   TargetIdInput,
 } from './inputs.ts';
@@ -56,6 +58,11 @@ export const postsRouter = {
   /** One account's own media (a per-platform variant), or the post's again with null. */
   setVariantMedia: orgProcedure.input(SetVariantMediaInput).mutation(async ({ ctx, input }) => {
     const { postId } = await setVariantMedia(ctx.db, ctx.actor, input);
+    return getPost(ctx.db, ctx.actor, postId);
+  }),
+  /** One account's platform settings (post type, YouTube title, LinkedIn article link). */
+  setTargetSettings: orgProcedure.input(SetTargetSettingsInput).mutation(async ({ ctx, input }) => {
+    const { postId } = await setTargetSettings(ctx.db, ctx.actor, input);
     return getPost(ctx.db, ctx.actor, postId);
   }),
   retryTarget: orgProcedure

@@ -15,12 +15,12 @@ import {
   RetryablePublishError,
   type PublishError,
 } from '../errors.ts';
-import type { ProviderProgress, PublishMedia } from '../types.ts';
+import type { InstagramSettings } from '../../domain/target-settings.ts';
+import type { ProviderProgress, PublishMedia, PublishRequest } from '../types.ts';
 import {
   createInstagramAdapter,
   instagramPostTypeFor,
   type InstagramAdapterConfig,
-  type InstagramPublishRequest,
 } from './adapter.ts';
 
 /** Serves files at fresh paths, the way signed storage URLs do, and counts each GET. */
@@ -137,25 +137,25 @@ interface Attempt {
   caption: string;
   media: PublishMedia[];
   progress?: ProviderProgress | null;
-  postType?: InstagramPublishRequest['postType'];
+  /** The target's settings (content.settings), as the engine hands them over. */
+  settings?: InstagramSettings;
   config?: Partial<InstagramAdapterConfig>;
   /** Called after the engine would have stored each report. */
   onProgress?: (progress: ProviderProgress) => void;
 }
 
 /** One publish attempt, with every progress report kept in order (the engine's store). */
-function attempt({ who, caption, media, progress = null, postType, config, onProgress }: Attempt) {
+function attempt({ who, caption, media, progress = null, settings, config, onProgress }: Attempt) {
   const saved: ProviderProgress[] = [];
-  const request: InstagramPublishRequest = {
+  const request: PublishRequest = {
     account: who,
-    content: { caption, media },
+    content: { caption, media, ...(settings ? { settings } : {}) },
     progress,
     saveProgress: (p) => {
       saved.push(structuredClone(p));
       onProgress?.(p);
       return Promise.resolve();
     },
-    ...(postType ? { postType } : {}),
   };
   const result = adapter(config).publish(request);
   return { result, saved, last: () => saved.at(-1) ?? progress };
@@ -353,19 +353,62 @@ describe('media_publish refusals before anything is visible', () => {
   });
 });
 
-describe('stories', () => {
-  it('publishes a story when the target asks for one', async () => {
+describe('post types chosen in the settings', () => {
+  it("publishes a story when the target's settings ask for one", async () => {
     const who = account();
-    const { result } = attempt({
+    const { result, saved } = attempt({
       who,
       caption: 'ignored by stories',
       media: [photo(images.vertical, 'story.jpg')],
-      postType: 'story',
+      settings: { postType: 'story' },
     });
     const published = await result;
+    expect(saved[0]).toMatchObject({ postType: 'story' });
     expect(await productType(published.externalId, who)).toMatchObject({
       media_product_type: 'STORY',
     });
+  });
+
+  it('a photo without settings is a feed post (and a 9:16 one is refused there, not a story)', async () => {
+    const who = account();
+    const { result } = attempt({ who, caption: unique('Feed, not story'), media: [photo()] });
+    const published = await result;
+    expect(await productType(published.externalId, who)).toMatchObject({
+      media_product_type: 'FEED',
+    });
+    const vertical = attempt({
+      who,
+      caption: unique('Too tall for the feed'),
+      media: [photo(images.vertical, 'story.jpg')],
+    });
+    expect((await failure(vertical.result)).platformCode).toBe('36003/2207009');
+  });
+
+  it('a reel asked for with a photo is refused before anything is sent', async () => {
+    const who = account();
+    const media = [photo(images.vertical, 'not-a-reel.jpg')];
+    const error = await failure(
+      attempt({ who, caption: unique('Reel?'), media, settings: { postType: 'reel' } }).result,
+    );
+    expect(error).toBeInstanceOf(PermanentPublishError);
+    expect(error.message).toBe('An Instagram reel takes one video on its own.');
+    expect(host.fetchesOf(media[0]!.url)).toBe(0);
+    expect(postsOf(who)).toEqual([]);
+  });
+
+  it('settings Instagram does not have are refused with a sentence', async () => {
+    const who = account();
+    const error = await failure(
+      attempt({
+        who,
+        caption: unique('Odd settings'),
+        media: [photo()],
+        settings: { postType: 'short' } as unknown as InstagramSettings,
+      }).result,
+    );
+    expect(error).toBeInstanceOf(PermanentPublishError);
+    expect(error.message).toMatch(/^Instagram settings: postType: /);
+    expect(postsOf(who)).toEqual([]);
   });
 });
 

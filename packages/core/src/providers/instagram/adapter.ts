@@ -16,6 +16,7 @@
 // elsewhere.
 import { z } from 'zod';
 import { PLATFORM_RULES } from '../../domain/platform-rules.ts';
+import { parseTargetSettings } from '../../domain/target-settings.ts';
 import {
   AmbiguousPublishError,
   PermanentPublishError,
@@ -55,13 +56,6 @@ export interface InstagramAdapterConfig extends AdapterHttpConfig {
 
 /** The kinds of Instagram post this adapter makes. */
 export type InstagramPostType = 'image' | 'carousel' | 'reel' | 'story';
-
-/**
- * A publish request that may name the post type the target's settings chose (media-rules'
- * `feed` | `reel` | `story`). The engine does not pass one yet, so only stories need it: without
- * it the type follows from the media (instagramPostTypeFor).
- */
-export type InstagramPublishRequest = PublishRequest & { postType?: 'feed' | 'reel' | 'story' };
 
 const MAX_CAROUSEL_ITEMS = 10;
 
@@ -274,7 +268,7 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Platform
     }
   }
 
-  async function publish(request: InstagramPublishRequest): Promise<PublishedPost> {
+  async function publish(request: PublishRequest): Promise<PublishedPost> {
     const { account, content, signal } = request;
     const known = progressOf(request.progress);
     if (known?.mediaId) {
@@ -287,7 +281,12 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Platform
     if (signal?.aborted) {
       throw new RetryablePublishError('Publishing was cancelled before anything was sent.');
     }
-    const postType = instagramPostTypeFor(content.media, request.postType);
+    // The target's settings choose a story or a reel; without them the media decide.
+    const settings = parseTargetSettings('instagram', content.settings);
+    if (!settings.ok) {
+      throw new PermanentPublishError(settings.problem, { platformCode: 'settings' });
+    }
+    const postType = instagramPostTypeFor(content.media, settings.settings.postType);
     const assetIds = content.media.map((m) => m.assetId);
     let progress: InstagramProgress =
       known && known.postType === postType && sameList(known.assetIds, assetIds)

@@ -184,11 +184,13 @@ describe('one photo', () => {
     expect(postsWith(caption)).toEqual([]);
   });
 
-  it('a video is refused before anything is sent', async () => {
+  it('a video with photos is refused before anything is sent', async () => {
     const caption = unique('Film');
     const video = file('video', 'clip.mp4', Buffer.alloc(64), 'video/mp4');
-    const { result, requests } = attempt({ caption, media: [video] });
-    expect(await failure(result)).toBeInstanceOf(PermanentPublishError);
+    const { result, requests } = attempt({ caption, media: [photo(0), video] });
+    const error = await failure(result);
+    expect(error).toBeInstanceOf(PermanentPublishError);
+    expect(error.message).toBe("A video on LinkedIn must be the post's only item.");
     expect(requests).toEqual([]);
   });
 });

@@ -3,23 +3,36 @@
 // `POST /rest/posts`; a photo is first uploaded through the Images API
 // (`POST /rest/images?action=initializeUpload`, then a `PUT` of the bytes, which Herald downloads
 // from the signed URL) and named in the post's `content.media.id`, several in
-// `content.multiImage.images`. Each upload step is recorded before the next, so a retry never
-// uploads a photo twice; only the post itself may be ambiguous. The caption goes out as "little
-// text", escaped, so it shows exactly as written. Reconcile lists the author's posts
-// (`GET /rest/posts?q=author`) around the attempt. Tokens refresh at
-// https://www.linkedin.com/oauth/v2/accessToken (programmatic refresh tokens).
+// `content.multiImage.images`. A video goes through the Videos API: `initializeUpload` with its
+// size lays it out in parts, each part's bytes (fetched with a Range request) are PUT to its
+// pre-signed URL and answer an ETag, `finalizeUpload` names the ETags, and the post waits until
+// `GET /rest/videos/{urn}` says AVAILABLE (while PROCESSING the attempt ends as "not ready" and
+// the engine asks again later). A LinkedIn article link (settings.article) is
+// `content.article { source, title, description, thumbnail }`, the post's one photo uploaded as
+// its thumbnail. Each upload step (a photo registered or sent, a video part sent, the video
+// finalized) is recorded before the next, so a retry repeats none of them; only the post itself
+// may be ambiguous. The caption goes out as "little text", escaped, so it shows exactly as
+// written. Reconcile lists the author's posts (`GET /rest/posts?q=author`) around the attempt.
+// Tokens refresh at https://www.linkedin.com/oauth/v2/accessToken (programmatic refresh tokens).
 //
 // Sources (Microsoft Learn, LinkedIn Marketing API docs): "Posts API" (schema, 201 +
-// x-restli-id, find posts by author, MultiImage), "Images API" (initializeUpload, upload PUT),
-// "Little Text Format", "LinkedIn Marketing API Versioning", "Error Handling", "Refresh Tokens
-// with OAuth 2.0"; error bodies as LinkedIn sends them (NONEXISTENT_VERSION, DUPLICATE_POST,
-// ShareCommentary length) from public bug reports. Links have no field of their own in
-// PublishContent: a URL stays in the caption, where LinkedIn links it.
+// x-restli-id, find posts by author, MultiImage, Article and Video content), "Images API"
+// (initializeUpload, upload PUT), "Videos API" (initializeUpload, uploadInstructions, ETags,
+// finalizeUpload, video status; 3 s–30 min, 75 KB–500 MB), "Little Text Format", "LinkedIn
+// Marketing API Versioning", "Error Handling", "Refresh Tokens with OAuth 2.0"; error bodies as
+// LinkedIn sends them (NONEXISTENT_VERSION, DUPLICATE_POST, ShareCommentary length) from public
+// bug reports.
 import { z } from 'zod';
 import { PLATFORM_RULES } from '../../domain/platform-rules.ts';
 import {
+  parseTargetSettings,
+  settingsMediaProblems,
+  type LinkedInSettings,
+} from '../../domain/target-settings.ts';
+import {
   AmbiguousPublishError,
   AuthPublishError,
+  NotReadyPublishError,
   PermanentPublishError,
   PublishError,
   RetryablePublishError,
@@ -59,9 +72,12 @@ export interface LinkedInAdapterConfig extends AdapterHttpConfig {
    * for the real API and `{baseUrl}/feed/update` for the sandbox.
    */
   webUrl?: string;
+  /** How far ahead a "video still processing" retry is due; default 20 s. */
+  processingRetryMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_PROCESSING_RETRY_MS = 20_000;
 const REAL_API = /^https:\/\/api\.linkedin\.com$/;
 /** The Posts API takes 2–20 images in a multiImage post. */
 const MAX_IMAGES = 20;
@@ -78,8 +94,27 @@ const UploadProgress = z.object({
   uploaded: z.boolean(),
 });
 type UploadProgress = z.infer<typeof UploadProgress>;
+/** One part of a video upload as initializeUpload laid it out, and its ETag once sent. */
+const VideoPart = z.object({
+  uploadUrl: z.string().url(),
+  firstByte: z.number().int().min(0),
+  lastByte: z.number().int().min(0),
+  etag: z.string().min(1).optional(),
+});
+/** A video on its way to LinkedIn: its URN, the upload's parts, and whether it was finalized. */
+const VideoProgress = z.object({
+  assetId: z.string(),
+  video: z.string().startsWith('urn:li:video:'),
+  uploadToken: z.string(),
+  /** Epoch ms after which the part URLs take no more bytes. */
+  uploadUrlsExpireAt: z.number().optional(),
+  parts: z.array(VideoPart).min(1),
+  finalized: z.boolean(),
+});
+type VideoProgress = z.infer<typeof VideoProgress>;
 const LinkedInProgress = z.object({
   images: z.array(UploadProgress).optional(),
+  video: VideoProgress.optional(),
   /** The post LinkedIn said this one duplicates (its answer to a retried, already made post). */
   duplicateOf: z.string().optional(),
 });
@@ -87,6 +122,26 @@ type LinkedInProgress = z.infer<typeof LinkedInProgress>;
 
 const InitializeUploadResponse = z.object({
   value: z.object({ uploadUrl: z.string().url(), image: z.string().startsWith('urn:li:image:') }),
+});
+const InitializeVideoResponse = z.object({
+  value: z.object({
+    video: z.string().startsWith('urn:li:video:'),
+    uploadInstructions: z
+      .array(
+        z.object({
+          uploadUrl: z.string().url(),
+          firstByte: z.number().int().min(0),
+          lastByte: z.number().int().min(0),
+        }),
+      )
+      .min(1),
+    uploadToken: z.string().optional(),
+    uploadUrlsExpireAt: z.number().optional(),
+  }),
+});
+const VideoStatusResponse = z.object({
+  status: z.string(),
+  processingFailureReason: z.string().optional(),
 });
 const FinderResponse = z.object({
   elements: z.array(
@@ -120,6 +175,7 @@ export function createLinkedInAdapter(config: LinkedInAdapterConfig): PlatformAd
     config.webUrl ?? (real ? 'https://www.linkedin.com/feed/update' : `${base}/feed/update`)
   ).replace(/\/+$/, '');
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const processingRetryMs = config.processingRetryMs ?? DEFAULT_PROCESSING_RETRY_MS;
   const clock = config.now ?? (() => new Date());
   const doFetch = config.fetch ?? fetch;
   const postUrl = (urn: string) => `${web}/${urn}`;
@@ -235,6 +291,203 @@ export function createLinkedInAdapter(config: LinkedInAdapterConfig): PlatformAd
     );
   }
 
+  /**
+   * Bytes `first`..`last` (inclusive) of a file, asked for with a Range request so a large
+   * video is never held whole; a host that ignores ranges sends it all and the slice is cut here.
+   */
+  async function downloadRange(
+    file: PublishMedia,
+    first: number,
+    last: number,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    let response: Response;
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      response = await call(file.url, { headers: { range: `bytes=${first}-${last}` } }, signal);
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new RetryablePublishError(
+          `Herald could not download ${file.name} to upload it (HTTP ${response.status}).`,
+        );
+      }
+      const body = new Uint8Array(await response.arrayBuffer());
+      bytes = response.status === 206 ? body : body.subarray(first, last + 1);
+    } catch (error) {
+      if (error instanceof PublishError) throw error;
+      throw new RetryablePublishError(`Herald could not download ${file.name} to upload it.`, {
+        cause: error,
+      });
+    }
+    if (bytes.length !== last - first + 1) {
+      throw new RetryablePublishError(
+        `${file.name} changed size while Herald was uploading it to LinkedIn.`,
+      );
+    }
+    return bytes;
+  }
+
+  /**
+   * Registers the video (once), sends each part not yet sent (recording its ETag before the
+   * next), and finalizes the upload (once). Safe to repeat: nothing shows on LinkedIn yet.
+   */
+  async function uploadVideo(request: PublishRequest, file: PublishMedia): Promise<VideoProgress> {
+    const { account, signal } = request;
+    let upload = videoSoFar(request.progress, file, clock());
+    if (!upload) {
+      const { body } = await send(
+        `${rest}/videos?action=initializeUpload`,
+        {
+          method: 'POST',
+          headers: restHeaders(account.accessToken, true),
+          body: JSON.stringify({
+            initializeUploadRequest: {
+              owner: account.externalId,
+              fileSizeBytes: file.sizeBytes,
+              uploadCaptions: false,
+              uploadThumbnail: false,
+            },
+          }),
+        },
+        signal,
+      ).catch(rethrowAsSetup(file));
+      const parsed = InitializeVideoResponse.safeParse(body);
+      if (!parsed.success || !coversFile(parsed.data.value.uploadInstructions, file.sizeBytes)) {
+        throw new RetryablePublishError(
+          'LinkedIn answered the video upload request without upload instructions for the whole file.',
+        );
+      }
+      const { video, uploadInstructions, uploadToken, uploadUrlsExpireAt } = parsed.data.value;
+      upload = {
+        assetId: file.assetId,
+        video,
+        // Echoed at finalize as given; LinkedIn's single-part example gives an empty one.
+        uploadToken: uploadToken ?? '',
+        ...(uploadUrlsExpireAt !== undefined ? { uploadUrlsExpireAt } : {}),
+        parts: uploadInstructions.map((part) => ({ ...part })),
+        finalized: false,
+      };
+      await save(request, { video: upload }, `a video LinkedIn registered (${file.name})`);
+    }
+    const total = upload.parts.length;
+    for (const [index, part] of upload.parts.entries()) {
+      if (part.etag) continue;
+      if (signal?.aborted) {
+        throw new RetryablePublishError('Publishing was cancelled before the post was made.');
+      }
+      const bytes = await downloadRange(file, part.firstByte, part.lastByte, signal);
+      // A pre-signed URL: no token goes to it.
+      const { response } = await send(
+        part.uploadUrl,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/octet-stream' },
+          body: bytes,
+        },
+        signal,
+      ).catch(rethrowAsSetup(file));
+      const etag = response.headers.get('etag');
+      if (!etag) {
+        throw new RetryablePublishError(
+          `LinkedIn took part ${index + 1} of ${file.name} without answering its ETag.`,
+        );
+      }
+      part.etag = etag;
+      await save(
+        request,
+        { video: upload },
+        `part ${index + 1} of ${total} of ${file.name} sent to LinkedIn`,
+      );
+    }
+    if (!upload.finalized) {
+      await send(
+        `${rest}/videos?action=finalizeUpload`,
+        {
+          method: 'POST',
+          headers: restHeaders(account.accessToken, true),
+          body: JSON.stringify({
+            finalizeUploadRequest: {
+              video: upload.video,
+              uploadToken: upload.uploadToken,
+              uploadedPartIds: upload.parts.map((part) => part.etag!),
+            },
+          }),
+        },
+        signal,
+      ).catch(async (error: unknown) => {
+        // An earlier finalize whose answer was lost may have gone through: LinkedIn then
+        // refuses this one, and the video's status says it is past waiting for its upload.
+        if (error instanceof PublishError && error.kind === 'permanent') {
+          const status = await videoStatus(request, upload.video, file).catch(() => undefined);
+          if (status && status.status !== 'WAITING_UPLOAD') return;
+        }
+        rethrowAsSetup(file)(error);
+      });
+      upload.finalized = true;
+      await save(request, { video: upload }, `the finalized upload of ${file.name}`);
+    }
+    return upload;
+  }
+
+  async function videoStatus(request: PublishRequest, urn: string, file: PublishMedia) {
+    const { body } = await send(
+      `${rest}/videos/${encodeURIComponent(urn)}`,
+      { headers: restHeaders(request.account.accessToken) },
+      request.signal,
+    ).catch(rethrowAsSetup(file));
+    const parsed = VideoStatusResponse.safeParse(body);
+    if (!parsed.success) {
+      throw new RetryablePublishError(
+        'LinkedIn answered the video status in a form Herald does not understand.',
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Uploads the video, and posts it once LinkedIn has processed it. */
+  async function publishVideo(request: PublishRequest, file: PublishMedia): Promise<PublishedPost> {
+    const upload = await uploadVideo(request, file);
+    const { status, processingFailureReason } = await videoStatus(request, upload.video, file);
+    if (status === 'AVAILABLE') {
+      return createPost(request, { media: { id: upload.video } }, { video: upload });
+    }
+    if (status === 'PROCESSING_FAILED') {
+      // The next attempt (a person retrying) starts the upload afresh.
+      await request.saveProgress({}).catch(() => undefined);
+      throw new PermanentPublishError(
+        `${file.name}: LinkedIn could not process the video${processingFailureReason ? ` (${processingFailureReason})` : ''}. Check that it is an MP4 of 3 s to 30 min and try again.`,
+        { platformCode: 'PROCESSING_FAILED' },
+      );
+    }
+    throw new NotReadyPublishError(
+      `LinkedIn is still processing ${file.name}; Herald will check again shortly.`,
+      {
+        retryAt: new Date(clock().getTime() + processingRetryMs),
+        platformCode: 'processing',
+      },
+    );
+  }
+
+  /** An article link as a card; the post's photo, if it has one, is its thumbnail. */
+  async function publishArticle(
+    request: PublishRequest,
+    article: NonNullable<LinkedInSettings['article']>,
+  ): Promise<PublishedPost> {
+    const uploads = request.content.media.length
+      ? await uploadImages(request, request.content.media)
+      : [];
+    const content: JsonValue = {
+      article: {
+        source: article.url,
+        // LinkedIn needs a title and does not fetch one from the page: the site's name stands in.
+        title: article.title ?? new URL(article.url).hostname,
+        ...(article.description ? { description: article.description } : {}),
+        ...(uploads[0] ? { thumbnail: uploads[0].image } : {}),
+      },
+    };
+    return createPost(request, content, uploads.length ? { images: uploads } : {});
+  }
+
   /** The call that makes the post visible. */
   async function createPost(
     request: PublishRequest,
@@ -289,10 +542,21 @@ export function createLinkedInAdapter(config: LinkedInAdapterConfig): PlatformAd
       throw new RetryablePublishError('Publishing was cancelled before anything was sent.');
     }
     const { media } = request.content;
-    if (media.some((m) => m.kind === 'video')) {
-      throw new PermanentPublishError(
-        'Herald does not post videos to LinkedIn yet: post photos, or text only.',
-      );
+    const settings = parseTargetSettings('linkedin', request.content.settings);
+    if (!settings.ok) {
+      throw new PermanentPublishError(settings.problem, { platformCode: 'settings' });
+    }
+    const problems = settingsMediaProblems('linkedin', settings.settings, media);
+    if (problems.length > 0) {
+      throw new PermanentPublishError(problems.join(' '), { platformCode: 'settings' });
+    }
+    if (settings.settings.article) return publishArticle(request, settings.settings.article);
+    const video = media.find((m) => m.kind === 'video');
+    if (video) {
+      if (media.length > 1) {
+        throw new PermanentPublishError("A video on LinkedIn must be the post's only item.");
+      }
+      return publishVideo(request, video);
     }
     if (media.length > MAX_IMAGES) {
       throw new PermanentPublishError(
@@ -476,6 +740,40 @@ function progressOf(progress: ProviderProgress | null): LinkedInProgress {
 }
 
 /**
+ * The video upload an earlier attempt started, when it is for this file and can go on: the
+ * same asset and size, and part URLs that still take bytes (or nothing left to send to them).
+ * Else none, and the upload starts afresh (the old video stays unused, seen by nobody).
+ */
+function videoSoFar(
+  progress: ProviderProgress | null,
+  file: PublishMedia,
+  now: Date,
+): VideoProgress | undefined {
+  const upload = progressOf(progress).video;
+  if (!upload || upload.assetId !== file.assetId) return undefined;
+  if (!coversFile(upload.parts, file.sizeBytes)) return undefined;
+  const partsLeft = !upload.finalized && upload.parts.some((part) => !part.etag);
+  if (
+    partsLeft &&
+    upload.uploadUrlsExpireAt !== undefined &&
+    upload.uploadUrlsExpireAt <= now.getTime()
+  ) {
+    return undefined;
+  }
+  return structuredClone(upload);
+}
+
+/** The parts run from byte 0 to the file's last byte, each starting where the last ended. */
+function coversFile(parts: readonly { firstByte: number; lastByte: number }[], size: number) {
+  let next = 0;
+  for (const part of parts) {
+    if (part.firstByte !== next || part.lastByte < part.firstByte) return false;
+    next = part.lastByte + 1;
+  }
+  return next === size;
+}
+
+/**
  * The uploads an earlier attempt made, when they are for the first of these photos (same assets,
  * same order); else none, and the photos start afresh (earlier images stay unused, seen by nobody).
  */
@@ -490,7 +788,7 @@ function uploadsSoFar(
 }
 
 /** A setup step shows nothing: an unanswered one is worth retrying; a refusal names the file. */
-function rethrowAsSetup(photo: PublishMedia) {
+function rethrowAsSetup(file: PublishMedia) {
   return (error: unknown): never => {
     if (!(error instanceof PublishError)) throw error;
     if (error.kind === 'ambiguous') {
@@ -500,7 +798,7 @@ function rethrowAsSetup(photo: PublishMedia) {
       });
     }
     if (error.kind === 'permanent') {
-      throw new PermanentPublishError(`${photo.name}: ${error.message}`, {
+      throw new PermanentPublishError(`${file.name}: ${error.message}`, {
         platformCode: error.platformCode,
         cause: error,
       });

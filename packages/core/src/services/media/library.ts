@@ -110,7 +110,8 @@ export async function getMedia(deps: MediaDeps, actor: Actor, input: { assetId: 
 }
 
 /**
- * Posts that will still publish this asset (or may: drafts, retries, unconfirmed ones). A post
+ * Posts that will still publish this asset, as media or as a target's thumbnail (or may:
+ * drafts, retries, unconfirmed ones). A post
  * whose every target has finished no longer needs it from the library.
  */
 async function postsStillUsing(deps: MediaDeps, actor: Actor, assetId: string) {
@@ -121,6 +122,12 @@ async function postsStillUsing(deps: MediaDeps, actor: Actor, assetId: string) {
       OR: [
         { media: { some: { assetId } }, targets: { some: { ownMedia: false, status: live } } },
         { targets: { some: { status: live, media: { some: { assetId } } } } },
+        // A custom thumbnail (target settings) is fetched at publish time too.
+        {
+          targets: {
+            some: { status: live, settings: { path: ['thumbnailAssetId'], equals: assetId } },
+          },
+        },
       ],
     },
     select: { id: true, caption: true },

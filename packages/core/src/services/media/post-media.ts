@@ -4,6 +4,11 @@ import type { Db, Tx } from '@herald/db';
 import type { MediaKind, RenditionName } from '../../domain/media-files.ts';
 import { selectMedia, type SelectableAsset, type SelectedMedia } from '../../domain/media-rules.ts';
 import type { Platform } from '../../domain/platforms.ts';
+import {
+  settingsMediaProblems,
+  settingsPostType,
+  settingsThumbnailAssetId,
+} from '../../domain/target-settings.ts';
 import type { PublishMedia } from '../../providers/types.ts';
 import { STORAGE_NOT_CONFIGURED, type MediaStorage } from '../../storage/index.ts';
 import { lockTarget } from '@herald/db';
@@ -159,6 +164,33 @@ export async function setTargetMedia(
 
 export type ResolvedMedia = { ok: true; media: PublishMedia[] } | { ok: false; problems: string[] };
 
+/** A target as media selection sees it: its platform and the settings (post type) chosen. */
+export interface MediaTarget {
+  targetId: string;
+  organizationId: string;
+  platform: Platform;
+  /** The target's stored settings (domain/target-settings.ts); their postType picks the rule. */
+  settings?: unknown;
+}
+
+/**
+ * Selects the files for `assets` under the rule of the settings' post type, and checks what
+ * the settings themselves ask of the media (a LinkedIn article card takes one picture).
+ */
+export function selectTargetMedia(
+  platform: Platform,
+  settings: unknown,
+  assets: readonly SelectableAsset[],
+) {
+  const selection = selectMedia(platform, settingsPostType(settings), assets);
+  const problems = settingsMediaProblems(platform, settings, assets);
+  if (problems.length === 0) return selection;
+  return {
+    ok: false as const,
+    problems: [...(selection.ok ? [] : selection.problems), ...problems],
+  };
+}
+
 /**
  * What the engine hands an adapter for one target: the selected file of each asset, as a
  * signed URL the platform can fetch, with its type, size and shape. The same selectMedia the
@@ -167,14 +199,14 @@ export type ResolvedMedia = { ok: true; media: PublishMedia[] } | { ok: false; p
 export async function resolvePublishMedia(
   db: Db,
   storage: MediaStorage | undefined,
-  target: { targetId: string; organizationId: string; platform: Platform; postType?: string },
+  target: MediaTarget,
 ): Promise<ResolvedMedia> {
   const rows = await targetAssets(db, target.targetId, target.organizationId);
   if (rows.length === 0) {
-    const selection = selectMedia(target.platform, target.postType, []);
+    const selection = selectTargetMedia(target.platform, target.settings, []);
     return selection.ok ? { ok: true, media: [] } : selection;
   }
-  const selection = selectMedia(target.platform, target.postType, rows.map(toSelectable));
+  const selection = selectTargetMedia(target.platform, target.settings, rows.map(toSelectable));
   if (!selection.ok) return selection;
   if (!storage) {
     return { ok: false, problems: [STORAGE_NOT_CONFIGURED] };
@@ -218,17 +250,130 @@ async function toPublishMedia(
 }
 
 /** What stops a target's media from going to its platform (empty when nothing does). */
-export async function targetMediaProblems(
-  db: Db | Tx,
-  target: { targetId: string; organizationId: string; platform: Platform; postType?: string },
-): Promise<string[]> {
+export async function targetMediaProblems(db: Db | Tx, target: MediaTarget): Promise<string[]> {
   const rows = await targetAssets(db, target.targetId, target.organizationId);
-  const selection = selectMedia(target.platform, target.postType, rows.map(toSelectable));
+  const selection = selectTargetMedia(target.platform, target.settings, rows.map(toSelectable));
   return selection.ok ? [] : selection.problems;
 }
 
-/** Targets whose media may still change: nothing has been sent for them yet. */
-const EDITABLE_MEDIA_STATUSES = ['draft', 'scheduled', 'failed', 'waiting_for_account'] as const;
+const thumbnailSelect = {
+  id: true,
+  name: true,
+  kind: true,
+  status: true,
+  renditions: {
+    where: { name: { in: ['wide', 'full'] as string[] } },
+    select: {
+      name: true,
+      key: true,
+      contentType: true,
+      width: true,
+      height: true,
+      sizeBytes: true,
+    },
+  },
+} as const;
+
+/**
+ * Why the image the settings name as a thumbnail cannot be used (null when it can, or when
+ * none is named). It must be an image of the same client's library, in the same organization;
+ * `ready` asks that it has finished processing too (a draft may wait for it).
+ */
+export async function thumbnailProblem(
+  db: Db | Tx,
+  target: { organizationId: string; clientId: string; settings: unknown; ready: boolean },
+): Promise<string | null> {
+  const assetId = settingsThumbnailAssetId(target.settings);
+  if (!assetId) return null;
+  const asset = await db.mediaAsset.findFirst({
+    where: {
+      id: assetId,
+      organizationId: target.organizationId,
+      clientId: target.clientId,
+      deletedAt: null,
+    },
+    select: { name: true, kind: true, status: true, rejectionReason: true },
+  });
+  if (!asset) {
+    return "The thumbnail is not in this client's media library any more. Choose another image.";
+  }
+  if (asset.kind !== 'image') {
+    return `The thumbnail must be an image; “${asset.name}” is a video.`;
+  }
+  if (asset.status === 'rejected') {
+    return `The thumbnail “${asset.name}” could not be processed${asset.rejectionReason ? `: ${asset.rejectionReason}` : '.'}`;
+  }
+  if (target.ready && asset.status !== 'ready') {
+    return `The thumbnail “${asset.name}” is still being processed.`;
+  }
+  return null;
+}
+
+export type ResolvedThumbnail =
+  { ok: true; thumbnail: PublishMedia | undefined } | { ok: false; problem: string };
+
+/**
+ * The custom thumbnail the settings name, signed like the media: its 16:9 `wide` rendition
+ * (YouTube's 1280×720), else the whole picture. Looked up only when one is named, so a target
+ * without one costs no query. The asset must still be a ready image of the post's client.
+ */
+export async function resolveThumbnail(
+  db: Db,
+  storage: MediaStorage | undefined,
+  target: { organizationId: string; postId: string; settings: unknown },
+): Promise<ResolvedThumbnail> {
+  const assetId = settingsThumbnailAssetId(target.settings);
+  if (!assetId) return { ok: true, thumbnail: undefined };
+  const asset = await db.mediaAsset.findFirst({
+    where: {
+      id: assetId,
+      organizationId: target.organizationId,
+      deletedAt: null,
+      client: { posts: { some: { id: target.postId, organizationId: target.organizationId } } },
+    },
+    select: thumbnailSelect,
+  });
+  const file =
+    asset?.renditions.find((r) => r.name === 'wide') ??
+    asset?.renditions.find((r) => r.name === 'full');
+  if (!asset || asset.kind !== 'image' || asset.status !== 'ready' || !file) {
+    return {
+      ok: false,
+      problem: asset
+        ? `The thumbnail “${asset.name}” is not a ready image. Choose another one.`
+        : "The thumbnail is not in this client's media library any more. Choose another image.",
+    };
+  }
+  if (!storage) return { ok: false, problem: STORAGE_NOT_CONFIGURED };
+  return {
+    ok: true,
+    thumbnail: {
+      assetId: asset.id,
+      kind: 'image',
+      name: asset.name,
+      url: await storage.createDownloadUrl({
+        key: file.key,
+        expiresInSeconds: MEDIA_URL_TTL.publishSeconds,
+      }),
+      contentType: file.contentType,
+      sizeBytes: file.sizeBytes,
+      width: file.width,
+      height: file.height,
+      durationMs: null,
+    },
+  };
+}
+
+/**
+ * Targets whose content (media, settings) may still change: nothing has been sent for them
+ * yet. Once a target is publishing, an edit could not reach the platform consistently.
+ */
+export const EDITABLE_TARGET_STATUSES = [
+  'draft',
+  'scheduled',
+  'failed',
+  'waiting_for_account',
+] as const;
 
 /**
  * Gives one account's target (a per-platform variant) its own ordered media, or with null
@@ -248,13 +393,14 @@ export async function setVariantMedia(
         id: true,
         organizationId: true,
         postId: true,
+        settings: true,
         post: { select: { clientId: true } },
         socialAccount: { select: { platform: true, handle: true } },
       },
     });
     const locked = target ? await lockTarget(tx, target.id) : null;
     if (!target || !locked) throw new NotFoundError('Post target');
-    if (!(EDITABLE_MEDIA_STATUSES as readonly string[]).includes(locked.status)) {
+    if (!(EDITABLE_TARGET_STATUSES as readonly string[]).includes(locked.status)) {
       throw new ConflictError(
         "This account's post has already started publishing (or finished); its media can no longer change.",
       );
@@ -275,9 +421,14 @@ export async function setVariantMedia(
               targetId: target.id,
               organizationId: target.organizationId,
               platform: target.socialAccount.platform,
+              settings: target.settings,
             })
           : (() => {
-              const selection = selectMedia(target.socialAccount.platform, undefined, assets);
+              const selection = selectTargetMedia(
+                target.socialAccount.platform,
+                target.settings,
+                assets,
+              );
               return selection.ok ? [] : selection.problems;
             })();
       if (problems.length > 0) {

@@ -2,6 +2,7 @@
 // (fast-path.ts) did not claim: lock the target and decide what this job does.
 import { decryptSecret, lockTarget, type Tx } from '@herald/db';
 import { publishPrerequisiteProblem } from '../../domain/publish-prerequisites.ts';
+import { parseTargetSettings } from '../../domain/target-settings.ts';
 import type { ProviderProgress, PublishContent } from '../../providers/types.ts';
 import type { PublishingDeps, PublishTargetResult } from './index.ts';
 import { holdForAccount, type Attempt } from './settle.ts';
@@ -16,6 +17,8 @@ export interface Claim extends Attempt {
   content: PublishContent;
   /** Whether the target carries media, to be selected and signed before the call. */
   hasMedia: boolean;
+  /** The target's settings as stored, checked for the platform before the call (content.ts). */
+  settings: unknown;
   progress: ProviderProgress | null;
 }
 
@@ -51,6 +54,8 @@ export async function begin(
   });
   const account = target.socialAccount;
   const caption = target.caption ?? target.post.caption;
+  // Reconcile looks the post up as it was asked for (an Instagram story, a LinkedIn article).
+  const settings = parseTargetSettings(account.platform, target.settings);
   const base = {
     targetId,
     organizationId: target.organizationId,
@@ -63,8 +68,9 @@ export async function begin(
       externalId: account.externalId,
       accessToken: decryptSecret(account.accessTokenEncrypted, deps.tokenKey),
     },
-    content: { caption, media: [] },
+    content: { caption, media: [], ...(settings.ok ? { settings: settings.settings } : {}) },
     hasMedia: false,
+    settings: target.settings,
     progress: (target.providerState ?? null) as ProviderProgress | null,
   };
 

@@ -63,6 +63,7 @@ export async function claimFast(
     },
     content: { caption: row.caption, media: [] },
     hasMedia: row.hasMedia,
+    settings: row.settings,
     progress: (row.providerState ?? null) as ProviderProgress | null,
   };
 }

@@ -8,12 +8,10 @@
 import type { Db, Queryable } from '@herald/db';
 import type { Platform } from '../../domain/platforms.ts';
 import type { PlatformAdapter } from '../../providers/types.ts';
-import { captionProblems } from '../../domain/platform-rules.ts';
-import { selectMedia } from '../../domain/media-rules.ts';
 import type { MediaStorage } from '../../storage/index.ts';
-import { resolvePublishMedia, type ResolvedMedia } from '../media/post-media.ts';
 import { PermanentPublishError } from '../../providers/errors.ts';
 import { begin, type Claim } from './begin.ts';
+import { preparePublishContent } from './content.ts';
 import { claimFast } from './fast-path.ts';
 import { runPublish } from './publish.ts';
 import { runReconcile } from './reconcile.ts';
@@ -69,13 +67,6 @@ async function reportedUsage(deps: PublishingDeps, claim: Claim, signal?: AbortS
   }
 }
 
-/** The target's media, selected for its platform and signed; the rules alone for a text post. */
-function mediaFor(deps: PublishingDeps, claim: Claim): Promise<ResolvedMedia> | ResolvedMedia {
-  if (claim.hasMedia) return resolvePublishMedia(deps.db, deps.storage, claim);
-  const selection = selectMedia(claim.platform, undefined, []);
-  return selection.ok ? { ok: true, media: [] } : selection;
-}
-
 export async function publishTarget(
   deps: PublishingDeps,
   targetId: string,
@@ -96,18 +87,14 @@ export async function publishTarget(
     }
     deps.onAttemptStarted?.({ platform: claim.platform, latenessMs: claim.latenessMs });
     // Content the platform would refuse: do not spend a platform call to learn it.
-    const media = await mediaFor(deps, claim);
-    const problems = [
-      ...captionProblems(claim.platform, claim.content.caption),
-      ...(media.ok ? [] : media.problems),
-    ];
-    if (problems.length > 0 || !media.ok) {
-      const failure = new PermanentPublishError(problems.join(' '), {
+    const prepared = await preparePublishContent(deps, claim);
+    if (!prepared.ok) {
+      const failure = new PermanentPublishError(prepared.problems.join(' '), {
         platformCode: 'prerequisite',
       });
       return deps.db.$transaction((tx) => settleFailure(tx, deps, claim, failure, now()));
     }
-    const ready = { ...claim, content: { ...claim.content, media: media.media } };
+    const ready = { ...claim, content: prepared.content };
     return { ...(await runPublish(deps, ready, signal)), platform: claim.platform };
   }
   // Not due, not scheduled, or its account needs a person: look closer, the ordinary way.

@@ -145,6 +145,42 @@ export const linkedinErrors = {
     code: 'PAYLOAD_TOO_LARGE',
     message: 'The uploaded image is larger than the sandbox accepts (36 MB)',
   }),
+  /** The Videos API's documented answer when the caller may not act for the video's owner. */
+  videoForbidden: (): LinkedInError => ({
+    status: 403,
+    message:
+      'Accessing this video resource is forbidden. Please check your permissions for this resource',
+  }),
+  /** Sandbox wording: captions and custom thumbnails of videos are not emulated. */
+  videoExtrasNotEmulated: (field: string): LinkedInError => ({
+    status: 400,
+    code: 'ILLEGAL_ARGUMENT',
+    message: `The sandbox does not emulate ${field}: send it as false`,
+  }),
+  /** Sandbox wording for a part whose bytes do not match its byte range. */
+  videoPartSize: (expected: number, got: number): LinkedInError => ({
+    status: 400,
+    code: 'ILLEGAL_ARGUMENT',
+    message: `This part must be ${expected} bytes (its firstByte to lastByte), but ${got} arrived`,
+  }),
+  /** Sandbox wording: an upload URL past `uploadUrlsExpireAt`, or one whose signature is wrong. */
+  videoUploadUrlRefused: (): LinkedInError => ({
+    status: 403,
+    code: 'ACCESS_DENIED',
+    message: 'The upload URL is expired or invalid',
+  }),
+  /** Sandbox wording for a finalize that does not name every part's ETag, in order. */
+  videoPartsIncomplete: (detail: string): LinkedInError => ({
+    status: 400,
+    code: 'ILLEGAL_ARGUMENT',
+    message: `Video upload cannot be finalized: ${detail}`,
+  }),
+  /** Sandbox wording for a second finalize of the same video. */
+  videoAlreadyFinalized: (urn: string, status: string): LinkedInError => ({
+    status: 400,
+    code: 'ILLEGAL_ARGUMENT',
+    message: `Video ${urn} is not waiting for an upload (status ${status})`,
+  }),
   notFound: (resource: string): LinkedInError => ({
     status: 404,
     code: 'NOT_FOUND',

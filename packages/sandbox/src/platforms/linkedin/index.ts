@@ -1,10 +1,11 @@
 // LinkedIn's versioned REST API, as much as Herald uses: create a post (text, one image, several
-// images, an article link), upload images (./images.ts), list an author's posts, the member's
-// organizations (./organizations.ts), and OAuth (./oauth.ts: the consent page, the token
-// endpoint, /v2/userinfo). Mounted under /linkedin, so `{sandbox}/linkedin` stands in for
-// https://api.linkedin.com (REST calls under /rest), for the upload host (/dms-uploads) and for
-// https://www.linkedin.com (/oauth/v2/authorization and accessToken, and the post pages at
-// /feed/update/{urn}).
+// images, a video, an article link), upload images (./images.ts) and videos (./videos.ts), list
+// an author's posts, the member's organizations (./organizations.ts), and OAuth (./oauth.ts: the
+// consent page, the token endpoint, /v2/userinfo). Mounted under /linkedin, so
+// `{sandbox}/linkedin` stands in for https://api.linkedin.com (REST calls under /rest), for the
+// upload host (/dms-uploads) and for https://www.linkedin.com (/oauth/v2/authorization and
+// accessToken, and the post pages at /feed/update/{urn}). Sandbox-only: `POST
+// /linkedin/__sandbox/settings` (video part size, processing polls).
 import type { ServerResponse } from 'node:http';
 import { escapeHtml, layout, mediaPath } from '../../html.ts';
 import { html, send } from '../../http.ts';
@@ -14,6 +15,14 @@ import { getImage, initializeUpload, serveImage, uploadImage } from './images.ts
 import { accessToken, authorizationPage, authorizationSubmit, userinfo } from './oauth.ts';
 import { organization, organizationAcls } from './organizations.ts';
 import { createPost, findPostsByAuthor } from './posts.ts';
+import { linkedinState } from './state.ts';
+import {
+  changeSettings,
+  finalizeVideoUpload,
+  getVideo,
+  initializeVideoUpload,
+  uploadVideoPart,
+} from './videos.ts';
 
 export { linkedinRefreshToken } from './oauth.ts';
 export { versionOf } from './request.ts';
@@ -36,6 +45,12 @@ export const linkedin: PlatformRoutes = {
     }
     if (method === 'PUT' && segments.length === 2 && first === 'dms-uploads') {
       return uploadImage(req, res, second!, ctx);
+    }
+    if (method === 'PUT' && segments.length === 4 && first === 'dms-uploads') {
+      if (second === 'videos') return uploadVideoPart(req, res, url, third!, segments[3]!, ctx);
+    }
+    if (method === 'POST' && path === '/__sandbox/settings') {
+      return send(res, await changeSettings(req, ctx));
     }
     if (path === '/oauth/v2/accessToken') {
       if (method === 'POST') return accessToken(req, res, ctx);
@@ -66,6 +81,16 @@ export const linkedin: PlatformRoutes = {
       }
       if (method === 'GET' && segments.length === 3) return getImage(req, res, third!, ctx);
     }
+    if (first === 'rest' && second === 'videos') {
+      const action = url.searchParams.get('action');
+      if (method === 'POST' && segments.length === 2 && action === 'initializeUpload') {
+        return initializeVideoUpload(req, res, ctx);
+      }
+      if (method === 'POST' && segments.length === 2 && action === 'finalizeUpload') {
+        return finalizeVideoUpload(req, res, ctx);
+      }
+      if (method === 'GET' && segments.length === 3) return getVideo(req, res, third!, ctx);
+    }
     send(res, linkedinErrorReply(linkedinErrors.notFound(path)));
   },
 };
@@ -91,13 +116,15 @@ function postPage(res: ServerResponse, urn: string, ctx: SandboxContext): void {
     );
   }
   const images = (post.media ?? [])
-    .map(
-      ({ id }, i) =>
-        `<img src="${escapeHtml(mediaPath(post, id))}" alt="Image ${i + 1} of ${post.media!.length}">`,
+    .map(({ id, kind }, i) =>
+      kind === 'video'
+        ? `<video src="${escapeHtml(mediaPath(post, id))}" controls></video>`
+        : `<img src="${escapeHtml(mediaPath(post, id))}" alt="Image ${i + 1} of ${post.media!.length}">`,
     )
     .join('\n');
+  const article = articleOf(ctx, urn);
   const link = post.link
-    ? `<p><a href="${escapeHtml(post.link)}" rel="nofollow">${escapeHtml(post.link)}</a></p>`
+    ? `<p>${article?.title ? `<strong>${escapeHtml(article.title)}</strong><br>` : ''}<a href="${escapeHtml(post.link)}" rel="nofollow">${escapeHtml(post.link)}</a>${article?.description ? `<br><span class="muted">${escapeHtml(article.description)}</span>` : ''}</p>`
     : '';
   send(
     res,
@@ -113,4 +140,20 @@ ${link}${images ? `<div class="media">\n${images}\n</div>` : ''}`,
       ),
     ),
   );
+}
+
+/** The article card of a post, as it was sent (title and description are strings when valid). */
+function articleOf(
+  ctx: SandboxContext,
+  urn: string,
+): { title?: string; description?: string } | undefined {
+  const post = linkedinState(ctx.store).posts.find((p) => p.id === urn);
+  const content = post?.content as
+    { article?: { title?: unknown; description?: unknown } } | undefined;
+  const article = content?.article;
+  if (!article) return undefined;
+  return {
+    ...(typeof article.title === 'string' ? { title: article.title } : {}),
+    ...(typeof article.description === 'string' ? { description: article.description } : {}),
+  };
 }

@@ -1,6 +1,9 @@
 // The Posts API (Microsoft Learn, "Posts API"): `POST /rest/posts` creates a post and answers
 // 201 with an empty body and its URN in `x-restli-id`; `GET /rest/posts?q=author&author={urn}`
 // lists an author's posts (`count`, `start`, `sortBy` LAST_MODIFIED or CREATED), newest first.
+// Content: one image or one video (`content.media.id`, a video with an optional `title`), 2–20
+// images (`content.multiImage`), or an article link (`content.article`: `source` and `title`
+// required, `description` and a `thumbnail` image URN optional).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { replyUnderFault } from '../../faults.ts';
 import { json, readBody, type Reply } from '../../http.ts';
@@ -56,7 +59,7 @@ export async function createPost(
     if (littleTextLength(commentary) > MAX_COMMENTARY) {
       return linkedinErrorReply(linkedinErrors.commentaryTooLong(littleTextLength(commentary)));
     }
-    const media = contentImages(body.content, author, ctx);
+    const media = contentMedia(body.content, author, ctx);
     if (isLinkedInError(media)) return linkedinErrorReply(media);
 
     const state = linkedinState(ctx.store);
@@ -92,6 +95,7 @@ export async function createPost(
       message: displayLittleText(commentary),
       ...(media.length ? { media } : {}),
       ...(articleUrl(body.content) ? { link: articleUrl(body.content)! } : {}),
+      ...(videoTitle(body.content) ? { title: videoTitle(body.content)! } : {}),
       createdAt: new Date(now).toISOString(),
     });
     ctx.store.attachMedia(
@@ -142,8 +146,11 @@ function schemaProblems(body: Json): string[] {
   return problems;
 }
 
-/** The images a post's `content` names (`media.id` or `multiImage.images[].id`), each checked. */
-function contentImages(
+/**
+ * The media a post's `content` names (`media.id`, `multiImage.images[].id`, an article's
+ * `thumbnail`), each checked: it exists, belongs to the author and is AVAILABLE.
+ */
+function contentMedia(
   content: unknown,
   author: string,
   ctx: SandboxContext,
@@ -152,6 +159,9 @@ function contentImages(
   if (!isObject(content)) return linkedinErrors.schema(['/content :: not a record']);
   let ids: unknown[];
   if (isObject(content.media)) {
+    if (content.media.title !== undefined && typeof content.media.title !== 'string') {
+      return linkedinErrors.schema(['/content/media/title :: not a string']);
+    }
     ids = [content.media.id];
   } else if (isObject(content.multiImage)) {
     const images = content.multiImage.images;
@@ -161,12 +171,20 @@ function contentImages(
     if (images.length < 2 || images.length > 20)
       return linkedinErrors.multiImageCount(images.length);
     ids = images.map((image) => (isObject(image) ? image.id : undefined));
-  } else if (isObject(content.article)) {
-    const source = content.article.source;
-    if (typeof source !== 'string') {
-      return linkedinErrors.schema([linkedinErrors.requiredField('/content/article/source')]);
+    if (ids.some((id) => typeof id === 'string' && id.startsWith('urn:li:video:'))) {
+      return linkedinErrors.schema(['/content/multiImage/images :: only image URNs are allowed']);
     }
-    return [];
+  } else if (isObject(content.article)) {
+    const problems = articleProblems(content.article);
+    if (problems.length) return linkedinErrors.schema(problems);
+    const thumbnail = content.article.thumbnail;
+    if (thumbnail === undefined) return [];
+    if (typeof thumbnail !== 'string' || !thumbnail.startsWith('urn:li:image:')) {
+      return linkedinErrors.schema([
+        `/content/article/thumbnail :: ${shown(thumbnail)} is not a valid image URN`,
+      ]);
+    }
+    ids = [thumbnail];
   } else {
     return linkedinErrors.schema(['/content :: unsupported content type']);
   }
@@ -175,13 +193,50 @@ function contentImages(
   for (const id of ids) {
     if (typeof id !== 'string')
       return linkedinErrors.schema([linkedinErrors.requiredField('/content/media/id')]);
-    // Videos and documents are not emulated: only image URNs are known.
-    const image = state.images.get(id);
-    if (!image || image.owner !== author) return linkedinErrors.unknownMedia(id);
-    if (image.status !== 'AVAILABLE') return linkedinErrors.mediaNotReady(id, image.status);
-    media.push({ id, kind: 'image' });
+    // Documents are not emulated: only image and video URNs are known.
+    const known = id.startsWith('urn:li:video:') ? state.videos.get(id) : state.images.get(id);
+    if (!known || known.owner !== author) return linkedinErrors.unknownMedia(id);
+    if (known.status !== 'AVAILABLE') return linkedinErrors.mediaNotReady(id, known.status);
+    media.push({ id, kind: id.startsWith('urn:li:video:') ? 'video' : 'image' });
   }
   return media;
+}
+
+/** An article's schema: `source` (a URL) and `title` required, `description` a string. */
+function articleProblems(article: Json): string[] {
+  const problems: string[] = [];
+  const { source, title, description } = article;
+  if (source === undefined) {
+    problems.push(linkedinErrors.requiredField('/content/article/source'));
+  } else if (typeof source !== 'string' || !isWebUrl(source)) {
+    problems.push(`/content/article/source :: ${shown(source)} is not a valid URL`);
+  }
+  if (title === undefined) {
+    problems.push(linkedinErrors.requiredField('/content/article/title'));
+  } else if (typeof title !== 'string') {
+    problems.push('/content/article/title :: not a string');
+  }
+  if (description !== undefined && typeof description !== 'string') {
+    problems.push('/content/article/description :: not a string');
+  }
+  return problems;
+}
+
+function isWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function videoTitle(content: unknown): string | undefined {
+  if (!isObject(content) || !isObject(content.media)) return undefined;
+  const { id, title } = content.media;
+  return typeof id === 'string' && id.startsWith('urn:li:video:') && typeof title === 'string'
+    ? title
+    : undefined;
 }
 
 /** A JSON value as an error message quotes it. */
