@@ -7,6 +7,7 @@ const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).de
 const StackEnv = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   TOKEN_ENCRYPTION_KEY: z.string().min(1).optional(),
+  TOKEN_ENCRYPTION_OLD_KEYS: z.string().optional(),
   EMBEDDED_PG_PORT: port(54329),
   WEB_PORT: port(3000),
   SANDBOX_PORT: port(4010),

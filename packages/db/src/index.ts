@@ -8,6 +8,12 @@ export {
   type JobCounts,
 } from './jobs.ts';
 export { attemptStatsSince, type AttemptStats } from './queue-stats.ts';
+export {
+  accountsNotSealedWith,
+  grantsNotSealedWith,
+  type SealedAccountRow,
+  type SealedGrantRow,
+} from './sealed-secrets.ts';
 export { lockPostTargets, lockTarget, type LockedTarget } from './targets.ts';
 export {
   forceUnlockPools,
@@ -27,6 +33,11 @@ export {
   generateEncryptionKey,
   hashPassword,
   parseEncryptionKey,
+  parseTokenKeyring,
+  TokenKeyError,
+  tokenKeySettingsProblem,
+  TokenKeyring,
+  tokenKeyId,
   verifyPassword,
 } from './credentials.ts';
 export {
