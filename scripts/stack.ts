@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
+import { createDb, generateEncryptionKey, parseTokenKeyring } from '@herald/db';
 import { EmbeddedPostgresError, isPortFree, startEmbeddedPostgres } from '@herald/db/local';
 import { migrate } from '@herald/db/migrate';
 import { DEMO_LOGIN, seedDemo, STAFF_LOGIN } from '@herald/db/seed';
@@ -70,7 +70,9 @@ async function prepare(options: { seed: boolean }) {
   if (options.seed) {
     const client = createDb(db.url, { max: 2 });
     try {
-      const { seeded } = await seedDemo(client, { tokenKey: parseEncryptionKey(tokenKey) });
+      const { seeded } = await seedDemo(client, {
+        tokenKey: parseTokenKeyring(tokenKey, env.TOKEN_ENCRYPTION_OLD_KEYS),
+      });
       say(seeded ? 'seeded the demo agency' : 'database already has data; not seeding');
     } finally {
       await client.$disconnect();

@@ -1,13 +1,17 @@
 // The only place the worker reads process.env. Parsed once at start-up; a missing or bad
 // variable stops the process with a message that names it.
+import { mailSettingsSchema, refineMailSettings } from '@herald/core/mail';
 import { platformSettingsSchema } from '@herald/core/providers';
 import { refineStorageSettings, storageSettingsSchema } from '@herald/core/storage';
+import { tokenKeySettingsProblem } from '@herald/db';
 import { loadEnv } from '@herald/db/env';
 import { z } from 'zod';
 
 const WorkerSettings = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (postgresql://…)'),
   TOKEN_ENCRYPTION_KEY: z.string().min(1, 'TOKEN_ENCRYPTION_KEY is required (32 bytes, base64)'),
+  /** Keys tokens were sealed with before TOKEN_ENCRYPTION_KEY, comma-separated (ADR 0033). */
+  TOKEN_ENCRYPTION_OLD_KEYS: z.string().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   /** A fallback only: due jobs wake the pool by LISTEN/NOTIFY and timers (ADR 0022). */
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
@@ -42,13 +46,30 @@ const WorkerSettings = z.object({
   FFPROBE_PATH: z.string().min(1).optional(),
 });
 
+/** The token keyring's variables, checked at start-up (docs/decisions/0033). */
+function refineTokenKeys(
+  settings: { TOKEN_ENCRYPTION_KEY: string; TOKEN_ENCRYPTION_OLD_KEYS?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  const problem = tokenKeySettingsProblem(
+    settings.TOKEN_ENCRYPTION_KEY,
+    settings.TOKEN_ENCRYPTION_OLD_KEYS,
+  );
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+}
+
 /**
- * The platforms' base URLs and app credentials (core/providers/settings.ts), and media storage
- * (docs/decisions/0024): S3 when S3_BUCKET is set, else MEDIA_DIR on disk.
+ * The platforms' base URLs and app credentials (core/providers/settings.ts), media storage
+ * (docs/decisions/0024): S3 when S3_BUCKET is set, else MEDIA_DIR on disk; and SMTP for
+ * notification emails (core/mail; none: emails are skipped and logged). PUBLIC_URL (a storage
+ * setting) is also the origin of the reconnect links in notifications.
  */
 export const WorkerEnv = WorkerSettings.extend(platformSettingsSchema.shape)
   .extend(storageSettingsSchema.shape)
-  .superRefine(refineStorageSettings);
+  .extend(mailSettingsSchema.shape)
+  .superRefine(refineStorageSettings)
+  .superRefine(refineMailSettings)
+  .superRefine(refineTokenKeys);
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
 export const MigrateEnv = z.object({
@@ -56,7 +77,11 @@ export const MigrateEnv = z.object({
   MIGRATIONS_DIR: z.string().default('prisma/migrations'),
 });
 
-export const SeedEnv = WorkerSettings.pick({ DATABASE_URL: true, TOKEN_ENCRYPTION_KEY: true });
+export const SeedEnv = WorkerSettings.pick({
+  DATABASE_URL: true,
+  TOKEN_ENCRYPTION_KEY: true,
+  TOKEN_ENCRYPTION_OLD_KEYS: true,
+}).superRefine(refineTokenKeys);
 
 export const loadWorkerEnv = () => loadEnv(WorkerEnv, process.env, 'the worker');
 export const loadMigrateEnv = () => loadEnv(MigrateEnv, process.env, 'the migrations');
