@@ -17,6 +17,12 @@ const StackEnv = z.object({
   MEDIA_DIR: z.string().min(1).optional(),
   MEDIA_SIGNING_KEY: z.string().min(32).optional(),
   PUBLIC_URL: z.url().optional(),
+  /** The local mail catcher (packages/mailcatcher): its SMTP port and its page. */
+  MAILCATCHER_SMTP_PORT: port(1025),
+  MAILCATCHER_WEB_PORT: port(1080),
+  /** A real mail server instead of the catcher (then the apps get these, not the catcher). */
+  SMTP_URL: z.string().min(1).optional(),
+  SMTP_HOST: z.string().min(1).optional(),
 });
 
 export const loadStackEnv = () => loadEnv(StackEnv, process.env, 'pnpm dev/start');

@@ -1,5 +1,6 @@
 // One command for the whole product on one machine.
-//   tsx scripts/stack.ts dev      Postgres + migrate + seed-if-empty, then sandbox, web (HMR), worker
+//   tsx scripts/stack.ts dev      Postgres + migrate + seed-if-empty, then sandbox, mail catcher,
+//                                 web (HMR), worker
 //   tsx scripts/stack.ts start    the same with production builds (runs `turbo run build` first)
 //   tsx scripts/stack.ts migrate  apply migrations (and Graphile Worker's schema)
 //   tsx scripts/stack.ts seed     seed the demo agency into an empty database
@@ -110,14 +111,20 @@ function run(
 }
 
 async function up(mode: 'dev' | 'start') {
-  for (const [name, port] of [
-    ['web', env.WEB_PORT],
-    ['sandbox', env.SANDBOX_PORT],
+  // A mail server of the person's own replaces the catcher.
+  const catchMail = !env.SMTP_URL && !env.SMTP_HOST;
+  for (const [name, port, variable] of [
+    ['web', env.WEB_PORT, 'WEB_PORT'],
+    ['sandbox', env.SANDBOX_PORT, 'SANDBOX_PORT'],
+    ...(catchMail
+      ? ([
+          ['mail catcher SMTP', env.MAILCATCHER_SMTP_PORT, 'MAILCATCHER_SMTP_PORT'],
+          ['mail catcher page', env.MAILCATCHER_WEB_PORT, 'MAILCATCHER_WEB_PORT'],
+        ] as const)
+      : []),
   ] as const) {
     if (!(await isPortFree(port))) {
-      console.error(
-        `Port ${port} (${name}) is taken. Stop whatever uses it or set ${name.toUpperCase()}_PORT.`,
-      );
+      console.error(`Port ${port} (${name}) is taken. Stop whatever uses it or set ${variable}.`);
       process.exit(1);
     }
   }
@@ -128,6 +135,7 @@ async function up(mode: 'dev' | 'start') {
   }
   const db = await prepare({ seed: true });
   const sandboxUrl = `http://127.0.0.1:${env.SANDBOX_PORT}`;
+  const mailUrl = `http://127.0.0.1:${env.MAILCATCHER_WEB_PORT}`;
   const shared = {
     DATABASE_URL: db.url,
     TOKEN_ENCRYPTION_KEY: db.tokenKey,
@@ -150,6 +158,18 @@ async function up(mode: 'dev' | 'start') {
     MEDIA_DIR: env.MEDIA_DIR ?? path.join(dataDir, 'media'),
     MEDIA_SIGNING_KEY: db.mediaSigningKey,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.WEB_PORT}`,
+    // Emails (token health) go to the local catcher, unless SMTP_* says otherwise.
+    ...(catchMail
+      ? {
+          SMTP_URL: `smtp://127.0.0.1:${env.MAILCATCHER_SMTP_PORT}`,
+          SMTP_FROM: 'Herald <herald@localhost>',
+        }
+      : {}),
+  };
+  const catcherEnv = {
+    MAILCATCHER_SMTP_PORT: String(env.MAILCATCHER_SMTP_PORT),
+    MAILCATCHER_WEB_PORT: String(env.MAILCATCHER_WEB_PORT),
+    MAILCATCHER_DIR: path.join(dataDir, 'mail'),
   };
   const web = {
     ...shared,
@@ -162,6 +182,17 @@ async function up(mode: 'dev' | 'start') {
           run('sandbox', bin('tsx'), ['watch', 'src/main.ts'], 'packages/sandbox', {
             PORT: String(env.SANDBOX_PORT),
           }),
+          ...(catchMail
+            ? [
+                run(
+                  'mail',
+                  bin('tsx'),
+                  ['watch', 'src/main.ts'],
+                  'packages/mailcatcher',
+                  catcherEnv,
+                ),
+              ]
+            : []),
           run('worker', bin('tsx'), ['watch', 'src/main.ts'], 'apps/worker', {
             ...shared,
             LOG_FORMAT: 'pretty',
@@ -178,6 +209,10 @@ async function up(mode: 'dev' | 'start') {
           run('sandbox', process.execPath, ['dist/main.js'], 'packages/sandbox', {
             PORT: String(env.SANDBOX_PORT),
           }),
+          // A development tool, not a product part: run from source in both modes.
+          ...(catchMail
+            ? [run('mail', bin('tsx'), ['src/main.ts'], 'packages/mailcatcher', catcherEnv)]
+            : []),
           run('worker', process.execPath, ['dist/main.js'], 'apps/worker', {
             ...shared,
             NODE_ENV: 'production',
@@ -197,6 +232,7 @@ async function up(mode: 'dev' | 'start') {
         : ''
     }
     sandbox   ${sandboxUrl}   (what the "platforms" received)
+    mail      ${catchMail ? `${mailUrl}   (emails Herald sent; SMTP on 127.0.0.1:${env.MAILCATCHER_SMTP_PORT}, kept in .data/mail)` : 'SMTP_URL / SMTP_HOST (your mail server)'}
     database  ${db.embedded ? `embedded PostgreSQL, data in .data/postgres (port ${env.EMBEDDED_PG_PORT})` : 'DATABASE_URL'}
   Ctrl-C stops everything.
 `);
