@@ -2,8 +2,7 @@ import path from 'node:path';
 import { createMailer, pickMailSettings } from '@herald/core/mail';
 import { createConfiguredStorage, pickStorageSettings } from '@herald/core/storage';
 import { adapterConfigFromSettings, pickPlatformSettings } from '@herald/core/providers';
-import { parseTokenKeyring } from '@herald/db';
-import { loadWorkerEnv } from './env.ts';
+import { loadTokenKeyring, loadWorkerEnv } from './env.ts';
 import { createLogger } from './observability/logger.ts';
 import { startWorker } from './worker.ts';
 
@@ -15,7 +14,7 @@ const storage = createConfiguredStorage(pickStorageSettings(env), {
 const worker = await startWorker({
   log,
   databaseUrl: env.DATABASE_URL,
-  tokenKey: parseTokenKeyring(env.TOKEN_ENCRYPTION_KEY, env.TOKEN_ENCRYPTION_OLD_KEYS),
+  tokenKey: loadTokenKeyring(env),
   adapters: adapterConfigFromSettings(pickPlatformSettings(env)),
   ...(storage ? { storage } : {}),
   mailer: createMailer(pickMailSettings(env)),
