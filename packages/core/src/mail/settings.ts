@@ -34,7 +34,7 @@ export type MailSettings = z.output<typeof mailSettingsSchema>;
 /** Picks the mail settings out of an app's parsed environment. */
 export function pickMailSettings(env: MailSettings): MailSettings {
   const keys = Object.keys(mailSettingsSchema.shape) as (keyof MailSettings)[];
-  return Object.fromEntries(keys.map((key) => [key, env[key]])) as MailSettings;
+  return Object.fromEntries(keys.map((key) => [key, env[key]]));
 }
 
 /** Whether this process sends email at all (SMTP_URL or SMTP_HOST given). */
