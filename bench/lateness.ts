@@ -6,7 +6,7 @@
 //
 // Polling is counted while idle (10 s after the last publish): every query the worker makes
 // then is a poll (Graphile's job fetches and the wake-up's look-ahead).
-import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
+import { createDb, generateEncryptionKey, parseTokenKeyring } from '@herald/db';
 import { seedDemo } from '@herald/db/seed';
 import { Logger } from 'graphile-worker';
 import { startWorker } from '../apps/worker/src/worker.ts';
@@ -23,10 +23,10 @@ async function measure(wakeup: boolean, pollInterval: number) {
   const sandbox = await startSandboxProcess();
   const tokenKey = generateEncryptionKey();
   const db = createDb(database.url, { max: 2 });
-  await seedDemo(db, { tokenKey: parseEncryptionKey(tokenKey) });
+  await seedDemo(db, { tokenKey: parseTokenKeyring(tokenKey) });
   const worker = await startWorker({
     databaseUrl: database.url,
-    tokenKey: parseEncryptionKey(tokenKey),
+    tokenKey: parseTokenKeyring(tokenKey),
     adapters: { facebook: { baseUrl: `${sandbox.url}/facebook` } },
     concurrency: 8,
     pollInterval,

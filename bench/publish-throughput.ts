@@ -7,7 +7,7 @@
 //                                        [localQueue=concurrency] [completeBatchMs=1]
 //
 // DATABASE_URL: a Postgres server to create a scratch database on (default: local trust auth).
-import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
+import { createDb, generateEncryptionKey, parseTokenKeyring } from '@herald/db';
 import { seedDemo } from '@herald/db/seed';
 import { Logger, run, type Runner } from 'graphile-worker';
 import pg from 'pg';
@@ -21,12 +21,12 @@ async function publishRate(): Promise<{ perSecond: number; seconds: number; publ
   const sandbox = await startSandboxProcess(latencyMs);
   const tokenKey = generateEncryptionKey();
   const db = createDb(database.url, { max: 2 });
-  await seedDemo(db, { tokenKey: parseEncryptionKey(tokenKey) });
+  await seedDemo(db, { tokenKey: parseTokenKeyring(tokenKey) });
   await scheduleTargets(database.url, { count: targets, leadMs: 0, spreadMs: 0 });
   const started = performance.now();
   const worker = await startWorker({
     databaseUrl: database.url,
-    tokenKey: parseEncryptionKey(tokenKey),
+    tokenKey: parseTokenKeyring(tokenKey),
     adapters: { facebook: { baseUrl: `${sandbox.url}/facebook` } },
     concurrency,
     pollInterval: 1_000,

@@ -3,7 +3,7 @@
 // heartbeat (5 s), sweep (10 s) and dead-pool threshold (30 s). Graphile alone: four hours.
 //
 //   pnpm tsx bench/recovery.ts [runs=3]
-import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
+import { createDb, generateEncryptionKey, parseTokenKeyring } from '@herald/db';
 import { seedDemo } from '@herald/db/seed';
 import pg from 'pg';
 import { scratchDatabase, startSandboxProcess, startTs } from './support.ts';
@@ -15,7 +15,7 @@ async function once(): Promise<{ unlockedS: number; resolvedS: number }> {
   const sandbox = await startSandboxProcess();
   const tokenKey = generateEncryptionKey();
   const db = createDb(database.url, { max: 2 });
-  await seedDemo(db, { tokenKey: parseEncryptionKey(tokenKey) });
+  await seedDemo(db, { tokenKey: parseTokenKeyring(tokenKey) });
   const env = {
     DATABASE_URL: database.url,
     TOKEN_ENCRYPTION_KEY: tokenKey,

@@ -7,6 +7,7 @@ const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).de
 const StackEnv = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   TOKEN_ENCRYPTION_KEY: z.string().min(1).optional(),
+  TOKEN_ENCRYPTION_OLD_KEYS: z.string().optional(),
   EMBEDDED_PG_PORT: port(54329),
   WEB_PORT: port(3000),
   SANDBOX_PORT: port(4010),
@@ -16,6 +17,12 @@ const StackEnv = z.object({
   MEDIA_DIR: z.string().min(1).optional(),
   MEDIA_SIGNING_KEY: z.string().min(32).optional(),
   PUBLIC_URL: z.url().optional(),
+  /** The local mail catcher (packages/mailcatcher): its SMTP port and its page. */
+  MAILCATCHER_SMTP_PORT: port(1025),
+  MAILCATCHER_WEB_PORT: port(1080),
+  /** A real mail server instead of the catcher (then the apps get these, not the catcher). */
+  SMTP_URL: z.string().min(1).optional(),
+  SMTP_HOST: z.string().min(1).optional(),
 });
 
 export const loadStackEnv = () => loadEnv(StackEnv, process.env, 'pnpm dev/start');

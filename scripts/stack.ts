@@ -1,5 +1,6 @@
 // One command for the whole product on one machine.
-//   tsx scripts/stack.ts dev      Postgres + migrate + seed-if-empty, then sandbox, web (HMR), worker
+//   tsx scripts/stack.ts dev      Postgres + migrate + seed-if-empty, then sandbox, mail catcher,
+//                                 web (HMR), worker
 //   tsx scripts/stack.ts start    the same with production builds (runs `turbo run build` first)
 //   tsx scripts/stack.ts migrate  apply migrations (and Graphile Worker's schema)
 //   tsx scripts/stack.ts seed     seed the demo agency into an empty database
@@ -9,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDb, generateEncryptionKey, parseEncryptionKey } from '@herald/db';
+import { createDb, generateEncryptionKey, parseTokenKeyring } from '@herald/db';
 import { EmbeddedPostgresError, isPortFree, startEmbeddedPostgres } from '@herald/db/local';
 import { migrate } from '@herald/db/migrate';
 import { DEMO_LOGIN, seedDemo, STAFF_LOGIN } from '@herald/db/seed';
@@ -70,7 +71,9 @@ async function prepare(options: { seed: boolean }) {
   if (options.seed) {
     const client = createDb(db.url, { max: 2 });
     try {
-      const { seeded } = await seedDemo(client, { tokenKey: parseEncryptionKey(tokenKey) });
+      const { seeded } = await seedDemo(client, {
+        tokenKey: parseTokenKeyring(tokenKey, env.TOKEN_ENCRYPTION_OLD_KEYS),
+      });
       say(seeded ? 'seeded the demo agency' : 'database already has data; not seeding');
     } finally {
       await client.$disconnect();
@@ -108,14 +111,20 @@ function run(
 }
 
 async function up(mode: 'dev' | 'start') {
-  for (const [name, port] of [
-    ['web', env.WEB_PORT],
-    ['sandbox', env.SANDBOX_PORT],
+  // A mail server of the person's own replaces the catcher.
+  const catchMail = !env.SMTP_URL && !env.SMTP_HOST;
+  for (const [name, port, variable] of [
+    ['web', env.WEB_PORT, 'WEB_PORT'],
+    ['sandbox', env.SANDBOX_PORT, 'SANDBOX_PORT'],
+    ...(catchMail
+      ? ([
+          ['mail catcher SMTP', env.MAILCATCHER_SMTP_PORT, 'MAILCATCHER_SMTP_PORT'],
+          ['mail catcher page', env.MAILCATCHER_WEB_PORT, 'MAILCATCHER_WEB_PORT'],
+        ] as const)
+      : []),
   ] as const) {
     if (!(await isPortFree(port))) {
-      console.error(
-        `Port ${port} (${name}) is taken. Stop whatever uses it or set ${name.toUpperCase()}_PORT.`,
-      );
+      console.error(`Port ${port} (${name}) is taken. Stop whatever uses it or set ${variable}.`);
       process.exit(1);
     }
   }
@@ -126,6 +135,7 @@ async function up(mode: 'dev' | 'start') {
   }
   const db = await prepare({ seed: true });
   const sandboxUrl = `http://127.0.0.1:${env.SANDBOX_PORT}`;
+  const mailUrl = `http://127.0.0.1:${env.MAILCATCHER_WEB_PORT}`;
   const shared = {
     DATABASE_URL: db.url,
     TOKEN_ENCRYPTION_KEY: db.tokenKey,
@@ -158,6 +168,18 @@ async function up(mode: 'dev' | 'start') {
     MEDIA_DIR: env.MEDIA_DIR ?? path.join(dataDir, 'media'),
     MEDIA_SIGNING_KEY: db.mediaSigningKey,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.WEB_PORT}`,
+    // Emails (token health) go to the local catcher, unless SMTP_* says otherwise.
+    ...(catchMail
+      ? {
+          SMTP_URL: `smtp://127.0.0.1:${env.MAILCATCHER_SMTP_PORT}`,
+          SMTP_FROM: 'Herald <herald@localhost>',
+        }
+      : {}),
+  };
+  const catcherEnv = {
+    MAILCATCHER_SMTP_PORT: String(env.MAILCATCHER_SMTP_PORT),
+    MAILCATCHER_WEB_PORT: String(env.MAILCATCHER_WEB_PORT),
+    MAILCATCHER_DIR: path.join(dataDir, 'mail'),
   };
   // What the platforms accepted survives restarts, beside the database (rm -rf .data/sandbox
   // to start it empty).
@@ -174,6 +196,17 @@ async function up(mode: 'dev' | 'start') {
     mode === 'dev'
       ? [
           run('sandbox', bin('tsx'), ['watch', 'src/main.ts'], 'packages/sandbox', sandboxEnv),
+          ...(catchMail
+            ? [
+                run(
+                  'mail',
+                  bin('tsx'),
+                  ['watch', 'src/main.ts'],
+                  'packages/mailcatcher',
+                  catcherEnv,
+                ),
+              ]
+            : []),
           run('worker', bin('tsx'), ['watch', 'src/main.ts'], 'apps/worker', {
             ...shared,
             LOG_FORMAT: 'pretty',
@@ -188,6 +221,10 @@ async function up(mode: 'dev' | 'start') {
         ]
       : [
           run('sandbox', process.execPath, ['dist/main.js'], 'packages/sandbox', sandboxEnv),
+          // A development tool, not a product part: run from source in both modes.
+          ...(catchMail
+            ? [run('mail', bin('tsx'), ['src/main.ts'], 'packages/mailcatcher', catcherEnv)]
+            : []),
           run('worker', process.execPath, ['dist/main.js'], 'apps/worker', {
             ...shared,
             NODE_ENV: 'production',
@@ -207,6 +244,7 @@ async function up(mode: 'dev' | 'start') {
         : ''
     }
     sandbox   ${sandboxUrl}   (what the "platforms" received; kept in .data/sandbox)
+    mail      ${catchMail ? `${mailUrl}   (emails Herald sent; SMTP on 127.0.0.1:${env.MAILCATCHER_SMTP_PORT}, kept in .data/mail)` : 'SMTP_URL / SMTP_HOST (your mail server)'}
     database  ${db.embedded ? `embedded PostgreSQL, data in .data/postgres (port ${env.EMBEDDED_PG_PORT})` : 'DATABASE_URL'}
   Ctrl-C stops everything.
 `);

@@ -6,11 +6,18 @@ import {
   type PlatformSettings,
 } from '@herald/core/providers';
 import {
+  mailSettingsSchema,
+  pickMailSettings,
+  refineMailSettings,
+  type MailSettings,
+} from '@herald/core/mail';
+import {
   pickStorageSettings,
   refineStorageSettings,
   storageSettingsSchema,
   type StorageSettings,
 } from '@herald/core/storage';
+import { parseTokenKeyring, tokenKeySettingsProblem, type TokenKeyring } from '@herald/db';
 import { envFlag as flag, parseEnv } from '@herald/db/env';
 import { z } from 'zod';
 
@@ -51,15 +58,31 @@ const WebSettings = z.object({
     .default(25_000),
   /** What the tick's publishes need: the worker's credentials key (and the platforms below). */
   TOKEN_ENCRYPTION_KEY: z.string().min(1).optional(),
+  /** Keys tokens were sealed with before TOKEN_ENCRYPTION_KEY, comma-separated (ADR 0033). */
+  TOKEN_ENCRYPTION_OLD_KEYS: z.string().optional(),
   /** ffmpeg and ffprobe for the cron tick's video processing; PATH when unset. */
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
 });
 
-/** The platforms (core/providers/settings.ts) and media storage (docs/decisions/0024). */
+/**
+ * The platforms (core/providers/settings.ts), media storage (docs/decisions/0024), email
+ * (core/mail) and the token keyring (docs/decisions/0033).
+ */
 export const WebEnv = WebSettings.extend(platformSettingsSchema.shape)
   .extend(storageSettingsSchema.shape)
-  .superRefine(refineStorageSettings);
+  .extend(mailSettingsSchema.shape)
+  .superRefine(refineStorageSettings)
+  .superRefine(refineMailSettings)
+  .superRefine((settings, ctx) => {
+    if (!settings.TOKEN_ENCRYPTION_KEY) return;
+    const problem = tokenKeySettingsProblem(
+      settings.TOKEN_ENCRYPTION_KEY,
+      settings.TOKEN_ENCRYPTION_OLD_KEYS,
+    );
+    if (problem)
+      ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+  });
 
 export interface ServerEnv {
   DATABASE_URL: string;
@@ -70,12 +93,15 @@ export interface ServerEnv {
   TRUST_PROXY: number;
   CRON_SECRET: string | undefined;
   CRON_TICK_BUDGET_MS: number;
-  TOKEN_ENCRYPTION_KEY: string | undefined;
+  /** Opens and seals platform tokens; undefined without TOKEN_ENCRYPTION_KEY (no connecting, no tick). */
+  tokenKeys: TokenKeyring | undefined;
   /** What the cron tick's publishes need: every platform's base URL and app credentials. */
   platforms: PlatformSettings;
   FFMPEG_PATH: string | undefined;
   FFPROBE_PATH: string | undefined;
   storage: StorageSettings;
+  /** SMTP for the cron tick's emails; none: emails are skipped and logged. */
+  mail: MailSettings;
 }
 
 export function parseWebEnv(source: Record<string, string | undefined>): ServerEnv {
@@ -90,11 +116,14 @@ export function parseWebEnv(source: Record<string, string | undefined>): ServerE
     TRUST_PROXY: data.TRUST_PROXY,
     CRON_SECRET: data.CRON_SECRET,
     CRON_TICK_BUDGET_MS: data.CRON_TICK_BUDGET_MS,
-    TOKEN_ENCRYPTION_KEY: data.TOKEN_ENCRYPTION_KEY,
+    tokenKeys: data.TOKEN_ENCRYPTION_KEY
+      ? parseTokenKeyring(data.TOKEN_ENCRYPTION_KEY, data.TOKEN_ENCRYPTION_OLD_KEYS)
+      : undefined,
     platforms: pickPlatformSettings(data),
     FFMPEG_PATH: data.FFMPEG_PATH,
     FFPROBE_PATH: data.FFPROBE_PATH,
     storage: pickStorageSettings(data),
+    mail: pickMailSettings(data),
   };
 }
 

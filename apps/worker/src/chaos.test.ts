@@ -12,7 +12,7 @@ import {
   createAgency,
   createTestDatabase,
   startProcess,
-  TEST_TOKEN_KEY,
+  TEST_TOKEN_KEY_BASE64,
   waitFor,
   type AgencyFixture,
   type ChildProcessHandle,
@@ -53,7 +53,7 @@ async function startWorkerProcess(): Promise<ChildProcessHandle> {
     cwd: workerDir,
     env: {
       DATABASE_URL: t.url,
-      TOKEN_ENCRYPTION_KEY: TEST_TOKEN_KEY.toString('base64'),
+      TOKEN_ENCRYPTION_KEY: TEST_TOKEN_KEY_BASE64,
       FACEBOOK_GRAPH_URL: sandbox.facebookBaseUrl,
       FACEBOOK_GRAPH_TIMEOUT_MS: '1000',
       WORKER_CONCURRENCY: '8',

@@ -1,13 +1,17 @@
 // The only place the worker reads process.env. Parsed once at start-up; a missing or bad
 // variable stops the process with a message that names it.
+import { mailSettingsSchema, refineMailSettings } from '@herald/core/mail';
 import { platformSettingsSchema } from '@herald/core/providers';
 import { refineStorageSettings, storageSettingsSchema } from '@herald/core/storage';
+import { parseTokenKeyring, tokenKeySettingsProblem, type TokenKeyring } from '@herald/db';
 import { loadEnv } from '@herald/db/env';
 import { z } from 'zod';
 
 const WorkerSettings = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (postgresql://…)'),
   TOKEN_ENCRYPTION_KEY: z.string().min(1, 'TOKEN_ENCRYPTION_KEY is required (32 bytes, base64)'),
+  /** Keys tokens were sealed with before TOKEN_ENCRYPTION_KEY, comma-separated (ADR 0033). */
+  TOKEN_ENCRYPTION_OLD_KEYS: z.string().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   /** A fallback only: due jobs wake the pool by LISTEN/NOTIFY and timers (ADR 0022). */
   WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
@@ -43,12 +47,16 @@ const WorkerSettings = z.object({
 });
 
 /**
- * The platforms' base URLs and app credentials (core/providers/settings.ts), and media storage
- * (docs/decisions/0024): S3 when S3_BUCKET is set, else MEDIA_DIR on disk.
+ * The platforms' base URLs and app credentials (core/providers/settings.ts), media storage
+ * (docs/decisions/0024): S3 when S3_BUCKET is set, else MEDIA_DIR on disk; and SMTP for
+ * notification emails (core/mail; none: emails are skipped and logged). PUBLIC_URL (a storage
+ * setting) is also the origin of the reconnect links in notifications.
  */
 export const WorkerEnv = WorkerSettings.extend(platformSettingsSchema.shape)
   .extend(storageSettingsSchema.shape)
-  .superRefine(refineStorageSettings);
+  .extend(mailSettingsSchema.shape)
+  .superRefine(refineStorageSettings)
+  .superRefine(refineMailSettings);
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
 export const MigrateEnv = z.object({
@@ -56,8 +64,29 @@ export const MigrateEnv = z.object({
   MIGRATIONS_DIR: z.string().default('prisma/migrations'),
 });
 
-export const SeedEnv = WorkerSettings.pick({ DATABASE_URL: true, TOKEN_ENCRYPTION_KEY: true });
+export const SeedEnv = WorkerSettings.pick({
+  DATABASE_URL: true,
+  TOKEN_ENCRYPTION_KEY: true,
+  TOKEN_ENCRYPTION_OLD_KEYS: true,
+});
 
 export const loadWorkerEnv = () => loadEnv(WorkerEnv, process.env, 'the worker');
 export const loadMigrateEnv = () => loadEnv(MigrateEnv, process.env, 'the migrations');
 export const loadSeedEnv = () => loadEnv(SeedEnv, process.env, 'the seed');
+
+/**
+ * The token keyring (docs/decisions/0033). Checked here rather than in the schema, which the
+ * container tests parse with a placeholder key: a bad key stops the process with a sentence
+ * naming the variable, as loadEnv does.
+ */
+export function loadTokenKeyring(
+  env: { TOKEN_ENCRYPTION_KEY: string; TOKEN_ENCRYPTION_OLD_KEYS?: string | undefined },
+  appName = 'the worker',
+): TokenKeyring {
+  const problem = tokenKeySettingsProblem(env.TOKEN_ENCRYPTION_KEY, env.TOKEN_ENCRYPTION_OLD_KEYS);
+  if (problem) {
+    console.error(`Invalid environment for ${appName}:\n  ${problem.variable}: ${problem.message}`);
+    process.exit(1);
+  }
+  return parseTokenKeyring(env.TOKEN_ENCRYPTION_KEY, env.TOKEN_ENCRYPTION_OLD_KEYS);
+}

@@ -1,8 +1,8 @@
 import path from 'node:path';
+import { createMailer, pickMailSettings } from '@herald/core/mail';
 import { createConfiguredStorage, pickStorageSettings } from '@herald/core/storage';
 import { adapterConfigFromSettings, pickPlatformSettings } from '@herald/core/providers';
-import { parseEncryptionKey } from '@herald/db';
-import { loadWorkerEnv } from './env.ts';
+import { loadTokenKeyring, loadWorkerEnv } from './env.ts';
 import { createLogger } from './observability/logger.ts';
 import { startWorker } from './worker.ts';
 
@@ -14,9 +14,11 @@ const storage = createConfiguredStorage(pickStorageSettings(env), {
 const worker = await startWorker({
   log,
   databaseUrl: env.DATABASE_URL,
-  tokenKey: parseEncryptionKey(env.TOKEN_ENCRYPTION_KEY),
+  tokenKey: loadTokenKeyring(env),
   adapters: adapterConfigFromSettings(pickPlatformSettings(env)),
   ...(storage ? { storage } : {}),
+  mailer: createMailer(pickMailSettings(env)),
+  ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
   mediaBinaries: {
     ...(env.FFMPEG_PATH ? { ffmpeg: env.FFMPEG_PATH } : {}),
     ...(env.FFPROBE_PATH ? { ffprobe: env.FFPROBE_PATH } : {}),

@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { beatHeartbeat, recoverDeadWorkers, removeHeartbeat } from '@herald/core';
+import type { Mailer } from '@herald/core/mail';
 import { findMediaBinaries, type MediaBinaries } from '@herald/core/media';
 import type { MediaStorage } from '@herald/core/storage';
 import { createAdapterRegistry, type AdapterRegistryConfig } from '@herald/core/providers';
-import { createDbOnPool } from '@herald/db';
+import { createDbOnPool, type TokenKeyring } from '@herald/db';
 import {
   parseCronItems,
   run,
@@ -24,7 +25,8 @@ import { createTaskList, type TaskDeps } from '@herald/core/jobs';
 
 export interface WorkerConfig {
   databaseUrl: string;
-  tokenKey: Buffer;
+  /** The token keyring: TOKEN_ENCRYPTION_KEY and TOKEN_ENCRYPTION_OLD_KEYS (docs/decisions/0033). */
+  tokenKey: TokenKeyring;
   adapters: AdapterRegistryConfig;
   concurrency?: number;
   pollInterval?: number;
@@ -64,6 +66,10 @@ export interface WorkerConfig {
   storage?: MediaStorage;
   /** ffmpeg and ffprobe paths, when not on PATH (docs/decisions/0025). */
   mediaBinaries?: { ffmpeg?: string; ffprobe?: string };
+  /** Sends notification emails (SMTP); absent: emails are skipped and logged (core/mail). */
+  mailer?: Mailer;
+  /** The web app's public origin, for reconnect links in notifications and emails. */
+  publicUrl?: string;
 }
 
 export interface RunningWorker {
@@ -99,6 +105,8 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     sql: pgPool,
     adapterFor: createAdapterRegistry(config.adapters),
     tokenKey: config.tokenKey,
+    ...(config.mailer ? { mailer: config.mailer } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     onAttemptStarted: ({ platform, latenessMs }) => metrics.recordLateness(platform, latenessMs),
     ...(config.reconcileDelayMs === undefined ? {} : { reconcileDelayMs: config.reconcileDelayMs }),
     ...(config.retryDelaysMs ? { retryDelaysMs: config.retryDelaysMs } : {}),
@@ -207,6 +215,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
         await wakeup?.stop();
         await runner.stop();
         await removeHeartbeat(db, pool.poolId).catch(report('worker: heartbeat removal failed'));
+        config.mailer?.close();
         await Promise.all([pgPool.end(), db.$disconnect(), health?.close()]);
       })()),
   };

@@ -15,6 +15,12 @@ export {
   type LockedTarget,
 } from './targets.ts';
 export {
+  accountsNotSealedWith,
+  grantsNotSealedWith,
+  type SealedAccountRow,
+  type SealedGrantRow,
+} from './sealed-secrets.ts';
+export {
   forceUnlockPools,
   jobsLockedBy,
   lockHeartbeat,
@@ -32,6 +38,11 @@ export {
   generateEncryptionKey,
   hashPassword,
   parseEncryptionKey,
+  parseTokenKeyring,
+  TokenKeyError,
+  tokenKeySettingsProblem,
+  TokenKeyring,
+  tokenKeyId,
   verifyPassword,
 } from './credentials.ts';
 export {

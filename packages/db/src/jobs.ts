@@ -9,6 +9,8 @@ export interface AddJobSpec {
   /** One job per key: re-adding replaces the pending job's payload and run_at. */
   jobKey: string;
   maxAttempts?: number;
+  /** Jobs sharing a queue name run one at a time, across every worker. */
+  queueName?: string;
 }
 
 export async function addJob(tx: TransactionClient, spec: AddJobSpec): Promise<string> {
@@ -16,6 +18,7 @@ export async function addJob(tx: TransactionClient, spec: AddJobSpec): Promise<s
     SELECT (graphile_worker.add_job(
       identifier => ${spec.identifier}::text,
       payload => ${JSON.stringify(spec.payload)}::json,
+      queue_name => ${spec.queueName ?? null}::text,
       run_at => ${spec.runAt.toISOString()}::timestamptz,
       max_attempts => ${spec.maxAttempts ?? 25}::int,
       job_key => ${spec.jobKey}::text,

@@ -2,7 +2,7 @@
 // in different timezones, each with Facebook Pages connected to the platform sandbox; and one
 // platform staff member (the admin pages), in an organization of Herald's own.
 import type { Db } from './client.ts';
-import { encryptSecret, hashPassword } from './credentials.ts';
+import { encryptSecret, hashPassword, type TokenKeyring } from './credentials.ts';
 
 export const DEMO_LOGIN = { email: 'demo@herald.test', password: 'herald-demo' } as const;
 
@@ -41,7 +41,7 @@ export interface SeedResult {
 }
 
 /** Seeds the demo agency into an empty database; does nothing when any agency exists. */
-export async function seedDemo(db: Db, options: { tokenKey: Buffer }): Promise<SeedResult> {
+export async function seedDemo(db: Db, options: { tokenKey: TokenKeyring }): Promise<SeedResult> {
   if ((await db.organization.count()) > 0) return { seeded: false };
   const passwordHash = await hashPassword(DEMO_LOGIN.password);
   const staffPasswordHash = await hashPassword(STAFF_LOGIN.password);

@@ -3,7 +3,6 @@
 import type { ConnectionDeps } from '@herald/core';
 import { createConnectorRegistry } from '@herald/core/connectors';
 import { PLATFORMS, type Platform } from '@herald/core/domain';
-import { parseEncryptionKey } from '@herald/db';
 import { data } from 'react-router';
 import { getEnv } from '../env.server.ts';
 import { db } from './db.server.ts';
@@ -11,14 +10,14 @@ import { expectedOrigin } from './http/same-origin.server.ts';
 
 export function connectionDeps(): ConnectionDeps {
   const env = getEnv();
-  if (!env.TOKEN_ENCRYPTION_KEY) {
+  if (!env.tokenKeys) {
     throw data('This server cannot connect accounts: TOKEN_ENCRYPTION_KEY is not set.', {
       status: 503,
     });
   }
   return {
     db,
-    tokenKey: parseEncryptionKey(env.TOKEN_ENCRYPTION_KEY),
+    tokenKey: env.tokenKeys,
     connectorFor: createConnectorRegistry(env.platforms),
   };
 }

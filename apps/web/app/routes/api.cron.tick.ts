@@ -3,7 +3,7 @@
 // else gets 401 and nothing runs.
 import { adapterConfigFromSettings, createAdapterRegistry } from '@herald/core/providers';
 import { createTaskList, runDueJobsOnce } from '@herald/core/jobs';
-import { parseEncryptionKey } from '@herald/db';
+import { createMailer } from '@herald/core/mail';
 import pg from 'pg';
 import { getEnv } from '../env.server.ts';
 import { findMediaBinaries } from '@herald/core/media';
@@ -25,11 +25,12 @@ export async function action({ request }: Route.ActionArgs) {
   if (!cronSecretMatches(request.headers.get('x-cron-secret'), env.CRON_SECRET)) {
     return json(401, { error: 'A valid X-Cron-Secret header is required.' });
   }
-  if (!env.TOKEN_ENCRYPTION_KEY) {
+  if (!env.tokenKeys) {
     return json(503, { error: 'TOKEN_ENCRYPTION_KEY is not set, so this server cannot publish.' });
   }
   const storage = getStorage();
   const pgPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 6 });
+  const mailer = createMailer(env.mail);
   const outcomes: Record<string, number> = {};
   try {
     const result = await runDueJobsOnce({
@@ -40,7 +41,9 @@ export async function action({ request }: Route.ActionArgs) {
         {
           db,
           sql: pgPool,
-          tokenKey: parseEncryptionKey(env.TOKEN_ENCRYPTION_KEY),
+          tokenKey: env.tokenKeys,
+          mailer,
+          ...(env.storage.PUBLIC_URL ? { publicUrl: env.storage.PUBLIC_URL } : {}),
           adapterFor: createAdapterRegistry(adapterConfigFromSettings(env.platforms)),
           ...(storage ? { storage } : {}),
           binaries: () =>
@@ -56,6 +59,7 @@ export async function action({ request }: Route.ActionArgs) {
     });
     return json(200, { ...result, outcomes });
   } finally {
+    mailer.close();
     await pgPool.end();
   }
 }

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateEncryptionKey, parseEncryptionKey } from '@herald/db';
+import { generateEncryptionKey, parseTokenKeyring } from '@herald/db';
 import { freePort } from '@herald/db/local';
 import { DEMO_LOGIN, seedDemo } from '@herald/db/seed';
 import {
@@ -41,7 +41,7 @@ export async function startHerald(
 ): Promise<Herald> {
   const t = await createTestDatabase();
   const tokenKey = generateEncryptionKey();
-  await seedDemo(t.db, { tokenKey: parseEncryptionKey(tokenKey) });
+  await seedDemo(t.db, { tokenKey: parseTokenKeyring(tokenKey) });
   const sandbox = await startSandbox({ port: 0 });
   // Every platform at the sandbox; media on a fresh local store, its URLs signed by a key web
   // and worker share (ADR 0024).

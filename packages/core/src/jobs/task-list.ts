@@ -24,14 +24,35 @@ import {
   type PublishTargetResult,
 } from '../services/publishing/index.ts';
 import { PUBLISH_TARGET_TASK, PublishTargetPayload } from '../services/publish-job.ts';
-import { refreshExpiringTokens } from '../services/token-health.ts';
+import { createMailer, type Mailer } from '../mail/mailer.ts';
+import {
+  NotificationEmailPayload,
+  sendNotificationEmail,
+  SEND_NOTIFICATION_EMAIL_TASK,
+} from '../services/notification-emails.ts';
+import { checkExpiringTokens, refreshExpiringTokens } from '../services/token-health.ts';
+import { reencryptTokens } from '../services/token-keys.ts';
 
-/** The cron task that keeps accounts' tokens alive (services/token-health.ts). */
+/** The five-minute cron task that refreshes tokens just before they expire (services/token-health.ts). */
 export const REFRESH_TOKENS_TASK = 'refresh_tokens';
+/** The nightly cron task: five days ahead, refresh early or ask a person (seed 000 §2). */
+export const CHECK_EXPIRING_TOKENS_TASK = 'check_expiring_tokens';
+/** Seals every stored token still under an old key with the current one (services/token-keys.ts). */
+export const REENCRYPT_TOKENS_TASK = 'reencrypt_tokens';
+/**
+ * The Graphile queue the token tasks share: jobs in one queue run one at a time across every
+ * worker, so the sweep, the nightly check and a re-encryption never refresh or rewrite the
+ * same account at once (a rotated refresh token would be lost between two refreshes).
+ */
+export const TOKEN_HEALTH_QUEUE = 'token_health';
 
 export interface TaskDeps extends PublishingDeps {
   /** ffmpeg and ffprobe for video processing, found on first use. */
   binaries?: () => Promise<MediaBinaries>;
+  /** Sends notification emails; without one, every email is skipped (and logged as such). */
+  mailer?: Mailer;
+  /** The web app's public origin (PUBLIC_URL), for the links in notifications and emails. */
+  publicUrl?: string;
 }
 
 export interface TaskHooks {
@@ -53,6 +74,7 @@ function mediaDeps(deps: TaskDeps): MediaDeps {
 }
 
 export function createTaskList(deps: TaskDeps, hooks: TaskHooks = {}): TaskList {
+  const mailer = deps.mailer ?? createMailer({});
   return {
     /** Publishes one post target. Safe to run twice: the service refuses anything not due and `scheduled`. */
     [PUBLISH_TARGET_TASK]: async (payload, helpers) => {
@@ -84,10 +106,45 @@ export function createTaskList(deps: TaskDeps, hooks: TaskHooks = {}): TaskList 
       hooks.onFallbackPackage?.(result);
       helpers.logger.info(`fallback package ${targetId}: ${result.outcome}`, { targetId, result });
     },
-    /** Refreshes tokens about to expire and warns about ones nobody can refresh. */
+    /** Refreshes tokens about to expire. */
     [REFRESH_TOKENS_TASK]: async (_payload, helpers) => {
       const result = await refreshExpiringTokens(deps);
       helpers.logger.info('token refresh', { result });
+    },
+    /** Nightly: refreshes tokens expiring within five days, or asks a person to reconnect. */
+    [CHECK_EXPIRING_TOKENS_TASK]: async (_payload, helpers) => {
+      const result = await checkExpiringTokens(deps);
+      helpers.logger.info('expiring tokens checked', { result });
+    },
+    /** Seals tokens still under an old key with the current one. Safe to run any time, twice. */
+    [REENCRYPT_TOKENS_TASK]: async (_payload, helpers) => {
+      const result = await reencryptTokens(deps);
+      helpers.logger.info('tokens re-encrypted', {
+        resealed: result.resealed,
+        changedMeanwhile: result.changedMeanwhile,
+        unreadable: result.unreadable.length,
+      });
+      for (const row of result.unreadable) {
+        // The ids and the key id say what to fix; no secret is in them.
+        helpers.logger.error(`${row.table} ${row.id}: ${row.reason}`, {
+          table: row.table,
+          id: row.id,
+        });
+      }
+    },
+    /** Emails one notification to one person. A mail server that refuses is tried again. */
+    [SEND_NOTIFICATION_EMAIL_TASK]: async (payload, helpers) => {
+      const parsed = NotificationEmailPayload.parse(payload);
+      const result = await sendNotificationEmail(
+        { db: deps.db, mailer },
+        parsed,
+        helpers.abortSignal,
+      );
+      const line = `notification ${parsed.notificationId} email to user ${parsed.userId}: ${result.status}`;
+      helpers.logger.info(result.status === 'skipped' ? `${line} (${result.reason})` : line, {
+        ...parsed,
+        status: result.status,
+      });
     },
     /** The daily sweep of unfinished uploads and files nothing refers to. */
     [CLEANUP_MEDIA_TASK]: async (_payload, helpers) => {

@@ -6,7 +6,7 @@
 //   3. choose:  the person picks which identities become accounts; existing ones (reconnects)
 //               get the new credentials and their held posts resume, in one transaction
 import { createHash, randomBytes } from 'node:crypto';
-import { decryptSecret, encryptSecret, type Db } from '@herald/db';
+import { decryptSecret, encryptSecret, type Db, type TokenKeyring } from '@herald/db';
 import { PLATFORM_LABELS, type Platform } from '../domain/platforms.ts';
 import type { GrantedIdentity, PlatformConnector } from '../providers/types.ts';
 import { resumeAccountTargets } from './account-holds.ts';
@@ -18,7 +18,8 @@ export interface ConnectionDeps {
   db: Db;
   /** The platform's OAuth flow; null for a platform that cannot be connected here. */
   connectorFor: (platform: Platform) => PlatformConnector | null;
-  tokenKey: Buffer;
+  /** Seals granted tokens (current key) and opens them (any key of the ring). */
+  tokenKey: TokenKeyring;
   now?: () => Date;
 }
 

@@ -14,5 +14,7 @@ export * from './quotas.ts';
 export * from './admin-queue.ts';
 export * from './media/index.ts';
 export * from './token-health.ts';
+export * from './token-keys.ts';
+export * from './notification-emails.ts';
 export * from './connections.ts';
 export * from './target-settings.ts';

@@ -15,9 +15,9 @@ export interface NotificationInput {
   data?: Prisma.InputJsonObject;
 }
 
-/** Tells people something needs them, inside the caller's transaction. */
-export async function notify(tx: Tx, input: NotificationInput): Promise<void> {
-  await tx.notification.create({
+/** Tells people something needs them, inside the caller's transaction. Returns its id. */
+export async function notify(tx: Tx, input: NotificationInput): Promise<string> {
+  const { id } = await tx.notification.create({
     data: {
       organizationId: input.organizationId,
       userId: input.userId ?? null,
@@ -26,5 +26,7 @@ export async function notify(tx: Tx, input: NotificationInput): Promise<void> {
       body: input.body,
       data: input.data ?? {},
     },
+    select: { id: true },
   });
+  return id;
 }

@@ -1,12 +1,16 @@
 // Keeping tokens alive against a real database, with a scripted platform: a refresh stores the
-// rotated credentials and resumes held targets in one go; a refused refresh asks a person once;
-// an unreachable platform is tried again; a token nobody can refresh is announced ahead.
-import { decryptSecret, encryptSecret } from '@herald/db';
+// rotated credentials and resumes held targets in one go (unless a reconnect came first); a
+// refused refresh asks a person once; an unreachable platform is tried again; the nightly check
+// refreshes five days ahead, announces once a token nobody can refresh, and marks it when it
+// runs out — each announcement one notification and one email job per owner and admin.
+import { randomBytes } from 'node:crypto';
+import { decryptSecret, encryptSecret, parseTokenKeyring } from '@herald/db';
 import {
   createAgency,
   createTestDatabase,
   findJob,
   TEST_TOKEN_KEY,
+  TEST_TOKEN_KEY_BASE64,
   type AgencyFixture,
   type TestDatabase,
 } from '@herald/db/testing';
@@ -16,7 +20,14 @@ import { AuthPublishError, RetryablePublishError } from '../providers/errors.ts'
 import type { PlatformAdapter, RefreshTokenRequest, RefreshedToken } from '../providers/types.ts';
 import { scheduleOneTarget } from '../testing.ts';
 import { publishJobKey } from './publish-job.ts';
-import { refreshExpiringTokens, type TokenHealthDeps } from './token-health.ts';
+import { SEND_NOTIFICATION_EMAIL_TASK } from './notification-emails.ts';
+import {
+  checkExpiringTokens,
+  reconnectUrl,
+  refreshExpiringTokens,
+  type TokenHealthDeps,
+} from './token-health.ts';
+import { reencryptTokens } from './token-keys.ts';
 
 describe('refreshExpiringTokens', () => {
   let t: TestDatabase;
@@ -30,7 +41,16 @@ describe('refreshExpiringTokens', () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    agency = await createAgency(t.db, { pages: 3 });
+    agency = await createAgency(t.db, { pages: 6 });
+    // Besides the owner: an admin (emailed) and an editor (not).
+    for (const role of ['admin', 'editor'] as const) {
+      const user = await t.db.user.create({
+        data: { email: `${role}-${agency.email}`, name: role, passwordHash: 'x' },
+      });
+      await t.db.member.create({
+        data: { organizationId: agency.organizationId, userId: user.id, role },
+      });
+    }
     const adapter: PlatformAdapter = {
       platform: 'x',
       rules: PLATFORM_RULES.x,
@@ -45,6 +65,7 @@ describe('refreshExpiringTokens', () => {
     deps = {
       db: t.db,
       tokenKey: TEST_TOKEN_KEY,
+      publicUrl: 'https://herald.test/',
       now: () => now,
       adapterFor: (platform) => (platform === 'x' ? adapter : facebook),
     };
@@ -138,20 +159,156 @@ describe('refreshExpiringTokens', () => {
     expect(calls).toHaveLength(calledBefore);
   });
 
-  it('announces, once, a token nobody can refresh a week before it expires', async () => {
+  /** The recipients of the email jobs queued for a notification. */
+  async function emailJobsFor(notificationId: string): Promise<string[]> {
+    const jobs = await t.db.$queryRaw<{ user_id: string }[]>`
+      SELECT payload->>'userId' AS user_id FROM graphile_worker._private_jobs j
+      JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+      WHERE k.identifier = ${SEND_NOTIFICATION_EMAIL_TASK}
+        AND payload->>'notificationId' = ${notificationId}`;
+    const members = await t.db.member.findMany({
+      where: { organizationId: agency.organizationId, userId: { in: jobs.map((j) => j.user_id) } },
+    });
+    return members.map((m) => m.role).sort();
+  }
+
+  const told = (kind: string, accountId: string) =>
+    t.db.notification.findMany({
+      where: { kind, data: { path: ['accountId'], equals: accountId } },
+    });
+
+  it('nightly: announces, once, a token nobody can refresh five days before it expires', async () => {
     const account = agency.accounts[2]!;
     await t.db.socialAccount.update({
       where: { id: account.id },
       data: { tokenExpiresAt: inMinutes(3 * 24 * 60) },
     });
-    expect((await refreshExpiringTokens(deps)).warned).toBe(1);
+    // The sweep leaves announcing to the nightly check.
+    expect(await refreshExpiringTokens(deps)).toMatchObject({ warned: 0 });
+    expect((await row(account.id)).status).toBe('active');
+
+    expect((await checkExpiringTokens(deps)).warned).toBe(1);
     expect((await row(account.id)).status).toBe('expiring');
-    expect((await refreshExpiringTokens(deps)).warned).toBe(0);
-    const told = await t.db.notification.findMany({
-      where: { kind: 'account_expiring', data: { path: ['accountId'], equals: account.id } },
-    });
-    expect(told.map((n) => n.body)).toEqual([
-      `The Facebook access for ${account.handle} expires on 2030-04-04. Reconnect it before then so its posts keep going out.`,
+    expect((await checkExpiringTokens(deps)).warned).toBe(0);
+    const notifications = await told('account_expiring', account.id);
+    expect(notifications.map((n) => [n.title, n.body, n.data])).toEqual([
+      [
+        `Reconnect ${account.handle} soon`,
+        `The Facebook access for ${account.handle} (${(await t.db.client.findUniqueOrThrow({ where: { id: agency.clientId } })).name}) expires on 2030-04-04. Reconnect it before then so its posts keep going out.`,
+        {
+          accountId: account.id,
+          clientId: agency.clientId,
+          reconnectUrl: `https://herald.test/clients/${agency.clientId}#accounts-heading`,
+        },
+      ],
     ]);
+    // One email each to the owner and the admin; none to the editor.
+    expect(await emailJobsFor(notifications[0]!.id)).toEqual(['admin', 'owner']);
+  });
+
+  it('nightly: refreshes a refreshable token five days ahead, and asks a person once if refused', async () => {
+    const early = await xAccount(3, {
+      expiresAt: inMinutes(4 * 24 * 60),
+      refreshToken: 'refresh-early',
+    });
+    answer = () =>
+      Promise.resolve({ accessToken: 'access-early', expiresAt: inMinutes(5 * 24 * 60 + 60) });
+    // Not the sweep's business yet; the nightly check's.
+    expect(await refreshExpiringTokens(deps)).toMatchObject({ refreshed: 0 });
+    expect(await checkExpiringTokens(deps)).toMatchObject({ refreshed: 1, warned: 0 });
+    expect(decryptSecret((await row(early)).accessTokenEncrypted, TEST_TOKEN_KEY)).toBe(
+      'access-early',
+    );
+    // No rotated refresh token sent: the one it has stays.
+    expect(decryptSecret((await row(early)).refreshTokenEncrypted!, TEST_TOKEN_KEY)).toBe(
+      'refresh-early',
+    );
+
+    const refused = await xAccount(4, {
+      expiresAt: inMinutes(2 * 24 * 60),
+      refreshToken: 'refresh-dead',
+    });
+    answer = () => Promise.reject(new AuthPublishError('The refresh token was revoked.'));
+    expect(await checkExpiringTokens(deps)).toMatchObject({ refused: 1 });
+    expect((await row(refused)).status).toBe('needs_action');
+    const notifications = await told('account_needs_action', refused);
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]!.data).toMatchObject({
+      reconnectUrl: reconnectUrl('https://herald.test', agency.clientId),
+    });
+    expect(await emailJobsFor(notifications[0]!.id)).toEqual(['admin', 'owner']);
+    // Its refresh token is forgotten, so the next night neither asks X nor tells anyone again.
+    await checkExpiringTokens(deps);
+    expect(await told('account_needs_action', refused)).toHaveLength(1);
+  });
+
+  it('nightly: marks needs_action, once, a token nobody can refresh that has run out', async () => {
+    const account = agency.accounts[5]!;
+    await t.db.socialAccount.update({
+      where: { id: account.id },
+      data: { tokenExpiresAt: inMinutes(-60), status: 'expiring' },
+    });
+    expect((await checkExpiringTokens(deps)).expired).toBe(1);
+    expect(await checkExpiringTokens(deps)).toMatchObject({ expired: 0 });
+    const account2 = await row(account.id);
+    expect([account2.status, account2.statusReason]).toEqual([
+      'needs_action',
+      'The access expired.',
+    ]);
+    const notifications = await told('account_needs_action', account.id);
+    expect(notifications.map((n) => n.body)).toEqual([
+      expect.stringContaining(
+        'expired on 2030-04-01. Reconnect the account; its posts wait until then.',
+      ),
+    ]);
+  });
+
+  it('keeps credentials a reconnect stored while the platform was refreshing the old ones', async () => {
+    const id = await xAccount(0, { expiresAt: inMinutes(5), refreshToken: 'refresh-race' });
+    answer = async () => {
+      // The person reconnects while X answers the refresh.
+      await t.db.socialAccount.update({
+        where: { id },
+        data: {
+          accessTokenEncrypted: encryptSecret('access-reconnected', TEST_TOKEN_KEY),
+          refreshTokenEncrypted: encryptSecret('refresh-reconnected', TEST_TOKEN_KEY),
+          tokenExpiresAt: inMinutes(120),
+        },
+      });
+      return {
+        accessToken: 'access-refreshed',
+        refreshToken: 'refresh-refreshed',
+        expiresAt: inMinutes(120),
+      };
+    };
+    expect(await refreshExpiringTokens(deps)).toMatchObject({ refreshed: 0, deferred: 1 });
+    const account = await row(id);
+    expect(decryptSecret(account.accessTokenEncrypted, TEST_TOKEN_KEY)).toBe('access-reconnected');
+    expect(decryptSecret(account.refreshTokenEncrypted!, TEST_TOKEN_KEY)).toBe(
+      'refresh-reconnected',
+    );
+  });
+
+  it('stores a rotated refresh token even when the row was re-encrypted under a new key meanwhile', async () => {
+    // The key changed (the test key is now an old one) and a re-encryption runs mid-refresh.
+    const keys = parseTokenKeyring(randomBytes(32).toString('base64'), TEST_TOKEN_KEY_BASE64);
+    const id = await xAccount(1, { expiresAt: inMinutes(5), refreshToken: 'refresh-rekey' });
+    answer = async () => {
+      expect(
+        (await reencryptTokens({ db: t.db, tokenKey: keys })).resealed.socialAccounts,
+      ).toBeGreaterThan(0);
+      return {
+        accessToken: 'access-rekey',
+        refreshToken: 'refresh-rekey-2',
+        expiresAt: inMinutes(120),
+      };
+    };
+    expect(await refreshExpiringTokens({ ...deps, tokenKey: keys })).toMatchObject({
+      refreshed: 1,
+    });
+    const account = await row(id);
+    expect(keys.isCurrent(account.refreshTokenEncrypted!)).toBe(true);
+    expect(decryptSecret(account.refreshTokenEncrypted!, keys)).toBe('refresh-rekey-2');
+    expect(decryptSecret(account.accessTokenEncrypted, keys)).toBe('access-rekey');
   });
 });

@@ -3,13 +3,16 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../client.ts';
 import {
   encryptSecret,
-  generateEncryptionKey,
   hashPassword,
-  parseEncryptionKey,
+  parseTokenKeyring,
+  type TokenKeyring,
 } from '../credentials.ts';
 import type { MemberRole } from '../generated/prisma/enums.ts';
 
-export const TEST_TOKEN_KEY = parseEncryptionKey(generateEncryptionKey());
+/** The tests' token key (one per process), as TOKEN_ENCRYPTION_KEY for a child process. */
+export const TEST_TOKEN_KEY_BASE64 = randomBytes(32).toString('base64');
+/** The tests' token keyring: TEST_TOKEN_KEY_BASE64 alone. */
+export const TEST_TOKEN_KEY = parseTokenKeyring(TEST_TOKEN_KEY_BASE64);
 
 export interface AgencyFixture {
   organizationId: string;
@@ -27,7 +30,7 @@ let pageCounter = 0;
 
 export async function createAgency(
   db: Db,
-  options: { role?: MemberRole; timezone?: string; pages?: number; tokenKey?: Buffer } = {},
+  options: { role?: MemberRole; timezone?: string; pages?: number; tokenKey?: TokenKeyring } = {},
 ): Promise<AgencyFixture> {
   const suffix = randomBytes(4).toString('hex');
   const role = options.role ?? 'owner';

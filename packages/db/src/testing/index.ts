@@ -51,6 +51,7 @@ export {
   findJob,
   makePostDue,
   TEST_TOKEN_KEY,
+  TEST_TOKEN_KEY_BASE64,
   waitFor,
   type AgencyFixture,
 } from './fixtures.ts';

@@ -5,7 +5,7 @@
 //   2. call:    the adapter publishes (saving its progress as it goes) or reconciles
 //   3. settle:  store the outcome; retry, fail, reconcile, or hold, per the policies
 // A duplicate or stale job finds the target claimed or settled and does nothing.
-import type { Db, Queryable } from '@herald/db';
+import type { Db, Queryable, TokenKeyring } from '@herald/db';
 import type { Platform } from '../../domain/platforms.ts';
 import type { PlatformAdapter } from '../../providers/types.ts';
 import type { MediaStorage } from '../../storage/index.ts';
@@ -23,7 +23,8 @@ export interface PublishingDeps {
   /** The hot path's plain SQL connection (the worker's pg pool); Prisma's when absent. */
   sql?: Queryable;
   adapterFor: (platform: Platform) => PlatformAdapter;
-  tokenKey: Buffer;
+  /** Opens the accounts' tokens (docs/decisions/0033). */
+  tokenKey: TokenKeyring;
   now?: () => Date;
   /** Told when an attempt starts, and how late after its due time (the worker's metrics). */
   onAttemptStarted?: (attempt: { platform: Platform; latenessMs: number }) => void;
