@@ -21,6 +21,11 @@ export interface SandboxContext {
    * platform's own lifetime (X: 2 hours). Short lifetimes let a demo see refreshes happen.
    */
   accessTokenTtlSeconds: Partial<Record<SandboxPlatform, number>>;
+  /**
+   * The time a request is served at, where the answer depends on it (engagement numbers grow
+   * with a post's age); injected by tests so they can move time on without waiting.
+   */
+  now: () => Date;
 }
 
 /** One emulated platform, mounted under its own prefix (e.g. `/facebook`). */

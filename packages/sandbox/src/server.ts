@@ -23,6 +23,8 @@ export interface SandboxOptions {
   mediaFetchTimeoutMs?: number;
   /** Lifetime of the access tokens each platform's OAuth endpoints issue; default its own. */
   accessTokenTtlSeconds?: Partial<Record<SandboxPlatform, number>>;
+  /** The clock engagement numbers are computed from (they grow with a post's age); tests move it. */
+  now?: () => Date;
 }
 
 export interface Sandbox {
@@ -59,6 +61,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     latencyMs: options.latencyMs ?? 0,
     mediaFetchTimeoutMs: options.mediaFetchTimeoutMs ?? MEDIA_FETCH_TIMEOUT_MS,
     accessTokenTtlSeconds: { ...options.accessTokenTtlSeconds },
+    now: options.now ?? (() => new Date()),
   };
   const route = createRouter(PLATFORM_ROUTES, ctx);
   const log = options.log === true ? console.log : options.log || undefined;

@@ -24,6 +24,7 @@ import type {
   ReconcileRequest,
 } from '../types.ts';
 import { classifyGraphError, classifyNetworkError } from './errors.ts';
+import { fetchFacebookMetrics } from './metrics.ts';
 
 export interface FacebookAdapterConfig extends AdapterHttpConfig {
   /** Graph API version, e.g. `v21.0` (the default). */
@@ -409,6 +410,12 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
         return { status: 'unknown', reason: `Herald could not check Facebook: ${reason}` };
       }
     },
+    fetchMetrics: (request) =>
+      fetchFacebookMetrics(async (path, { account, signal }) => {
+        const result = await read(path, account.accessToken, signal);
+        if ('error' in result) throw result.error;
+        return result.body;
+      }, request),
   };
 }
 

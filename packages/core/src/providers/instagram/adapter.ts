@@ -42,6 +42,7 @@ import {
   NEW_CONTAINER_SUBCODES,
   NOT_READY_SUBCODE,
 } from './errors.ts';
+import { fetchInstagramMetrics } from './metrics.ts';
 
 export interface InstagramAdapterConfig extends AdapterHttpConfig {
   /** Graph API version, e.g. `v21.0` (the default). */
@@ -581,6 +582,11 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Platform
         durationMs: entry!.config.quota_duration * 1000,
       };
     },
+    fetchMetrics: (request) =>
+      fetchInstagramMetrics(
+        async (path, { account, signal }) => (await get(path, account.accessToken, signal)).body,
+        request,
+      ),
   };
   // Token exchange needs the app's credentials; without them there is no way to refresh.
   if (config.appId && config.appSecret) adapter.refreshToken = refreshToken;

@@ -9,6 +9,7 @@ import { html, send } from '../../http.ts';
 import type { PlatformRoutes, SandboxContext } from '../../router.ts';
 import { linkedinErrorReply, linkedinErrors } from './errors.ts';
 import { getImage, initializeUpload, serveImage, uploadImage } from './images.ts';
+import { metricsRoute, serveMetrics } from './metrics.ts';
 import { accessToken } from './oauth.ts';
 import { createPost, findPostsByAuthor } from './posts.ts';
 
@@ -52,6 +53,9 @@ export const linkedin: PlatformRoutes = {
       }
       if (method === 'GET' && segments.length === 3) return getImage(req, res, third!, ctx);
     }
+    // Likes and comments on a post, and an organization's share statistics (./metrics.ts).
+    const metrics = metricsRoute(method, segments);
+    if (metrics) return serveMetrics(metrics, req, res, url, ctx);
     send(res, linkedinErrorReply(linkedinErrors.notFound(path)));
   },
 };
