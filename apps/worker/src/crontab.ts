@@ -1,7 +1,11 @@
 // The worker's recurring jobs (Graphile cron): every worker lists them, and Graphile runs each
 // once per slot however many workers there are.
 import { CLEANUP_MEDIA_TASK } from '@herald/core';
-import { REFRESH_TOKENS_TASK } from '@herald/core/jobs';
+import {
+  CHECK_API_VERSIONS_TASK,
+  REFRESH_TOKENS_TASK,
+  SCHEDULE_METRICS_TASK,
+} from '@herald/core/jobs';
 import type { CronItem } from 'graphile-worker';
 
 export const cronItems: CronItem[] = [
@@ -11,6 +15,22 @@ export const cronItems: CronItem[] = [
     match: '*/5 * * * *',
     identifier: REFRESH_TOKENS_TASK,
     options: { backfillPeriod: 0, maxAttempts: 1 },
+  },
+  // Engagement snapshots (1 h, 24 h, 7 d after publishing) falling due, every five minutes:
+  // each is due for hours, so a missed run costs nothing (docs/decisions/0034).
+  {
+    task: SCHEDULE_METRICS_TASK,
+    match: '*/5 * * * *',
+    identifier: SCHEDULE_METRICS_TASK,
+    options: { backfillPeriod: 0, maxAttempts: 1 },
+  },
+  // Platform API versions near their sunset, weekly on Mondays at 06:41 UTC (before a working
+  // day, off the hour). Staff are told once per version and stage, so a rerun is harmless.
+  {
+    task: CHECK_API_VERSIONS_TASK,
+    match: '41 6 * * 1',
+    identifier: CHECK_API_VERSIONS_TASK,
+    options: { backfillPeriod: 0, maxAttempts: 3 },
   },
   // Unfinished uploads and files nothing refers to, daily at 03:17 UTC (off the hour, when
   // the busiest publishing times are not).

@@ -3,7 +3,11 @@ import { hostname } from 'node:os';
 import { beatHeartbeat, recoverDeadWorkers, removeHeartbeat } from '@herald/core';
 import { findMediaBinaries, type MediaBinaries } from '@herald/core/media';
 import type { MediaStorage } from '@herald/core/storage';
-import { createAdapterRegistry, type AdapterRegistryConfig } from '@herald/core/providers';
+import {
+  configuredApiVersions,
+  createAdapterRegistry,
+  type AdapterRegistryConfig,
+} from '@herald/core/providers';
 import { createDbOnPool } from '@herald/db';
 import {
   parseCronItems,
@@ -98,6 +102,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
       })),
     sql: pgPool,
     adapterFor: createAdapterRegistry(config.adapters),
+    apiVersions: configuredApiVersions(config.adapters),
     tokenKey: config.tokenKey,
     onAttemptStarted: ({ platform, latenessMs }) => metrics.recordLateness(platform, latenessMs),
     ...(config.reconcileDelayMs === undefined ? {} : { reconcileDelayMs: config.reconcileDelayMs }),

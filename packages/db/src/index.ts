@@ -39,6 +39,11 @@ export {
   type Queryable,
 } from './publishing.ts';
 export {
+  enqueueDueMetricFetches,
+  metricsJobKey,
+  type DueMetricFetches,
+} from './metrics.ts';
+export {
   failedJobs,
   failJobForGood,
   jobLockState,

@@ -25,6 +25,15 @@ import {
 } from '../services/publishing/index.ts';
 import { PUBLISH_TARGET_TASK, PublishTargetPayload } from '../services/publish-job.ts';
 import { refreshExpiringTokens } from '../services/token-health.ts';
+import {
+  FETCH_METRICS_TASK,
+  FetchMetricsPayload,
+  fetchMetricsSnapshot,
+  SCHEDULE_METRICS_TASK,
+  scheduleDueMetrics,
+} from '../services/metrics.ts';
+import { CHECK_API_VERSIONS_TASK, checkApiVersions } from '../services/api-version-check.ts';
+import type { ConfiguredApiVersion } from '../providers/api-versions.ts';
 
 /** The cron task that keeps accounts' tokens alive (services/token-health.ts). */
 export const REFRESH_TOKENS_TASK = 'refresh_tokens';
@@ -32,6 +41,8 @@ export const REFRESH_TOKENS_TASK = 'refresh_tokens';
 export interface TaskDeps extends PublishingDeps {
   /** ffmpeg and ffprobe for video processing, found on first use. */
   binaries?: () => Promise<MediaBinaries>;
+  /** The platform API versions the adapters call (providers/api-versions.ts), for their check. */
+  apiVersions?: readonly ConfiguredApiVersion[];
 }
 
 export interface TaskHooks {
@@ -88,6 +99,30 @@ export function createTaskList(deps: TaskDeps, hooks: TaskHooks = {}): TaskList 
     [REFRESH_TOKENS_TASK]: async (_payload, helpers) => {
       const result = await refreshExpiringTokens(deps);
       helpers.logger.info('token refresh', { result });
+    },
+    /** Queues a fetch_metrics job for every engagement snapshot now due. */
+    [SCHEDULE_METRICS_TASK]: async (_payload, helpers) => {
+      const result = await scheduleDueMetrics(deps);
+      if (result.enqueued > 0) helpers.logger.info('metrics scheduled', { result });
+    },
+    /** Takes one engagement snapshot. Safe to run twice: a taken snapshot is never taken again. */
+    [FETCH_METRICS_TASK]: async (payload, helpers) => {
+      const parsed = FetchMetricsPayload.parse(payload);
+      const result = await fetchMetricsSnapshot(deps, parsed, {
+        finalAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+        signal: helpers.abortSignal,
+      });
+      helpers.logger.info(`metrics ${parsed.targetId} ${parsed.bucket}: ${result.outcome}`, {
+        ...parsed,
+        result,
+      });
+    },
+    /** Warns platform staff about API versions near their sunset (weekly). */
+    [CHECK_API_VERSIONS_TASK]: async (_payload, helpers) => {
+      const findings = await checkApiVersions(deps, deps.apiVersions ?? []);
+      for (const finding of findings) {
+        if (finding.message) helpers.logger.warn(finding.message, { finding });
+      }
     },
     /** The daily sweep of unfinished uploads and files nothing refers to. */
     [CLEANUP_MEDIA_TASK]: async (_payload, helpers) => {

@@ -4,6 +4,7 @@
 // Defaults are the real platforms; `pnpm dev` and the tests point them at the sandbox.
 import { z } from 'zod';
 import type { Platform } from '../domain/platforms.ts';
+import { DEFAULT_GRAPH_API_VERSION } from './facebook/adapter.ts';
 import { createFacebookConnector } from './facebook/connect.ts';
 import type { AdapterRegistryConfig } from './registry.ts';
 import type { PlatformConnector } from './types.ts';
@@ -14,7 +15,7 @@ const version = (pattern: RegExp, fallback: string) => z.string().regex(pattern)
 
 export const platformSettingsSchema = z.object({
   FACEBOOK_GRAPH_URL: url('https://graph.facebook.com'),
-  FACEBOOK_GRAPH_VERSION: version(/^v\d+\.\d+$/, 'v21.0'),
+  FACEBOOK_GRAPH_VERSION: version(/^v\d+\.\d+$/, DEFAULT_GRAPH_API_VERSION),
   /** A Graph call unanswered after this long is given up on (and reconciled). */
   FACEBOOK_GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   /** Facebook Login for connecting Pages: the Meta app, and where its OAuth dialog is. */

@@ -15,3 +15,5 @@ export * from './admin-queue.ts';
 export * from './media/index.ts';
 export * from './token-health.ts';
 export * from './connections.ts';
+export * from './metrics.ts';
+export * from './api-version-check.ts';

@@ -43,6 +43,7 @@ import {
   NOT_READY_SUBCODE,
 } from './errors.ts';
 import { fetchInstagramMetrics } from './metrics.ts';
+import { DEFAULT_GRAPH_API_VERSION } from '../facebook/adapter.ts';
 
 export interface InstagramAdapterConfig extends AdapterHttpConfig {
   /** Graph API version, e.g. `v21.0` (the default). */
@@ -158,7 +159,7 @@ const TokenResponse = z.object({
 
 export function createInstagramAdapter(config: InstagramAdapterConfig): PlatformAdapter {
   const base = config.baseUrl.replace(/\/+$/, '');
-  const root = `${base}/${config.apiVersion ?? 'v21.0'}`;
+  const root = `${base}/${config.apiVersion ?? DEFAULT_GRAPH_API_VERSION}`;
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const processingRetryMs = config.processingRetryMs ?? DEFAULT_PROCESSING_RETRY_MS;
   const clock = config.now ?? now;
