@@ -236,11 +236,12 @@ export async function metricsForTarget(
   return toTargetView(target);
 }
 
-/** Every account's snapshots of one post, in the actor's organization. */
+/** Every account's snapshots of one post (or `only` that target's), in the actor's organization. */
 export async function metricsForPost(
   db: Db,
   actor: Actor,
   postId: string,
+  options: { only?: string } = {},
 ): Promise<{ postId: string; targets: TargetMetricsView[] }> {
   requirePermission(actor, 'posts:read');
   const post = await db.post.findFirst({
@@ -248,7 +249,10 @@ export async function metricsForPost(
     select: {
       id: true,
       targets: {
-        where: { organizationId: actor.organizationId },
+        where: {
+          organizationId: actor.organizationId,
+          ...(options.only ? { id: options.only } : {}),
+        },
         orderBy: { createdAt: 'asc' },
         select: {
           ...targetSelect,
@@ -257,6 +261,7 @@ export async function metricsForPost(
       },
     },
   });
-  if (!post) throw new NotFoundError('Post');
+  // A target of another post is as unknown as one of another organization.
+  if (!post || (options.only && post.targets.length === 0)) throw new NotFoundError('Post');
   return { postId: post.id, targets: post.targets.map(toTargetView) };
 }
