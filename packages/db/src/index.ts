@@ -38,11 +38,7 @@ export {
   type PublishedSettle,
   type Queryable,
 } from './publishing.ts';
-export {
-  enqueueDueMetricFetches,
-  metricsJobKey,
-  type DueMetricFetches,
-} from './metrics.ts';
+export { enqueueDueMetricFetches, metricsJobKey, type DueMetricFetches } from './metrics.ts';
 export {
   failedJobs,
   failJobForGood,

@@ -114,9 +114,19 @@ export interface ConfiguredApiVersion {
 /** The versions the adapters are configured with (defaults included), one entry per version. */
 export function configuredApiVersions(config: AdapterRegistryConfig): ConfiguredApiVersion[] {
   const entries: { api: VersionedApi; version: string; platform: Platform }[] = [
-    { api: 'graph', version: config.facebook.apiVersion ?? DEFAULT_GRAPH_API_VERSION, platform: 'facebook' },
+    {
+      api: 'graph',
+      version: config.facebook.apiVersion ?? DEFAULT_GRAPH_API_VERSION,
+      platform: 'facebook',
+    },
     ...(config.instagram
-      ? [{ api: 'graph' as const, version: config.instagram.apiVersion ?? DEFAULT_GRAPH_API_VERSION, platform: 'instagram' as const }]
+      ? [
+          {
+            api: 'graph' as const,
+            version: config.instagram.apiVersion ?? DEFAULT_GRAPH_API_VERSION,
+            platform: 'instagram' as const,
+          },
+        ]
       : []),
     ...(config.linkedin
       ? [
@@ -133,7 +143,13 @@ export function configuredApiVersions(config: AdapterRegistryConfig): Configured
   for (const { api, version, platform } of entries) {
     const same = merged.find((m) => m.api === api && m.version === version);
     if (same) same.platforms.push(platform);
-    else merged.push({ api, version, platforms: [platform], setting: API_VERSION_SETTINGS[api] ?? null });
+    else
+      merged.push({
+        api,
+        version,
+        platforms: [platform],
+        setting: API_VERSION_SETTINGS[api] ?? null,
+      });
   }
   return merged;
 }
@@ -170,5 +186,5 @@ export function suggestedApiVersion(api: VersionedApi, now: Date): string | null
 
 function addYears(isoDate: string, years: number): string {
   const [y, m, d] = isoDate.split('-').map(Number);
-  return new Date(Date.UTC(y! + years, m! - 1, d!)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(y! + years, m! - 1, d)).toISOString().slice(0, 10);
 }

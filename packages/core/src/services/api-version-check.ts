@@ -66,9 +66,7 @@ export async function checkApiVersions(
     const told = await notifyStaff(deps.db, {
       key: `api_version:${configured.api}:${configured.version}:${stage}`,
       title:
-        stage === 'past'
-          ? `${label} is no longer served`
-          : `${label} stops on ${known.sunset}`,
+        stage === 'past' ? `${label} is no longer served` : `${label} stops on ${known.sunset}`,
       body: message,
       data: { api: configured.api, version: configured.version, stage, sunset: known.sunset },
     });

@@ -197,8 +197,9 @@ describe('engagement snapshots', () => {
     const silent: MetricsDeps = {
       ...deps,
       adapterFor: (platform) => {
-        const { fetchMetrics: _none, ...adapter } = deps.adapterFor(platform);
-        return adapter as PlatformAdapter;
+        const adapter: PlatformAdapter = { ...deps.adapterFor(platform) };
+        delete adapter.fetchMetrics;
+        return adapter;
       },
     };
     clock = new Date(publishedAt.getTime() + 24 * HOUR + MINUTE);

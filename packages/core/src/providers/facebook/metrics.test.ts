@@ -43,7 +43,7 @@ const metricsOf = (post: PublishedPost, accessToken = TOKEN): MetricsRequest => 
 describe('Facebook fetchMetrics', () => {
   it('reads reactions, comments, shares and media views, growing with the post’s age', async () => {
     const post = await publishPost();
-    const fetchMetrics = adapter().fetchMetrics!;
+    const fetchMetrics = (request: MetricsRequest) => adapter().fetchMetrics!(request);
     // Before it existed, nobody had seen it (and Graph leaves the unshared `shares` out).
     aheadMs = -HOUR;
     const before = await fetchMetrics(metricsOf(post));
@@ -77,7 +77,12 @@ describe('Facebook fetchMetrics', () => {
     sandbox.injectFault({
       platform: 'facebook',
       on: 'read',
-      fault: { type: 'graph_error', status: 403, code: 10, message: '(#10) Requires read_insights' },
+      fault: {
+        type: 'graph_error',
+        status: 403,
+        code: 10,
+        message: '(#10) Requires read_insights',
+      },
     });
     const metrics = await adapter().fetchMetrics!(metricsOf(post));
     expect(metrics.impressions).toBeNull();
@@ -103,9 +108,9 @@ describe('Facebook fetchMetrics', () => {
   });
 
   it('a post Facebook does not have is permanent', async () => {
-    const error = await adapter()
-      .fetchMetrics!(metricsOf({ externalId: `${PAGE}_1`, url: 'x' }))
-      .catch((e: unknown) => e);
+    const error = await adapter().fetchMetrics!(
+      metricsOf({ externalId: `${PAGE}_1`, url: 'x' }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentPublishError);
     expect((error as PermanentPublishError).platformCode).toBe('100/33');
   });

@@ -31,14 +31,16 @@ const Insights = z.object({
 
 const WITH_SHARES =
   'reactions.limit(0).summary(total_count),comments.limit(0).summary(total_count),shares';
-const WITHOUT_SHARES = 'reactions.limit(0).summary(total_count),comments.limit(0).summary(total_count)';
+const WITHOUT_SHARES =
+  'reactions.limit(0).summary(total_count),comments.limit(0).summary(total_count)';
 
 export async function fetchFacebookMetrics(
   get: GraphGet,
   request: MetricsRequest,
 ): Promise<EngagementMetrics> {
   const id = encodeURIComponent(request.post.externalId);
-  const read = (fields: string) => get(`${id}?${new URLSearchParams({ fields }).toString()}`, request);
+  const read = (fields: string) =>
+    get(`${id}?${new URLSearchParams({ fields }).toString()}`, request);
   let body: unknown;
   let sharesAsked = true;
   try {

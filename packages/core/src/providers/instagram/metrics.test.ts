@@ -77,7 +77,7 @@ const metricsOf = (post: PublishedPost, accessToken = TOKEN): MetricsRequest => 
 describe('Instagram fetchMetrics', () => {
   it('reads likes, comments, shares and views of a feed post, growing with its age', async () => {
     const post = await publishPhoto();
-    const fetchMetrics = adapter().fetchMetrics!;
+    const fetchMetrics = (request: MetricsRequest) => adapter().fetchMetrics!(request);
     aheadMs = HOUR;
     const hour = await fetchMetrics(metricsOf(post));
     aheadMs = 24 * HOUR;

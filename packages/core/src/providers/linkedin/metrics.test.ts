@@ -46,7 +46,7 @@ const metricsOf = (account: AccountCredentials, post: PublishedPost): MetricsReq
 describe('LinkedIn fetchMetrics', () => {
   it("an organization's post: likes, comments, shares and impressions, growing", async () => {
     const post = await publishAs(org);
-    const fetchMetrics = adapter().fetchMetrics!;
+    const fetchMetrics = (request: MetricsRequest) => adapter().fetchMetrics!(request);
     aheadMs = HOUR;
     const hour = await fetchMetrics(metricsOf(org, post));
     aheadMs = 24 * HOUR;
@@ -76,9 +76,9 @@ describe('LinkedIn fetchMetrics', () => {
     // A year on, the version the adapter asks for is sunset too: ask for the one then current.
     const later = new Date(Date.now() + aheadMs);
     const laterVersion = `${later.getUTCFullYear()}${String(later.getUTCMonth() + 1).padStart(2, '0')}`;
-    const old = await adapter(laterVersion)
-      .fetchMetrics!(metricsOf(org, post))
-      .catch((e: unknown) => e);
+    const old = await adapter(laterVersion).fetchMetrics!(metricsOf(org, post)).catch(
+      (e: unknown) => e,
+    );
     expect(old).toBeInstanceOf(PermanentPublishError);
     expect((old as PermanentPublishError).platformCode).toBe('no_statistics');
 
@@ -88,9 +88,9 @@ describe('LinkedIn fetchMetrics', () => {
       externalId: 'urn:li:person:other1',
       accessToken: sandboxToken('linkedin', 'urn:li:person:other1', 'metrics'),
     };
-    const refused = await adapter()
-      .fetchMetrics!(metricsOf(someoneElse, theirs))
-      .catch((e: unknown) => e);
+    const refused = await adapter().fetchMetrics!(metricsOf(someoneElse, theirs)).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(PermanentPublishError);
     expect((refused as Error).message).toMatch(/r_member_social/);
   });
@@ -102,9 +102,9 @@ describe('LinkedIn fetchMetrics', () => {
     await expect(
       adapter().fetchMetrics!(metricsOf({ externalId: ORG, accessToken: dead }, post)),
     ).rejects.toBeInstanceOf(AuthPublishError);
-    const sunset = await adapter('202001')
-      .fetchMetrics!(metricsOf(org, post))
-      .catch((e: unknown) => e);
+    const sunset = await adapter('202001').fetchMetrics!(metricsOf(org, post)).catch(
+      (e: unknown) => e,
+    );
     expect(sunset).toBeInstanceOf(PermanentPublishError);
     expect((sunset as Error).message).toMatch(/LINKEDIN_API_VERSION/);
   });

@@ -41,7 +41,7 @@ const metricsOf = (post: PublishedPost, accessToken = TOKEN): MetricsRequest => 
 describe('X fetchMetrics', () => {
   it('reads likes, replies, reposts and quotes, and impressions, growing with age', async () => {
     const post = await publishPost();
-    const fetchMetrics = adapter().fetchMetrics!;
+    const fetchMetrics = (request: MetricsRequest) => adapter().fetchMetrics!(request);
     aheadMs = -HOUR;
     expect(await fetchMetrics(metricsOf(post))).toEqual({
       likes: 0,
@@ -64,9 +64,9 @@ describe('X fetchMetrics', () => {
   });
 
   it('a post X no longer has is permanent (X answers 200 with errors)', async () => {
-    const error = await adapter()
-      .fetchMetrics!(metricsOf({ externalId: '99', url: 'x' }))
-      .catch((e: unknown) => e);
+    const error = await adapter().fetchMetrics!(metricsOf({ externalId: '99', url: 'x' })).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PermanentPublishError);
     expect((error as PermanentPublishError).platformCode).toBe('not_found');
     expect((error as Error).message).toMatch(/Could not find tweet with id: \[99\]/);
@@ -89,9 +89,7 @@ describe('X fetchMetrics', () => {
         headers: { 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) },
       },
     });
-    const limited = await adapter()
-      .fetchMetrics!(metricsOf(post))
-      .catch((e: unknown) => e);
+    const limited = await adapter().fetchMetrics!(metricsOf(post)).catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(RateLimitedPublishError);
     expect((limited as RateLimitedPublishError).retryAt).toEqual(new Date(reset * 1000));
   });

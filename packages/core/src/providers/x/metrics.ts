@@ -22,14 +22,21 @@ const Lookup = z.object({
       }),
     })
     .optional(),
-  errors: z.array(z.object({ type: z.string().optional(), detail: z.string().optional() })).optional(),
+  errors: z
+    .array(z.object({ type: z.string().optional(), detail: z.string().optional() }))
+    .optional(),
 });
 
 const NOT_FOUND = /\/problems\/resource-not-found$/;
 
-export async function fetchXMetrics(get: XGet, request: MetricsRequest): Promise<EngagementMetrics> {
+export async function fetchXMetrics(
+  get: XGet,
+  request: MetricsRequest,
+): Promise<EngagementMetrics> {
   const id = encodeURIComponent(request.post.externalId);
-  const parsed = Lookup.safeParse(await get(`/2/tweets/${id}?tweet.fields=public_metrics`, request));
+  const parsed = Lookup.safeParse(
+    await get(`/2/tweets/${id}?tweet.fields=public_metrics`, request),
+  );
   if (!parsed.success) {
     throw new RetryablePublishError(
       "X answered a post's metrics in a form Herald does not understand.",
