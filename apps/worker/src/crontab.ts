@@ -3,9 +3,11 @@
 // one at a time (docs/decisions/0033).
 import { CLEANUP_MEDIA_TASK } from '@herald/core';
 import {
+  CHECK_API_VERSIONS_TASK,
   CHECK_EXPIRING_TOKENS_TASK,
   REENCRYPT_TOKENS_TASK,
   REFRESH_TOKENS_TASK,
+  SCHEDULE_METRICS_TASK,
   TOKEN_HEALTH_QUEUE,
 } from '@herald/core/jobs';
 import type { CronItem } from 'graphile-worker';
@@ -33,6 +35,22 @@ export const cronItems: CronItem[] = [
     match: '41 4 * * *',
     identifier: REENCRYPT_TOKENS_TASK,
     options: { backfillPeriod: 0, maxAttempts: 3, queueName: TOKEN_HEALTH_QUEUE },
+  },
+  // Engagement snapshots (1 h, 24 h, 7 d after publishing) falling due, every five minutes:
+  // each is due for hours, so a missed run costs nothing (docs/decisions/0034).
+  {
+    task: SCHEDULE_METRICS_TASK,
+    match: '*/5 * * * *',
+    identifier: SCHEDULE_METRICS_TASK,
+    options: { backfillPeriod: 0, maxAttempts: 1 },
+  },
+  // Platform API versions near their sunset, weekly on Mondays at 06:41 UTC (before a working
+  // day, off the hour). Staff are told once per version and stage, so a rerun is harmless.
+  {
+    task: CHECK_API_VERSIONS_TASK,
+    match: '41 6 * * 1',
+    identifier: CHECK_API_VERSIONS_TASK,
+    options: { backfillPeriod: 0, maxAttempts: 3 },
   },
   // Unfinished uploads and files nothing refers to, daily at 03:17 UTC (off the hour, when
   // the busiest publishing times are not).

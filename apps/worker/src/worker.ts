@@ -4,7 +4,11 @@ import { beatHeartbeat, recoverDeadWorkers, removeHeartbeat } from '@herald/core
 import type { Mailer } from '@herald/core/mail';
 import { findMediaBinaries, type MediaBinaries } from '@herald/core/media';
 import type { MediaStorage } from '@herald/core/storage';
-import { createAdapterRegistry, type AdapterRegistryConfig } from '@herald/core/providers';
+import {
+  configuredApiVersions,
+  createAdapterRegistry,
+  type AdapterRegistryConfig,
+} from '@herald/core/providers';
 import { createDbOnPool, type TokenKeyring } from '@herald/db';
 import {
   parseCronItems,
@@ -104,6 +108,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
       })),
     sql: pgPool,
     adapterFor: createAdapterRegistry(config.adapters),
+    apiVersions: configuredApiVersions(config.adapters),
     tokenKey: config.tokenKey,
     ...(config.mailer ? { mailer: config.mailer } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

@@ -54,6 +54,7 @@ export {
   type PublishedSettle,
   type Queryable,
 } from './publishing.ts';
+export { enqueueDueMetricFetches, metricsJobKey, type DueMetricFetches } from './metrics.ts';
 export {
   failedJobs,
   failJobForGood,

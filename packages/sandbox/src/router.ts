@@ -28,6 +28,11 @@ export interface SandboxContext {
    * Changed in place by the control API: read them when they are needed, not at start.
    */
   platformSettings: PlatformSettings;
+  /**
+   * The time a request is served at, where the answer depends on it (engagement numbers grow
+   * with a post's age); injected by tests so they can move time on without waiting.
+   */
+  now: () => Date;
 }
 
 /** One emulated platform, mounted under its own prefix (e.g. `/facebook`). */

@@ -50,6 +50,8 @@ export interface SandboxOptions {
   stateWriteDelayMs?: number;
   /** With stateDir: called after each write of the state (tests count writes with it). */
   onStateWrite?: (write: StateWrite) => void;
+  /** The clock engagement numbers are computed from (they grow with a post's age); tests move it. */
+  now?: () => Date;
 }
 
 export interface Sandbox {
@@ -128,6 +130,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accessTokenTtlSeconds: store.settings.accessTokenTtlSeconds,
     // Parsed by these very schemas (SandboxSettings), so they have this shape.
     platformSettings: store.settings.platforms as PlatformSettings,
+    now: options.now ?? (() => new Date()),
   };
   const route = createRouter(PLATFORM_ROUTES, ctx);
 

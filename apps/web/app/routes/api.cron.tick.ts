@@ -1,7 +1,11 @@
 // POST /api/cron/tick: for hosts without a long-running worker, an external cron runs the due
 // jobs once, within a time budget (docs/decisions/0021). Guarded by X-Cron-Secret; anything
 // else gets 401 and nothing runs.
-import { adapterConfigFromSettings, createAdapterRegistry } from '@herald/core/providers';
+import {
+  adapterConfigFromSettings,
+  configuredApiVersions,
+  createAdapterRegistry,
+} from '@herald/core/providers';
 import { createTaskList, runDueJobsOnce } from '@herald/core/jobs';
 import { createMailer } from '@herald/core/mail';
 import pg from 'pg';
@@ -29,6 +33,7 @@ export async function action({ request }: Route.ActionArgs) {
     return json(503, { error: 'TOKEN_ENCRYPTION_KEY is not set, so this server cannot publish.' });
   }
   const storage = getStorage();
+  const adapters = adapterConfigFromSettings(env.platforms);
   const pgPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 6 });
   const mailer = createMailer(env.mail);
   const outcomes: Record<string, number> = {};
@@ -44,7 +49,8 @@ export async function action({ request }: Route.ActionArgs) {
           tokenKey: env.tokenKeys,
           mailer,
           ...(env.storage.PUBLIC_URL ? { publicUrl: env.storage.PUBLIC_URL } : {}),
-          adapterFor: createAdapterRegistry(adapterConfigFromSettings(env.platforms)),
+          adapterFor: createAdapterRegistry(adapters),
+          apiVersions: configuredApiVersions(adapters),
           ...(storage ? { storage } : {}),
           binaries: () =>
             findMediaBinaries({

@@ -18,3 +18,4 @@ export * from './media-files.ts';
 export * from './media-rules.ts';
 export * from './token-health.ts';
 export * from './target-settings.ts';
+export * from './metric-buckets.ts';

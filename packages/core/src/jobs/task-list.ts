@@ -32,6 +32,15 @@ import {
 } from '../services/notification-emails.ts';
 import { checkExpiringTokens, refreshExpiringTokens } from '../services/token-health.ts';
 import { reencryptTokens } from '../services/token-keys.ts';
+import {
+  FETCH_METRICS_TASK,
+  FetchMetricsPayload,
+  fetchMetricsSnapshot,
+  SCHEDULE_METRICS_TASK,
+  scheduleDueMetrics,
+} from '../services/metrics.ts';
+import { CHECK_API_VERSIONS_TASK, checkApiVersions } from '../services/api-version-check.ts';
+import type { ConfiguredApiVersion } from '../providers/api-versions.ts';
 
 /** The five-minute cron task that refreshes tokens just before they expire (services/token-health.ts). */
 export const REFRESH_TOKENS_TASK = 'refresh_tokens';
@@ -53,6 +62,8 @@ export interface TaskDeps extends PublishingDeps {
   mailer?: Mailer;
   /** The web app's public origin (PUBLIC_URL), for the links in notifications and emails. */
   publicUrl?: string;
+  /** The platform API versions the adapters call (providers/api-versions.ts), for their check. */
+  apiVersions?: readonly ConfiguredApiVersion[];
 }
 
 export interface TaskHooks {
@@ -145,6 +156,30 @@ export function createTaskList(deps: TaskDeps, hooks: TaskHooks = {}): TaskList 
         ...parsed,
         status: result.status,
       });
+    },
+    /** Queues a fetch_metrics job for every engagement snapshot now due. */
+    [SCHEDULE_METRICS_TASK]: async (_payload, helpers) => {
+      const result = await scheduleDueMetrics(deps);
+      if (result.enqueued > 0) helpers.logger.info('metrics scheduled', { result });
+    },
+    /** Takes one engagement snapshot. Safe to run twice: a taken snapshot is never taken again. */
+    [FETCH_METRICS_TASK]: async (payload, helpers) => {
+      const parsed = FetchMetricsPayload.parse(payload);
+      const result = await fetchMetricsSnapshot(deps, parsed, {
+        finalAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+        signal: helpers.abortSignal,
+      });
+      helpers.logger.info(`metrics ${parsed.targetId} ${parsed.bucket}: ${result.outcome}`, {
+        ...parsed,
+        result,
+      });
+    },
+    /** Warns platform staff about API versions near their sunset (weekly). */
+    [CHECK_API_VERSIONS_TASK]: async (_payload, helpers) => {
+      const findings = await checkApiVersions(deps, deps.apiVersions ?? []);
+      for (const finding of findings) {
+        if (finding.message) helpers.logger.warn(finding.message, { finding });
+      }
     },
     /** The daily sweep of unfinished uploads and files nothing refers to. */
     [CLEANUP_MEDIA_TASK]: async (_payload, helpers) => {

@@ -1,6 +1,23 @@
 export * from './types.ts';
 export * from './errors.ts';
-export { createFacebookAdapter, type FacebookAdapterConfig } from './facebook/adapter.ts';
+export {
+  createFacebookAdapter,
+  DEFAULT_GRAPH_API_VERSION,
+  type FacebookAdapterConfig,
+} from './facebook/adapter.ts';
+export {
+  API_VERSION_SETTINGS,
+  apiVersionLabel,
+  configuredApiVersions,
+  GRAPH_API_VERSIONS,
+  knownApiVersion,
+  linkedinApiVersion,
+  sunsetStage,
+  type ConfiguredApiVersion,
+  type KnownApiVersion,
+  type SunsetStage,
+  type VersionedApi,
+} from './api-versions.ts';
 export {
   createInstagramAdapter,
   instagramPostTypeFor,

@@ -3,6 +3,7 @@
 // env.ts extends its schema with `platformSettingsSchema.shape` (as with storage settings).
 // Defaults are the real platforms; `pnpm dev` and the tests point them at the sandbox.
 import { z } from 'zod';
+import { DEFAULT_GRAPH_API_VERSION } from './facebook/adapter.ts';
 import type { AdapterRegistryConfig } from './registry.ts';
 
 const url = (fallback: string) => z.url().default(fallback);
@@ -11,7 +12,7 @@ const version = (pattern: RegExp, fallback: string) => z.string().regex(pattern)
 
 export const platformSettingsSchema = z.object({
   FACEBOOK_GRAPH_URL: url('https://graph.facebook.com'),
-  FACEBOOK_GRAPH_VERSION: version(/^v\d+\.\d+$/, 'v21.0'),
+  FACEBOOK_GRAPH_VERSION: version(/^v\d+\.\d+$/, DEFAULT_GRAPH_API_VERSION),
   /** A Graph call unanswered after this long is given up on (and reconciled). */
   FACEBOOK_GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   /** Facebook Login for connecting Pages: the Meta app, and where its OAuth dialog is. */

@@ -18,3 +18,5 @@ export * from './token-keys.ts';
 export * from './notification-emails.ts';
 export * from './connections.ts';
 export * from './target-settings.ts';
+export * from './metrics.ts';
+export * from './api-version-check.ts';

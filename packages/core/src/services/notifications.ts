@@ -9,7 +9,9 @@ export interface NotificationInput {
     | 'publish_unconfirmed'
     | 'account_needs_action'
     | 'account_expiring'
-    | 'publish_deferred';
+    | 'publish_deferred'
+    /** Platform staff only: a configured platform API version nears (or passed) its sunset. */
+    | 'api_version_sunset';
   title: string;
   body: string;
   data?: Prisma.InputJsonObject;

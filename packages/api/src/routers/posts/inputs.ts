@@ -23,6 +23,8 @@ export const ReschedulePostInput = z.object({ postId: z.uuid(), scheduledFor: in
 /** A draft post goes on the queue at this instant. */
 export const ScheduleDraftInput = ReschedulePostInput;
 export const PostIdInput = z.object({ postId: z.uuid() });
+/** A post's engagement; with a target, that account's only. */
+export const PostMetricsInput = z.object({ postId: z.uuid(), targetId: z.uuid().optional() });
 export const ListPostsInput = z.object({
   clientId: z.uuid(),
   limit: z.number().int().min(1).max(200).optional(),

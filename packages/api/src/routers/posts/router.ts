@@ -2,6 +2,7 @@ import {
   cancelPost,
   getPost,
   listPosts,
+  metricsForPost,
   publishPostNow,
   reschedulePost,
   resolveUnconfirmedTarget,
@@ -17,6 +18,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { orgProcedure } from '../../trpc.ts';
 import {
   ListPostsInput,
+  PostMetricsInput,
   PostIdInput,
   ReschedulePostInput,
   ResolveTargetInput,
@@ -34,6 +36,17 @@ export const postsRouter = {
   get: orgProcedure
     .input(PostIdInput)
     .query(({ ctx, input }) => getPost(ctx.db, ctx.actor, input.postId)),
+  /** Engagement snapshots (1 h, 24 h, 7 d) of a post's accounts, or of one of them. */
+  metrics: orgProcedure
+    .input(PostMetricsInput)
+    .query(({ ctx, input }) =>
+      metricsForPost(
+        ctx.db,
+        ctx.actor,
+        input.postId,
+        input.targetId ? { only: input.targetId } : {},
+      ),
+    ),
   schedule: orgProcedure
     .input(SchedulePostInput)
     .mutation(({ ctx, input }) => schedulePost(ctx.db, ctx.actor, input)),

@@ -24,6 +24,7 @@ import type {
   ReconcileRequest,
 } from '../types.ts';
 import { classifyGraphError, classifyNetworkError } from './errors.ts';
+import { fetchFacebookMetrics } from './metrics.ts';
 
 export interface FacebookAdapterConfig extends AdapterHttpConfig {
   /** Graph API version, e.g. `v21.0` (the default). */
@@ -39,6 +40,9 @@ export interface FacebookAdapterConfig extends AdapterHttpConfig {
    */
   videoBaseUrl?: string;
 }
+
+/** The Graph API version called when none is configured (FACEBOOK_GRAPH_VERSION). */
+export const DEFAULT_GRAPH_API_VERSION = 'v21.0';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const now = () => new Date();
@@ -80,7 +84,7 @@ const FeedResponse = z.object({
 });
 
 export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAdapter {
-  const root = `${config.baseUrl.replace(/\/+$/, '')}/${config.apiVersion ?? 'v21.0'}`;
+  const root = `${config.baseUrl.replace(/\/+$/, '')}/${config.apiVersion ?? DEFAULT_GRAPH_API_VERSION}`;
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const clock = config.now ?? now;
   const graph = (pathOrUrl: string, init: RequestInit, signal?: AbortSignal) => {
@@ -104,7 +108,7 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
   const videoRoot = `${(
     config.videoBaseUrl ??
     (/^https:\/\/graph\.facebook\.com$/.test(base) ? 'https://graph-video.facebook.com' : base)
-  ).replace(/\/+$/, '')}/${config.apiVersion ?? 'v21.0'}`;
+  ).replace(/\/+$/, '')}/${config.apiVersion ?? DEFAULT_GRAPH_API_VERSION}`;
 
   /**
    * A form POST whose failure is thrown as a PublishError; answers the body of a 2xx. A timeout
@@ -409,6 +413,12 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
         return { status: 'unknown', reason: `Herald could not check Facebook: ${reason}` };
       }
     },
+    fetchMetrics: (request) =>
+      fetchFacebookMetrics(async (path, { account, signal }) => {
+        const result = await read(path, account.accessToken, signal);
+        if ('error' in result) throw result.error;
+        return result.body;
+      }, request),
   };
 }
 

@@ -69,6 +69,40 @@ describe('classifyGraphError', () => {
   });
 
   it.each([
+    [
+      '2635',
+      graph(2635, {
+        message:
+          '(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: v24.0.',
+      }),
+    ],
+    [
+      '12',
+      graph(12, {
+        message: '(#12) singular statuses API is deprecated for versions v2.4 and higher',
+      }),
+    ],
+  ])('a version Graph refuses (%s) is permanent and names the setting', (code, body) => {
+    const error = classifyGraphError(400, body, new Headers(), NOW);
+    expect(error).toBeInstanceOf(PermanentPublishError);
+    expect(error.platformCode).toBe(code);
+    expect(error.message).toMatch(
+      /deprecated.*Set FACEBOOK_GRAPH_VERSION to a version Meta still serves/,
+    );
+  });
+
+  it('code 12 about something other than a version stays an ordinary refusal', () => {
+    const error = classifyGraphError(
+      400,
+      graph(12, { message: '(#12) Not allowed' }),
+      new Headers(),
+      NOW,
+    );
+    expect(error.kind).toBe('permanent');
+    expect(error.message).not.toMatch(/FACEBOOK_GRAPH_VERSION/);
+  });
+
+  it.each([
     ['seconds', '120', new Date(NOW.getTime() + 120_000)],
     ['an HTTP date', 'Wed, 01 May 2024 12:05:00 GMT', new Date('2024-05-01T12:05:00Z')],
     ['nonsense', 'soon', undefined],

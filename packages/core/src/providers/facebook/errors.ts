@@ -64,6 +64,8 @@ export function classifyGraphError(
   const detail = parsed.data.error.error_user_msg ?? parsed.data.error.message ?? `error ${code}`;
   const options = { platformCode };
 
+  const version = graphVersionRefusal('Facebook', code, detail, options);
+  if (version) return version;
   // Meta documents 1 and 2 as temporary server trouble, to be retried later.
   if (code === 1 || code === 2) {
     return new RetryablePublishError(`Facebook had a temporary problem: ${detail}`, options);
@@ -113,6 +115,27 @@ export function classifyGraphError(
     return new AmbiguousPublishError(`Facebook answered HTTP ${status}: ${detail}`, options);
   }
   return new PermanentPublishError(detail, options);
+}
+
+/**
+ * Graph refusing the version Herald calls: 2635 ("You are calling a deprecated version of the
+ * … API. Please update to the latest version") or 12 ("… is deprecated for versions vX and
+ * higher"). Graph usually serves an expired version's calls with the oldest live one instead,
+ * but where it refuses, every call fails the same way until the setting changes: permanent,
+ * naming the setting. Shared with Instagram, which uses the same setting.
+ */
+export function graphVersionRefusal(
+  platform: 'Facebook' | 'Instagram',
+  code: number,
+  detail: string,
+  options: { platformCode: string },
+): PublishError | undefined {
+  const deprecatedCall = code === 12 && /deprecated/i.test(detail);
+  if (code !== 2635 && !deprecatedCall) return undefined;
+  return new PermanentPublishError(
+    `${platform} refuses the Graph API version Herald is configured to call (${detail}). Set FACEBOOK_GRAPH_VERSION to a version Meta still serves (developers.facebook.com/docs/graph-api/changelog) and restart Herald.`,
+    options,
+  );
 }
 
 /** A fetch that threw: retryable only when the request provably never left this machine. */

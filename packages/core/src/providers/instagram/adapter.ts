@@ -43,6 +43,8 @@ import {
   NEW_CONTAINER_SUBCODES,
   NOT_READY_SUBCODE,
 } from './errors.ts';
+import { fetchInstagramMetrics } from './metrics.ts';
+import { DEFAULT_GRAPH_API_VERSION } from '../facebook/adapter.ts';
 
 export interface InstagramAdapterConfig extends AdapterHttpConfig {
   /** Graph API version, e.g. `v21.0` (the default). */
@@ -151,7 +153,7 @@ const TokenResponse = z.object({
 
 export function createInstagramAdapter(config: InstagramAdapterConfig): PlatformAdapter {
   const base = config.baseUrl.replace(/\/+$/, '');
-  const root = `${base}/${config.apiVersion ?? 'v21.0'}`;
+  const root = `${base}/${config.apiVersion ?? DEFAULT_GRAPH_API_VERSION}`;
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const processingRetryMs = config.processingRetryMs ?? DEFAULT_PROCESSING_RETRY_MS;
   const clock = config.now ?? now;
@@ -580,6 +582,11 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Platform
         durationMs: entry!.config.quota_duration * 1000,
       };
     },
+    fetchMetrics: (request) =>
+      fetchInstagramMetrics(
+        async (path, { account, signal }) => (await get(path, account.accessToken, signal)).body,
+        request,
+      ),
   };
   // Token exchange needs the app's credentials; without them there is no way to refresh.
   if (config.appId && config.appSecret) adapter.refreshToken = refreshToken;

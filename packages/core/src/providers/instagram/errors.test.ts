@@ -64,6 +64,28 @@ describe('classifyInstagramError', () => {
   });
 });
 
+describe('a Graph API version Instagram refuses', () => {
+  it('is permanent and names the setting Facebook and Instagram share', () => {
+    const error = classifyInstagramError(
+      400,
+      {
+        error: {
+          code: 2635,
+          message:
+            '(#2635) You are calling a deprecated version of the API. Please update to the latest version: v24.0.',
+          type: 'OAuthException',
+        },
+      },
+      new Headers(),
+    );
+    expect(error.kind).toBe('permanent');
+    expect(error.platformCode).toBe('2635');
+    expect(error.message).toMatch(
+      /^Instagram refuses the Graph API version.*FACEBOOK_GRAPH_VERSION/,
+    );
+  });
+});
+
 describe('classifyInstagramNetworkError', () => {
   it('is retryable when the connection was refused, ambiguous on a timeout', () => {
     const refused = new TypeError('fetch failed', {

@@ -2,7 +2,7 @@
 // envelope (`{"error":{code, error_subcode, message, error_user_msg}}`); its own codes and
 // subcodes are from Meta's Instagram Platform "Error Codes" reference, the generic ones (auth,
 // rate limits) from Graph's error-handling and rate-limiting docs.
-import { regainAccessAt } from '../facebook/errors.ts';
+import { graphVersionRefusal, regainAccessAt } from '../facebook/errors.ts';
 import { classifyNetworkFailure, retryAfter } from '../network-errors.ts';
 import { z } from 'zod';
 import {
@@ -77,6 +77,8 @@ export function classifyInstagramError(
   const detail = parsed.data.error.error_user_msg ?? parsed.data.error.message ?? `error ${code}`;
   const options = { platformCode };
 
+  const version = graphVersionRefusal('Instagram', code, detail, options);
+  if (version) return version;
   if (subcode === PUBLISH_LIMIT_SUBCODE) {
     // The rolling 24-hour window frees a slot when the oldest post in it turns a day old;
     // Instagram does not say when that is, so the retry policy's own schedule applies.

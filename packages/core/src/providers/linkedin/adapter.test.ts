@@ -7,7 +7,6 @@ import {
   AuthPublishError,
   PermanentPublishError,
   RateLimitedPublishError,
-  RetryablePublishError,
   type PublishError,
 } from '../errors.ts';
 import { createAdapterRegistry } from '../registry.ts';
@@ -128,11 +127,11 @@ describe('errors', () => {
     );
   });
 
-  it('a sunset API version is retryable and says to update the setting', async () => {
+  it('a sunset API version is permanent and names the setting to change', async () => {
     const error = await failure(adapter({ apiVersion: '202001' }).publish(request('x').req));
-    expect(error).toBeInstanceOf(RetryablePublishError);
+    expect(error).toBeInstanceOf(PermanentPublishError);
     expect(error.platformCode).toBe('NONEXISTENT_VERSION');
-    expect(error.message).toMatch(/Requested version 20200101 is not active.*API version/);
+    expect(error.message).toMatch(/Requested version 20200101 is not active.*LINKEDIN_API_VERSION/);
   });
 
   it('a 503 on the post is ambiguous; nothing was published, and reconcile says so', async () => {

@@ -52,6 +52,7 @@ import type {
 } from '../types.ts';
 import { classifyLinkedInError, classifyNetworkError, duplicateOf } from './errors.ts';
 import { escapeLittleText, unescapeLittleText } from './little-text.ts';
+import { fetchLinkedInMetrics } from './metrics.ts';
 
 /** The `LinkedIn-Version` used when none is configured. Versions are sunset after a year. */
 export const DEFAULT_LINKEDIN_API_VERSION = '202611';
@@ -730,6 +731,13 @@ export function createLinkedInAdapter(config: LinkedInAdapterConfig): PlatformAd
         return { status: 'unknown', reason: `Herald could not check LinkedIn: ${reason}` };
       }
     },
+    fetchMetrics: (request) =>
+      fetchLinkedInMetrics(
+        async (url, { account, signal }) =>
+          (await send(url, { headers: restHeaders(account.accessToken) }, signal)).body,
+        rest,
+        request,
+      ),
     ...(config.clientId && config.clientSecret ? { refreshToken } : {}),
   };
 }

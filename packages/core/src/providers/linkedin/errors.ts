@@ -13,7 +13,6 @@ import {
   PermanentPublishError,
   type PublishError,
   RateLimitedPublishError,
-  RetryablePublishError,
 } from '../errors.ts';
 
 const LinkedInEnvelope = z.object({
@@ -79,9 +78,10 @@ export function classifyLinkedInError(
     );
   }
   if (status === 426 || envelope?.code === 'NONEXISTENT_VERSION') {
-    // Herald's configuration, not the post: retrying after the version is updated will work.
-    return new RetryablePublishError(
-      `LinkedIn no longer serves the API version Herald asks for (${detail ?? 'HTTP 426'}): update the LinkedIn API version setting.`,
+    // Herald's configuration, not the post: every call fails alike until the setting changes,
+    // so retrying on a schedule only delays the failure a person has to act on.
+    return new PermanentPublishError(
+      `LinkedIn no longer serves the API version Herald asks for (${detail ?? 'HTTP 426'}). Set LINKEDIN_API_VERSION to a current month (YYYYMM; LinkedIn keeps each version about a year) and restart Herald.`,
       options,
     );
   }

@@ -41,6 +41,7 @@ import type {
   RefreshTokenRequest,
 } from '../types.ts';
 import { classifyXError, classifyXNetworkError, type XCallKind } from './errors.ts';
+import { fetchXMetrics } from './metrics.ts';
 
 export interface XAdapterConfig extends AdapterHttpConfig {
   /** The app's OAuth 2.0 client id; refreshing a token needs it. */
@@ -757,6 +758,13 @@ export function createXAdapter(config: XAdapterConfig): PlatformAdapter {
       }
     },
     refreshToken,
+    // A read: nothing it does can be seen, so a lost answer is simply tried again.
+    fetchMetrics: (request) =>
+      fetchXMetrics(
+        async (path, { account, signal }) =>
+          (await call(path, {}, account.accessToken, SETUP, signal)).body,
+        request,
+      ),
   };
 }
 

@@ -11,6 +11,7 @@ import type { PlatformRoutes, SandboxContext } from '../../router.ts';
 import type { RecordedPost } from '../../store.ts';
 import { graphErrorReply, graphErrors, injectedGraphError } from './errors.ts';
 import { attachedMedia, publishPhoto, publishVideo, serveMedia } from './media.ts';
+import { engagementRoute, serveEngagement } from './metrics.ts';
 import { authenticate, isGraphError, pageRefusal, readGraphRequest } from './request.ts';
 import { accessToken, confirm, dialog, meAccounts } from './oauth.ts';
 
@@ -53,6 +54,9 @@ export const facebook: PlatformRoutes = {
     if (req.method === 'POST' && edges.length === 1 && edges[0] === 'videos') {
       return publishVideo(req, res, url, node, ctx);
     }
+    // A post's reactions, comments and shares, and its insights (./metrics.ts).
+    const engagement = engagementRoute(req, url, node, edges);
+    if (engagement) return serveEngagement(engagement, req, res, url, node, ctx);
     if (req.method === 'GET' && edges.length === 1 && edges[0] === 'feed') {
       return listFeed(req, res, url, node, ctx);
     }

@@ -32,6 +32,7 @@ import {
 import { isGraphError, readGraphRequest, type GraphRequest } from '../facebook/request.ts';
 import { createContainer, instagramState, statusOf, type InstagramState } from './containers.ts';
 import { instagramErrors } from './errors.ts';
+import { metricsRoute, serveMetrics } from './metrics.ts';
 
 const VERSION = /^v\d+\.\d+$/;
 const DAY_MS = 24 * 60 * 60_000;
@@ -61,6 +62,9 @@ export const instagram: PlatformRoutes = {
       return send(res, accountsReply(request, ctx));
     }
     const edge = edges.join('/');
+    // A media object's like and comment counts, and its insights (./metrics.ts).
+    const metrics = metricsRoute(req, url, edges);
+    if (metrics) return serveMetrics(metrics, req, res, url, node, ctx);
     if (req.method === 'POST' && edge === 'media')
       return publishStep(req, res, url, node, ctx, 'create');
     if (req.method === 'POST' && edge === 'media_publish') {

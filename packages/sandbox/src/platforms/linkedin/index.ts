@@ -14,6 +14,7 @@ import { linkedinErrorReply, linkedinErrors } from './errors.ts';
 import { getImage, initializeUpload, serveImage, uploadImage } from './images.ts';
 import { accessToken, authorizationPage, authorizationSubmit, userinfo } from './oauth.ts';
 import { organization, organizationAcls } from './organizations.ts';
+import { metricsRoute, serveMetrics } from './metrics.ts';
 import { createPost, findPostsByAuthor } from './posts.ts';
 import { linkedinState } from './state.ts';
 import {
@@ -91,6 +92,9 @@ export const linkedin: PlatformRoutes = {
       }
       if (method === 'GET' && segments.length === 3) return getVideo(req, res, third!, ctx);
     }
+    // Likes and comments on a post, and an organization's share statistics (./metrics.ts).
+    const metrics = metricsRoute(method, segments);
+    if (metrics) return serveMetrics(metrics, req, res, url, ctx);
     send(res, linkedinErrorReply(linkedinErrors.notFound(path)));
   },
 };

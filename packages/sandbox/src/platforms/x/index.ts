@@ -15,6 +15,7 @@ import { html, json, send, type Reply } from '../../http.ts';
 import type { PlatformRoutes, SandboxContext } from '../../router.ts';
 import { injectedProblem, problemReply, xErrors } from './errors.ts';
 import { append, finalize, initialize, serveMedia, status, uploadOneShot } from './media.ts';
+import { lookupRoute, lookupTweet } from './metrics.ts';
 import {
   authorizePage,
   authorizeSubmit,
@@ -55,6 +56,9 @@ export const x: PlatformRoutes = {
     if (req.method === 'GET' && a === '2' && b === 'users' && c && d === 'tweets' && !e) {
       return listTweets(req, res, url, c, ctx);
     }
+    // One post by id, with its public metrics (./metrics.ts).
+    const lookup = lookupRoute(req, segments);
+    if (lookup) return lookupTweet(req, res, url, lookup, ctx);
     if (req.method === 'GET' && a === 'posts' && b && !c) return send(res, postPage(ctx, b));
     if ((req.method === 'GET' || req.method === 'HEAD') && a === 'media' && b && !c) {
       return serveMedia(req, res, b, ctx);
