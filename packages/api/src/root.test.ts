@@ -77,6 +77,8 @@ const SAMPLES: Record<string, unknown> = {
   size: 1_000,
   // A variant back on the post's own media.
   mediaIds: null,
+  // A target's platform settings, all defaults.
+  settings: {},
 };
 
 /** A fresh post per call, so a mutation tried earlier (cancel) does not change the answer. */
