@@ -114,3 +114,20 @@ describe('configuredApiVersions', () => {
     ]);
   });
 });
+
+describe('configuredApiVersions for TikTok, YouTube and Google Business', () => {
+  it('names their versions as the table does, without the path’s "v"', () => {
+    const versions = configuredApiVersions({
+      facebook: { baseUrl: 'https://graph.facebook.com' },
+      tiktok: { baseUrl: 'https://open.tiktokapis.com', apiVersion: 'v2' },
+      youtube: { baseUrl: 'https://www.googleapis.com' },
+      google_business: { baseUrl: 'https://mybusiness.googleapis.com', apiVersion: 'v4' },
+    });
+    expect(versions.filter((v) => v.api !== 'graph').map((v) => [v.api, v.version])).toEqual([
+      ['tiktok', '2'],
+      ['youtube', '3'],
+      ['google_business', '4'],
+    ]);
+    for (const v of versions) expect(knownApiVersion(v.api, v.version)).not.toBeNull();
+  });
+});

@@ -44,6 +44,9 @@ const API_NAMES: Record<VersionedApi, string> = {
 export const API_VERSION_SETTINGS: Partial<Record<VersionedApi, string>> = {
   graph: 'FACEBOOK_GRAPH_VERSION',
   linkedin: 'LINKEDIN_API_VERSION',
+  tiktok: 'TIKTOK_API_VERSION',
+  youtube: 'YOUTUBE_API_VERSION',
+  google_business: 'GOOGLE_BUSINESS_API_VERSION',
 };
 
 const graph = (version: string, released: string, sunset: string | null): KnownApiVersion => ({
@@ -112,6 +115,9 @@ export interface ConfiguredApiVersion {
 }
 
 /** The versions the adapters are configured with (defaults included), one entry per version. */
+const bare = (version: string | undefined, fallback: string) =>
+  version?.replace(/^v/, '') ?? fallback;
+
 export function configuredApiVersions(config: AdapterRegistryConfig): ConfiguredApiVersion[] {
   const entries: { api: VersionedApi; version: string; platform: Platform }[] = [
     {
@@ -138,6 +144,34 @@ export function configuredApiVersions(config: AdapterRegistryConfig): Configured
         ]
       : []),
     ...(config.x ? [{ api: 'x' as const, version: '2', platform: 'x' as const }] : []),
+    // These three name their version `vN` in the path; the table keeps the number.
+    ...(config.tiktok
+      ? [
+          {
+            api: 'tiktok' as const,
+            version: bare(config.tiktok.apiVersion, '2'),
+            platform: 'tiktok' as const,
+          },
+        ]
+      : []),
+    ...(config.youtube
+      ? [
+          {
+            api: 'youtube' as const,
+            version: bare(config.youtube.apiVersion, '3'),
+            platform: 'youtube' as const,
+          },
+        ]
+      : []),
+    ...(config.google_business
+      ? [
+          {
+            api: 'google_business' as const,
+            version: bare(config.google_business.apiVersion, '4'),
+            platform: 'google_business' as const,
+          },
+        ]
+      : []),
   ];
   const merged: ConfiguredApiVersion[] = [];
   for (const { api, version, platform } of entries) {
