@@ -163,6 +163,19 @@ async function up(mode: 'dev' | 'start') {
     YOUTUBE_TOKEN_URL: `${sandboxUrl}/youtube`,
     YOUTUBE_CLIENT_ID: 'herald-dev',
     YOUTUBE_CLIENT_SECRET: 'herald-dev-secret',
+    // TikTok's API and consent page; Google Business Profile's several Google hosts: all the
+    // sandbox's, each under its platform's prefix.
+    TIKTOK_API_URL: `${sandboxUrl}/tiktok`,
+    TIKTOK_AUTH_URL: `${sandboxUrl}/tiktok`,
+    TIKTOK_CLIENT_KEY: 'herald-dev',
+    TIKTOK_CLIENT_SECRET: 'herald-dev-secret',
+    GOOGLE_BUSINESS_API_URL: `${sandboxUrl}/google_business`,
+    GOOGLE_BUSINESS_ACCOUNT_MANAGEMENT_URL: `${sandboxUrl}/google_business`,
+    GOOGLE_BUSINESS_INFORMATION_URL: `${sandboxUrl}/google_business`,
+    GOOGLE_BUSINESS_OAUTH_URL: `${sandboxUrl}/google_business`,
+    GOOGLE_BUSINESS_TOKEN_URL: `${sandboxUrl}/google_business`,
+    GOOGLE_BUSINESS_CLIENT_ID: 'herald-dev',
+    GOOGLE_BUSINESS_CLIENT_SECRET: 'herald-dev-secret',
     // Media on the local disk unless S3_* says otherwise; the web app serves its signed URLs,
     // and both processes must agree on where files are and how URLs are signed.
     MEDIA_DIR: env.MEDIA_DIR ?? path.join(dataDir, 'media'),

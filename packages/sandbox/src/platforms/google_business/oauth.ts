@@ -175,7 +175,9 @@ function issueTokens(
 ) {
   const grant = state.grants.get(grantId)!;
   const ttl = ctx.accessTokenTtlSeconds.google_business ?? ACCESS_TOKEN_TTL_S;
-  const accessToken = sandboxToken('google_business', grant.userId, random(18) || 'x');
+  const accessToken = ctx.store.tokenIssued(
+    sandboxToken('google_business', grant.userId, random(18) || 'x'),
+  );
   state.accessTokens.set(accessToken, { grantId, expiresAt: Date.now() + ttl * 1000 });
   let refreshToken: string | undefined;
   if (withRefreshToken) {

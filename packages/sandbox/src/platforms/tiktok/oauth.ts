@@ -144,7 +144,7 @@ export function confirm(url: URL, ctx: SandboxContext): Reply {
 function issueTokens(ctx: SandboxContext, state: TikTokState, openId: string, scopes: string[]) {
   const now = nowOf(state);
   const ttl = ctx.accessTokenTtlSeconds.tiktok ?? ACCESS_TOKEN_TTL_S;
-  const accessToken = sandboxToken('tiktok', openId, suffix());
+  const accessToken = ctx.store.tokenIssued(sandboxToken('tiktok', openId, suffix()));
   const refreshToken = tiktokRefreshToken(openId, suffix());
   state.accessTokens.set(accessToken, { openId, scopes, expiresAt: now + ttl * 1000 });
   state.refreshTokens.set(refreshToken, {

@@ -212,7 +212,7 @@ function clientOf(req: IncomingMessage, form: URLSearchParams) {
 
 function issueAccessToken(ctx: SandboxContext, grant: Grant): { token: string; expiresIn: number } {
   const expiresIn = ctx.accessTokenTtlSeconds.youtube ?? ACCESS_TOKEN_SECONDS;
-  const token = sandboxToken('youtube', grant.channelId, suffix());
+  const token = ctx.store.tokenIssued(sandboxToken('youtube', grant.channelId, suffix()));
   youtubeState(ctx.store).accessTokens.set(token, {
     grantId: grant.id,
     expiresAt: nowMs(ctx) + expiresIn * 1000,
