@@ -32,6 +32,8 @@ export const DEMO_CLIENTS = [
         externalId: 'urn:li:organization:3000002',
         handle: 'Fjord Outdoor AS',
       },
+      { platform: 'tiktok', externalId: '_000FjordOutdoorSbx01', handle: '@fjordoutdoor' },
+      { platform: 'youtube', externalId: 'UCfjordoutdoor_sbx000001', handle: 'Fjord Outdoor' },
     ],
   },
 ] as const;

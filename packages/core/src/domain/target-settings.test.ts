@@ -39,3 +39,18 @@ describe('what settings ask of the media', () => {
     });
   });
 });
+
+describe('Facebook post types', () => {
+  it('refuses reels and stories, which the adapter cannot publish yet, and takes posts', () => {
+    expect(parseTargetSettings('facebook', { postType: 'post' })).toEqual({
+      ok: true,
+      settings: { postType: 'post' },
+    });
+    const refused = parseTargetSettings('facebook', { postType: 'story' });
+    expect(refused).toEqual({
+      ok: false,
+      problem:
+        'Facebook settings: postType: Herald publishes Facebook posts only; reels and stories are not supported yet.',
+    });
+  });
+});

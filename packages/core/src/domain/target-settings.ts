@@ -43,8 +43,16 @@ const noAngleBrackets = (what: string) =>
 export const GBP_ACTION_TYPES = ['BOOK', 'ORDER', 'SHOP', 'LEARN_MORE', 'SIGN_UP', 'CALL'] as const;
 export const GBP_TOPIC_TYPES = ['STANDARD', 'EVENT', 'OFFER'] as const;
 
+// Reels and stories go through Facebook's own Reels and Stories publishing APIs, which the
+// adapter does not speak yet: refused here, so a person hears it when scheduling instead of
+// seeing an ordinary post go out.
 const FacebookSettings = z.strictObject({
-  postType: z.enum(POST_TYPES.facebook).optional(),
+  postType: z
+    .enum(POST_TYPES.facebook)
+    .refine((type) => type === 'post', {
+      message: 'Herald publishes Facebook posts only; reels and stories are not supported yet',
+    })
+    .optional(),
 });
 
 const InstagramSettings = z.strictObject({
