@@ -110,11 +110,15 @@ describe('connecting an X account and publishing to it', () => {
     const rows = page.getByRole('row').filter({ hasText: caption });
     await rows.first().waitFor();
     expect(await rows.count()).toBe(2);
-    expect(
-      await rows.filter({ hasText: PAGE.externalId }).getByRole('cell').first().innerText(),
-    ).toBe('facebook');
-    expect(await rows.filter({ hasText: X_USER.id }).getByRole('cell').first().innerText()).toBe(
-      'x',
-    );
+    // Grouped by platform, then account: one under the Page, one under the X user.
+    const under = (platform: string, account: string) =>
+      page
+        .locator(`#platform-${platform}`)
+        .locator('h3', { hasText: account })
+        .locator('xpath=following-sibling::table[1]')
+        .getByRole('row')
+        .filter({ hasText: caption });
+    expect(await under('facebook', PAGE.externalId).count()).toBe(1);
+    expect(await under('x', X_USER.id).count()).toBe(1);
   }, 180_000);
 });

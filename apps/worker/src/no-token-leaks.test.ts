@@ -16,7 +16,7 @@ import {
   startConnection,
   type ConnectionDeps,
 } from '@herald/core';
-import { PLATFORMS, type Platform } from '@herald/core/domain';
+import { mediaRule, PLATFORMS, type Platform } from '@herald/core/domain';
 import { createMailer } from '@herald/core/mail';
 import { createConnectorRegistry } from '@herald/core/connectors';
 import {
@@ -34,6 +34,7 @@ import {
 } from '@herald/db/testing';
 import { SANDBOX_PLATFORMS, startSandbox, type Sandbox } from '@herald/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { createLogger } from './observability/logger.ts';
 import { startWorker, type RunningWorker } from './worker.ts';
 
@@ -44,10 +45,13 @@ import { startWorker, type RunningWorker } from './worker.ts';
  */
 function sandboxSettings(sandboxUrl: string): PlatformSettings {
   const values: Record<string, string> = {};
-  for (const name of Object.keys(platformSettingsSchema.shape)) {
+  const shape: Record<string, z.ZodType> = platformSettingsSchema.shape;
+  for (const [name, field] of Object.entries(shape)) {
     const platform = SANDBOX_PLATFORMS.find((p) => name.startsWith(`${p.toUpperCase()}_`));
-    if (name.endsWith('_URL') && platform) values[name] = `${sandboxUrl}/${platform}`;
-    else if (/_(APP|CLIENT)_ID$/.test(name)) values[name] = 'herald-test';
+    const url = `${sandboxUrl}/${platform}`;
+    // A switch named …_URL (TIKTOK_PULL_FROM_URL) is not an address: only fields that take one.
+    if (name.endsWith('_URL') && platform && field.safeParse(url).success) values[name] = url;
+    else if (/_(APP|CLIENT)_(ID|KEY)$/.test(name)) values[name] = 'herald-test';
     else if (/_(APP|CLIENT)_SECRET$/.test(name)) values[name] = 'herald-test-secret';
   }
   return platformSettingsSchema.parse(values);
@@ -104,6 +108,12 @@ async function consent(url: string, redirectUri: string): Promise<URL> {
       const type = (attr(input!, 'type') ?? 'text').toLowerCase();
       if (!name || (['checkbox', 'radio'].includes(type) && !/\bchecked\b/i.test(input!))) continue;
       fields.append(name, decodeEntities(attr(input!, 'value') ?? ''));
+    }
+    // Pressing Enter submits with the form's first submit button, named value and all.
+    const button = /<button\b([^>]*)>/i.exec(form[2]!)?.[1];
+    const buttonName = button && attr(button, 'name');
+    if (button && buttonName && (attr(button, 'type') ?? 'submit').toLowerCase() === 'submit') {
+      fields.append(buttonName, decodeEntities(attr(button, 'value') ?? ''));
     }
     const action = new URL(decodeEntities(attr(form[1]!, 'action') ?? next.pathname), next);
     if ((attr(form[1]!, 'method') ?? 'get').toLowerCase() === 'post') {
@@ -246,6 +256,9 @@ describe('no token in the database, logs, notifications or answers', () => {
         await publishesComplete(done);
         return answered(await api.posts.get({ postId: post.id }));
       };
+      // Platforms whose posts need a video or a picture (Instagram, TikTok, YouTube) are
+      // connected and scanned here; their publishing is proven in their adapters' tests.
+      if (mediaRule(platform).requiresMedia) return;
       const ok = await publish(`Hello from Herald on ${platform}`);
       expect(ok.targets.map((x) => x.status)).toEqual(['published']);
 
@@ -305,7 +318,9 @@ describe('no token in the database, logs, notifications or answers', () => {
     const notifications = await t.db.notification.findMany({
       where: { organizationId: agency.organizationId },
     });
-    expect(notifications.length).toBeGreaterThanOrEqual(CONNECTABLE.length);
+    // One per platform that published (and then lost its token), at least.
+    const published = CONNECTABLE.filter((p) => !mediaRule(p).requiresMedia);
+    expect(notifications.length).toBeGreaterThanOrEqual(published.length);
     look('notifications', JSON.stringify(notifications));
 
     expect(logLines.some((line) => line.includes('"task":"publish_target"'))).toBe(true);
