@@ -23,7 +23,7 @@ import {
   sandboxXUser,
   tokenEndpoint,
 } from './oauth.ts';
-import { authorize, readJson, readRaw } from './request.ts';
+import { authorize, readJson } from './request.ts';
 import { xState, type XState, type XTweet } from './state.ts';
 import { MAX_WEIGHTED_LENGTH, renderedText, weightedLength } from './text.ts';
 
