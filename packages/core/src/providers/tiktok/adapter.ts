@@ -26,6 +26,7 @@ import {
   PublishError,
   RetryablePublishError,
 } from '../errors.ts';
+import { fetchMediaFile } from '../media-source.ts';
 import type {
   AdapterHttpConfig,
   EngagementMetrics,
@@ -876,24 +877,7 @@ async function* readPieces(
   lengths: readonly number[],
   signal?: AbortSignal,
 ): AsyncGenerator<Buffer> {
-  let response: Response;
-  try {
-    response = await fetchFile(file.url, {
-      ...(offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {}),
-      ...(signal ? { signal } : {}),
-    });
-  } catch (error) {
-    throw new RetryablePublishError(`Herald could not fetch ${file.name} from storage.`, {
-      cause: error,
-    });
-  }
-  if (response.status !== 200 && response.status !== 206) {
-    await response.body?.cancel().catch(() => undefined);
-    const message = `Storage answered HTTP ${response.status} for ${file.name}.`;
-    throw response.status >= 500
-      ? new RetryablePublishError(message)
-      : new PermanentPublishError(message, { platformCode: `storage_${response.status}` });
-  }
+  const response = await fetchMediaFile(fetchFile, file, offset, signal);
   // A store that ignores Range sends the whole file: skip to the offset by hand.
   let skip = response.status === 206 ? 0 : offset;
   const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();

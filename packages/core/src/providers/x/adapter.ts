@@ -28,6 +28,7 @@ import {
   RetryablePublishError,
   AmbiguousPublishError,
 } from '../errors.ts';
+import { readMediaChunks, readMediaWhole } from '../media-source.ts';
 import type {
   AdapterHttpConfig,
   PlatformAdapter,
@@ -215,7 +216,7 @@ export function createXAdapter(config: XAdapterConfig): PlatformAdapter {
     const done = same ? { ...saved } : { assetIds: [], mediaIds: [] };
     for (const [index, image] of images.entries()) {
       if (index < done.mediaIds.length) continue;
-      const bytes = await readWhole(image, request.signal);
+      const bytes = await readMediaWhole(config.fetch ?? fetch, image, request.signal);
       const form = new FormData();
       form.set('media', new Blob([new Uint8Array(bytes)], { type: image.contentType }), image.name);
       form.set('media_category', 'tweet_image');
@@ -288,7 +289,13 @@ export function createXAdapter(config: XAdapterConfig): PlatformAdapter {
     if (!session.finalized) {
       const offset = session.segments * session.chunkBytes;
       if (offset < video.sizeBytes) {
-        for await (const chunk of readChunks(video, offset, session.chunkBytes, request.signal)) {
+        for await (const chunk of readMediaChunks(
+          config.fetch ?? fetch,
+          video,
+          offset,
+          session.chunkBytes,
+          request.signal,
+        )) {
           const form = new FormData();
           form.set('segment_index', String(session.segments));
           form.set('media', new Blob([new Uint8Array(chunk)]), 'chunk');
@@ -365,84 +372,6 @@ export function createXAdapter(config: XAdapterConfig): PlatformAdapter {
       // No processing_info: nothing left to process.
       info = parsed.data.data.processing_info ?? { state: 'succeeded' };
     }
-  }
-
-  /** Reads a file from its signed URL whole (images are small). */
-  async function readWhole(file: PublishMedia, signal?: AbortSignal): Promise<Uint8Array> {
-    const response = await fetchFile(file, 0, signal);
-    try {
-      return new Uint8Array(await response.arrayBuffer());
-    } catch (error) {
-      throw new RetryablePublishError(`Herald could not read ${file.name} from storage.`, {
-        cause: error,
-      });
-    }
-  }
-
-  async function fetchFile(file: PublishMedia, offset: number, signal?: AbortSignal) {
-    let response: Response;
-    try {
-      response = await (config.fetch ?? fetch)(file.url, {
-        ...(offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {}),
-        ...(signal ? { signal } : {}),
-      });
-    } catch (error) {
-      throw new RetryablePublishError(`Herald could not fetch ${file.name} from storage.`, {
-        cause: error,
-      });
-    }
-    if (response.status !== 200 && response.status !== 206) {
-      await response.body?.cancel().catch(() => undefined);
-      const message = `Storage answered HTTP ${response.status} for ${file.name}.`;
-      throw response.status >= 500
-        ? new RetryablePublishError(message)
-        : new PermanentPublishError(message, { platformCode: `storage_${response.status}` });
-    }
-    return response;
-  }
-
-  /** The file from `offset` in chunks of `size` (a Range request; skipped by hand if refused). */
-  async function* readChunks(
-    file: PublishMedia,
-    offset: number,
-    size: number,
-    signal?: AbortSignal,
-  ): AsyncGenerator<Uint8Array> {
-    const response = await fetchFile(file, offset, signal);
-    let skip = response.status === 206 ? 0 : offset;
-    const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();
-    if (!reader) return;
-    let pieces: Uint8Array[] = [];
-    let buffered = 0;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        let piece = value;
-        if (skip > 0) {
-          const n = Math.min(skip, piece.byteLength);
-          piece = piece.subarray(n);
-          skip -= n;
-        }
-        if (piece.byteLength === 0) continue;
-        pieces.push(piece);
-        buffered += piece.byteLength;
-        while (buffered >= size) {
-          const all = Buffer.concat(pieces);
-          yield all.subarray(0, size);
-          pieces = [all.subarray(size)];
-          buffered -= size;
-        }
-      }
-    } catch (error) {
-      if (error instanceof PublishError) throw error;
-      throw new RetryablePublishError(`Herald could not read ${file.name} from storage.`, {
-        cause: error,
-      });
-    } finally {
-      reader.releaseLock();
-    }
-    if (buffered > 0) yield Buffer.concat(pieces);
   }
 
   /** Creates one post: the call that makes something visible, so its silence is ambiguous. */

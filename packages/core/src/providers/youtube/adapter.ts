@@ -27,6 +27,7 @@ import {
   PublishError,
   RetryablePublishError,
 } from '../errors.ts';
+import { readMediaChunks, readMediaWhole } from '../media-source.ts';
 import type {
   AdapterHttpConfig,
   EngagementMetrics,
@@ -384,7 +385,13 @@ export function createYouTubeAdapter(config: YouTubeAdapterConfig): PlatformAdap
     while (upload.confirmedBytes < upload.totalBytes) {
       let offset = upload.confirmedBytes;
       let moved = false;
-      for await (const chunk of readChunks(file, offset, chunkBytes, request.signal)) {
+      for await (const chunk of readMediaChunks(
+        config.fetch ?? fetch,
+        file,
+        offset,
+        chunkBytes,
+        request.signal,
+      )) {
         const end = offset + chunk.byteLength;
         const final = end === upload.totalBytes;
         if (final && !upload.finalSentAt) {
@@ -534,7 +541,7 @@ export function createYouTubeAdapter(config: YouTubeAdapterConfig): PlatformAdap
       };
     }
     try {
-      const bytes = await readWhole(image, request.signal);
+      const bytes = await readMediaWhole(config.fetch ?? fetch, image, request.signal);
       const query = new URLSearchParams({ videoId, uploadType: 'media' });
       await call(
         `${uploads}/thumbnails/set?${query.toString()}`,
@@ -835,91 +842,6 @@ export function createYouTubeAdapter(config: YouTubeAdapterConfig): PlatformAdap
       impressions: stats.viewCount ?? null,
       views: stats.viewCount ?? null,
     };
-  }
-
-  /** Reads a file from its signed URL whole (a thumbnail is at most 2 MB). */
-  async function readWhole(
-    file: PublishMedia,
-    signal?: AbortSignal,
-  ): Promise<Uint8Array<ArrayBuffer>> {
-    const response = await fetchFile(file, 0, signal);
-    try {
-      return new Uint8Array(await response.arrayBuffer());
-    } catch (error) {
-      throw new RetryablePublishError(`Herald could not read ${file.name} from storage.`, {
-        cause: error,
-      });
-    }
-  }
-
-  async function fetchFile(file: PublishMedia, offset: number, signal?: AbortSignal) {
-    let response: Response;
-    try {
-      response = await (config.fetch ?? fetch)(file.url, {
-        ...(offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {}),
-        ...(signal ? { signal } : {}),
-      });
-    } catch (error) {
-      throw new RetryablePublishError(`Herald could not fetch ${file.name} from storage.`, {
-        cause: error,
-      });
-    }
-    if (response.status !== 200 && response.status !== 206) {
-      await response.body?.cancel().catch(() => undefined);
-      const message = `Storage answered HTTP ${response.status} for ${file.name}.`;
-      throw response.status >= 500
-        ? new RetryablePublishError(message)
-        : new PermanentPublishError(message, { platformCode: `storage_${response.status}` });
-    }
-    return response;
-  }
-
-  /** The file from `offset` in chunks of `size` (a Range request; skipped by hand if refused). */
-  async function* readChunks(
-    file: PublishMedia,
-    offset: number,
-    size: number,
-    signal?: AbortSignal,
-  ): AsyncGenerator<Uint8Array> {
-    const response = await fetchFile(file, offset, signal);
-    let skip = response.status === 206 ? 0 : offset;
-    const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();
-    if (!reader) return;
-    let pieces: Uint8Array[] = [];
-    let buffered = 0;
-    let finished = false;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        let piece = value;
-        if (skip > 0) {
-          const n = Math.min(skip, piece.byteLength);
-          piece = piece.subarray(n);
-          skip -= n;
-        }
-        if (piece.byteLength === 0) continue;
-        pieces.push(piece);
-        buffered += piece.byteLength;
-        while (buffered >= size) {
-          const all = Buffer.concat(pieces);
-          yield all.subarray(0, size);
-          pieces = [all.subarray(size)];
-          buffered -= size;
-        }
-      }
-      finished = true;
-    } catch (error) {
-      if (error instanceof PublishError) throw error;
-      throw new RetryablePublishError(`Herald could not read ${file.name} from storage.`, {
-        cause: error,
-      });
-    } finally {
-      // Stopped early (YouTube kept less than was sent): stop the transfer too.
-      if (!finished) await reader.cancel().catch(() => undefined);
-      reader.releaseLock();
-    }
-    if (buffered > 0) yield Buffer.concat(pieces);
   }
 
   return {
