@@ -3,6 +3,7 @@ import {
   captionLength,
   captionLimitProblem,
   captionProblems,
+  hashtagCount,
   threadParts,
 } from './platform-rules.ts';
 
@@ -82,5 +83,24 @@ describe('X threads', () => {
     ]);
     // Elsewhere the line is text like any other.
     expect(threadParts(`a\n---\nb`, 'facebook')).toEqual(['a\n---\nb']);
+  });
+});
+
+describe('hashtags', () => {
+  it('counts hashtags in any script, not numbers, fragments or mid-word #', () => {
+    expect(hashtagCount('#one #Två #三 #_x')).toBe(4);
+    expect(hashtagCount('#1 is a number, a#b is not a tag, https://x.example/#top neither')).toBe(
+      0,
+    );
+    expect(hashtagCount('(#inparens) end.#after')).toBe(2);
+  });
+
+  it("refuses Instagram's 31st hashtag with the count, and lets other platforms be", () => {
+    const caption = Array.from({ length: 31 }, (_, i) => `#tag${i}`).join(' ');
+    expect(captionProblems('instagram', caption)).toEqual([
+      'The caption has 31 hashtags; Instagram allows 30.',
+    ]);
+    expect(captionProblems('instagram', caption.replace(' #tag30', ''))).toEqual([]);
+    expect(captionProblems('facebook', caption)).toEqual([]);
   });
 });

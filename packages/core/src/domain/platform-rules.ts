@@ -17,13 +17,15 @@ export interface PlatformRules {
   /** Maximum caption length, in the units `counting` gives. */
   maxCaptionLength: number;
   counting: CaptionCounting;
+  /** The most hashtags a caption may carry, where the platform refuses more (Instagram: 30). */
+  maxHashtags?: number;
 }
 
 // Only X documents its counting rule. The others publish a limit in "characters" without
 // saying what one is; their composers count what a reader sees, so we count graphemes.
 export const PLATFORM_RULES: Record<Platform, PlatformRules> = {
   facebook: { maxCaptionLength: 63_206, counting: 'graphemes' },
-  instagram: { maxCaptionLength: 2_200, counting: 'graphemes' },
+  instagram: { maxCaptionLength: 2_200, counting: 'graphemes', maxHashtags: 30 },
   x: { maxCaptionLength: 280, counting: 'x-weighted' },
   linkedin: { maxCaptionLength: 3_000, counting: 'graphemes' },
   tiktok: { maxCaptionLength: 2_200, counting: 'graphemes' },
@@ -107,7 +109,6 @@ export function captionLength(platform: Platform, caption: string): number {
 
 const number = (n: number) => n.toLocaleString('en-US');
 
-/** The sentence saying a caption is too long for `platform`, or null when it fits. */
 /** The line that splits an X caption into a thread's posts. */
 const THREAD_SEPARATOR = /\r?\n---\r?\n/;
 
@@ -119,6 +120,7 @@ export function threadParts(caption: string, platform: Platform = 'x'): string[]
   return platform === 'x' ? caption.split(THREAD_SEPARATOR) : [caption];
 }
 
+/** The sentence saying a caption is too long for `platform`, or null when it fits. */
 export function captionLimitProblem(platform: Platform, caption: string): string | null {
   const limit = PLATFORM_RULES[platform].maxCaptionLength;
   const parts = threadParts(caption, platform);
@@ -140,5 +142,23 @@ export function captionProblems(platform: Platform, caption: string): string[] {
   }
   const tooLong = captionLimitProblem(platform, caption);
   if (tooLong) problems.push(tooLong);
+  const maxHashtags = PLATFORM_RULES[platform].maxHashtags;
+  const hashtags = hashtagCount(caption);
+  if (maxHashtags !== undefined && hashtags > maxHashtags) {
+    problems.push(
+      `The caption has ${number(hashtags)} hashtags; ${PLATFORM_LABELS[platform]} allows ${number(maxHashtags)}.`,
+    );
+  }
   return problems;
+}
+
+/**
+ * Hashtags as the platforms find them: `#` after a start, a space or punctuation, followed by
+ * letters, digits or underscores in any script (not a `#` inside a word or a URL's fragment).
+ */
+export function hashtagCount(caption: string): number {
+  return (
+    caption.match(/(?<![\p{L}\p{N}_&/#])#[\p{L}\p{M}\p{N}_]*[\p{L}\p{M}_][\p{L}\p{M}\p{N}_]*/gu)
+      ?.length ?? 0
+  );
 }
