@@ -1,4 +1,4 @@
-// Connecting X, LinkedIn and Instagram accounts end to end below the browser: the connectors the
+// Connecting X, LinkedIn, Instagram, TikTok, YouTube and Google Business accounts end to end below the browser: the connectors the
 // settings register, pointed at the real sandbox over HTTP, driven through the connection
 // service against a real database — start, the platform's consent form, a callback whose state
 // was tampered with (refused, nothing exchanged), the real callback, and the chosen identities
@@ -29,7 +29,7 @@ import {
 
 const REDIRECT = (platform: string) => `https://herald.test/oauth/${platform}/callback`;
 
-describe('connecting X, LinkedIn and Instagram accounts through the sandbox', () => {
+describe('connecting accounts on every OAuth platform through the sandbox', () => {
   let t: TestDatabase;
   let sandbox: Sandbox;
   let agency: AgencyFixture;
@@ -55,6 +55,23 @@ describe('connecting X, LinkedIn and Instagram accounts through the sandbox', ()
       LINKEDIN_AUTH_URL: sandbox.baseUrl('linkedin'),
       LINKEDIN_CLIENT_ID: 'herald-test',
       LINKEDIN_CLIENT_SECRET: 'secret',
+      TIKTOK_API_URL: sandbox.baseUrl('tiktok'),
+      TIKTOK_AUTH_URL: sandbox.baseUrl('tiktok'),
+      TIKTOK_CLIENT_KEY: 'herald-test',
+      TIKTOK_CLIENT_SECRET: 'secret',
+      YOUTUBE_API_URL: sandbox.baseUrl('youtube'),
+      YOUTUBE_OAUTH_URL: sandbox.baseUrl('youtube'),
+      YOUTUBE_TOKEN_URL: sandbox.baseUrl('youtube'),
+      YOUTUBE_CLIENT_ID: 'herald-test',
+      YOUTUBE_CLIENT_SECRET: 'secret',
+      ...Object.fromEntries(
+        ['API', 'ACCOUNT_MANAGEMENT', 'INFORMATION', 'OAUTH', 'TOKEN'].map((host) => [
+          `GOOGLE_BUSINESS_${host}_URL`,
+          sandbox.baseUrl('google_business'),
+        ]),
+      ),
+      GOOGLE_BUSINESS_CLIENT_ID: 'herald-test',
+      GOOGLE_BUSINESS_CLIENT_SECRET: 'secret',
     });
     deps = { db: t.db, tokenKey: TEST_TOKEN_KEY, connectorFor: createConnectorRegistry(settings) };
   });
@@ -66,7 +83,8 @@ describe('connecting X, LinkedIn and Instagram accounts through the sandbox', ()
   const cases: {
     platform: Platform;
     choices: Record<string, string[]>;
-    granted: { externalId: string; handle: string }[];
+    /** Exactly what is offered to choose from; unset: at least the chosen ones. */
+    granted?: { externalId: string; handle: string }[];
     choose: string[];
   }[] = [
     {
@@ -89,6 +107,21 @@ describe('connecting X, LinkedIn and Instagram accounts through the sandbox', ()
       choices: { page: ['1000000004', '1000000003'] },
       granted: [{ externalId: '17841400000000004', handle: '@sandboxbakery' }],
       choose: ['17841400000000004'],
+    },
+    {
+      platform: 'tiktok',
+      choices: { open_id: ['_000NorthwindSbx02'] },
+      choose: ['_000NorthwindSbx02'],
+    },
+    {
+      platform: 'youtube',
+      choices: { channel: ['UCfjordoutdoor_sbx000001'] },
+      choose: ['UCfjordoutdoor_sbx000001'],
+    },
+    {
+      platform: 'google_business',
+      choices: {},
+      choose: ['accounts/1100000000000000001/locations/2200000000000000001'],
     },
   ];
 
@@ -119,7 +152,11 @@ describe('connecting X, LinkedIn and Instagram accounts through the sandbox', ()
       expect(await callback(state)).toEqual({ connectionId, clientId: agency.clientId });
 
       const listed = await grantedIdentities(deps, actor, { connectionId });
-      expect(listed.identities).toEqual(granted.map((g) => ({ ...g, connected: false })));
+      if (granted) {
+        expect(listed.identities).toEqual(granted.map((g) => ({ ...g, connected: false })));
+      } else {
+        expect(listed.identities.map((i) => i.externalId)).toEqual(expect.arrayContaining(choose));
+      }
       const { accounts } = await connectAccounts(deps, actor, {
         connectionId,
         externalIds: choose,

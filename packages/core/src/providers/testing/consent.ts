@@ -57,6 +57,13 @@ export async function submitConsent(
       fields.append(name, value);
     }
   }
+  // The form's first submit button is what a person presses (Enter does the same): a named one
+  // ("decision=allow") is sent with the form.
+  const button = /<button\b[^>]*>/i.exec(page)?.[0];
+  const pressed = button ? attributes(button.slice(7, -1)) : {};
+  if (pressed.name && (pressed.type ?? 'submit') === 'submit') {
+    fields.append(pressed.name, pressed.value ?? '');
+  }
   for (const [name, values] of Object.entries(choices)) {
     const missing = values.filter((v) => !offered.get(name)?.includes(v));
     if (missing.length)
