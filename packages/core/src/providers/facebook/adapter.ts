@@ -13,6 +13,7 @@ import {
   PublishError,
   RetryablePublishError,
 } from '../errors.ts';
+import { unknownOnFailure } from '../reconcile.ts';
 import type {
   AdapterHttpConfig,
   PlatformAdapter,
@@ -404,15 +405,8 @@ export function createFacebookAdapter(config: FacebookAdapterConfig): PlatformAd
       if (media.length === 1) return publishPhoto(request, media[0]!);
       return publishPhotos(request, media);
     },
-    reconcile: async (request) => {
-      try {
-        return await reconcile(request);
-      } catch (error) {
-        // Reconcile only reads, so an unexpected failure is no reason to guess: a person decides.
-        const reason = error instanceof Error ? error.message : String(error);
-        return { status: 'unknown', reason: `Herald could not check Facebook: ${reason}` };
-      }
-    },
+    // Reconcile only reads, so an unexpected failure is no reason to guess: a person decides.
+    reconcile: unknownOnFailure('Facebook', reconcile),
     fetchMetrics: (request) =>
       fetchFacebookMetrics(async (path, { account, signal }) => {
         const result = await read(path, account.accessToken, signal);

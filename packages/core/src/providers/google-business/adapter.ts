@@ -24,6 +24,7 @@ import {
   PermanentPublishError,
   RetryablePublishError,
 } from '../errors.ts';
+import { unknownOnFailure } from '../reconcile.ts';
 import type {
   AccountCredentials,
   AdapterHttpConfig,
@@ -381,17 +382,7 @@ export function createGoogleBusinessAdapter(config: GoogleBusinessAdapterConfig)
     platform: 'google_business',
     rules: PLATFORM_RULES.google_business,
     publish,
-    reconcile: async (request) => {
-      try {
-        return await reconcile(request);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return {
-          status: 'unknown',
-          reason: `Herald could not check Google Business Profile: ${reason}`,
-        };
-      }
-    },
+    reconcile: unknownOnFailure('Google Business Profile', reconcile),
     fetchMetrics,
     ...(config.clientId && config.clientSecret ? { refreshToken } : {}),
   };

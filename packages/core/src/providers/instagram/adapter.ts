@@ -24,6 +24,7 @@ import {
   NotReadyPublishError,
   RetryablePublishError,
 } from '../errors.ts';
+import { unknownOnFailure } from '../reconcile.ts';
 import type {
   AccountCredentials,
   AdapterHttpConfig,
@@ -558,14 +559,7 @@ export function createInstagramAdapter(config: InstagramAdapterConfig): Platform
     platform: 'instagram',
     rules: PLATFORM_RULES.instagram,
     publish,
-    reconcile: async (request) => {
-      try {
-        return await reconcile(request);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return { status: 'unknown', reason: `Herald could not check Instagram: ${reason}` };
-      }
-    },
+    reconcile: unknownOnFailure('Instagram', reconcile),
     async quotaUsage({ account, signal }) {
       const result = await read(
         `${user(account)}/content_publishing_limit?fields=quota_usage,config`,

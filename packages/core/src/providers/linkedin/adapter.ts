@@ -37,6 +37,7 @@ import {
   PublishError,
   RetryablePublishError,
 } from '../errors.ts';
+import { unknownOnFailure } from '../reconcile.ts';
 import type {
   AdapterHttpConfig,
   JsonValue,
@@ -723,14 +724,7 @@ export function createLinkedInAdapter(config: LinkedInAdapterConfig): PlatformAd
     platform: 'linkedin',
     rules: PLATFORM_RULES.linkedin,
     publish,
-    reconcile: async (request) => {
-      try {
-        return await reconcile(request);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return { status: 'unknown', reason: `Herald could not check LinkedIn: ${reason}` };
-      }
-    },
+    reconcile: unknownOnFailure('LinkedIn', reconcile),
     fetchMetrics: (request) =>
       fetchLinkedInMetrics(
         async (url, { account, signal }) =>

@@ -26,6 +26,7 @@ import {
   PublishError,
   RetryablePublishError,
 } from '../errors.ts';
+import { unknownOnFailure } from '../reconcile.ts';
 import { fetchMediaFile } from '../media-source.ts';
 import type {
   AdapterHttpConfig,
@@ -773,14 +774,7 @@ export function createTikTokAdapter(config: TikTokAdapterConfig): PlatformAdapte
     platform: 'tiktok',
     rules: PLATFORM_RULES.tiktok,
     publish,
-    reconcile: async (request) => {
-      try {
-        return await reconcile(request);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return { status: 'unknown', reason: `Herald could not check TikTok: ${reason}` };
-      }
-    },
+    reconcile: unknownOnFailure('TikTok', reconcile),
     refreshToken,
     fetchMetrics,
   };

@@ -28,6 +28,7 @@ import {
   RetryablePublishError,
   AmbiguousPublishError,
 } from '../errors.ts';
+import { unknownOnFailure } from '../reconcile.ts';
 import { readMediaChunks, readMediaWhole } from '../media-source.ts';
 import type {
   AdapterHttpConfig,
@@ -678,14 +679,7 @@ export function createXAdapter(config: XAdapterConfig): PlatformAdapter {
     platform: 'x',
     rules: PLATFORM_RULES.x,
     publish,
-    reconcile: async (request) => {
-      try {
-        return await reconcile(request);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return { status: 'unknown', reason: `Herald could not check X: ${reason}` };
-      }
-    },
+    reconcile: unknownOnFailure('X', reconcile),
     refreshToken,
     // A read: nothing it does can be seen, so a lost answer is simply tried again.
     fetchMetrics: (request) =>

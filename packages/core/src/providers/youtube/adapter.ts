@@ -27,6 +27,7 @@ import {
   PublishError,
   RetryablePublishError,
 } from '../errors.ts';
+import { unknownOnFailure } from '../reconcile.ts';
 import { readMediaChunks, readMediaWhole } from '../media-source.ts';
 import type {
   AdapterHttpConfig,
@@ -848,14 +849,7 @@ export function createYouTubeAdapter(config: YouTubeAdapterConfig): PlatformAdap
     platform: 'youtube',
     rules: PLATFORM_RULES.youtube,
     publish,
-    reconcile: async (request) => {
-      try {
-        return await reconcile(request);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return { status: 'unknown', reason: `Herald could not check YouTube: ${reason}` };
-      }
-    },
+    reconcile: unknownOnFailure('YouTube', reconcile),
     refreshToken,
     fetchMetrics,
   };
