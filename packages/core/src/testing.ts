@@ -1,13 +1,17 @@
 // Builders for tests that need a post on the schedule: the member of a test agency as an
 // actor, and one post on one of its accounts, written through the real scheduling service.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Db } from '@herald/db';
 import sharp from 'sharp';
+import { findMediaBinaries } from './media/index.ts';
+import type { MediaDeps } from './services/media/deps.ts';
 import { uploadKey } from './services/media/keys.ts';
 import { processMedia } from './services/media/process.ts';
 import { createUpload, finaliseUpload } from './services/media/uploads.ts';
@@ -100,20 +104,70 @@ export async function addReadyImage(
   })
     .jpeg()
     .toBuffer();
-  const actor = actorOf(agency);
-  const declared = {
-    clientId: agency.clientId,
+  return addReady({ db, storage }, agency, bytes, {
     fileName: options.name ?? 'photo.jpg',
     contentType: 'image/jpeg',
-    size: bytes.length,
-  };
-  const { uploadId } = await createUpload({ db, storage }, actor, declared);
-  await storage.put(uploadKey(agency.organizationId, uploadId), bytes, {
-    contentType: 'image/jpeg',
   });
-  const asset = await finaliseUpload({ db, storage }, actor, { ...declared, uploadId });
-  const result = await processMedia({ db, storage }, asset.id);
+}
+
+/**
+ * A processed video in the agency's library: colour bars made by ffmpeg (Debian's, as in
+ * production), uploaded and processed the real way, poster and thumbnail stored. Vertical 9:16
+ * and 11 s by default, which every video platform takes.
+ */
+export async function addReadyVideo(
+  db: Db,
+  storage: MediaStorage,
+  agency: AgencyFixture,
+  options: { width?: number; height?: number; seconds?: number; name?: string } = {},
+): Promise<string> {
+  const binaries = await findMediaBinaries();
+  const dir = await mkdtemp(path.join(tmpdir(), 'herald-test-video-'));
+  try {
+    const file = path.join(dir, 'clip.mp4');
+    await promisify(execFile)(binaries.ffmpeg, [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=${options.width ?? 180}x${options.height ?? 320}:rate=5`,
+      '-t',
+      String(options.seconds ?? 11),
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      file,
+    ]);
+    return await addReady(
+      { db, storage, binaries: () => Promise.resolve(binaries) },
+      agency,
+      await readFile(file),
+      {
+        fileName: options.name ?? 'clip.mp4',
+        contentType: 'video/mp4',
+      },
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function addReady(
+  deps: MediaDeps,
+  agency: AgencyFixture,
+  bytes: Buffer,
+  file: { fileName: string; contentType: string },
+): Promise<string> {
+  const actor = actorOf(agency);
+  const declared = { clientId: agency.clientId, ...file, size: bytes.length };
+  const { uploadId } = await createUpload(deps, actor, declared);
+  await deps.storage.put(uploadKey(agency.organizationId, uploadId), bytes, {
+    contentType: file.contentType,
+  });
+  const asset = await finaliseUpload(deps, actor, { ...declared, uploadId });
+  const result = await processMedia(deps, asset.id);
   if (result.outcome !== 'ready')
-    throw new Error(`The test image was not processed: ${JSON.stringify(result)}`);
+    throw new Error(`The test ${file.fileName} was not processed: ${JSON.stringify(result)}`);
   return asset.id;
 }
