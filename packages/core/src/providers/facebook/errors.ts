@@ -12,7 +12,8 @@ import {
   RetryablePublishError,
 } from '../errors.ts';
 
-const GraphErrorEnvelope = z.object({
+/** Graph's error envelope, shared by every API on graph.facebook.com (Instagram's too). */
+export const GraphErrorEnvelope = z.object({
   error: z.object({
     code: z.number(),
     error_subcode: z.number().optional(),
@@ -31,6 +32,35 @@ const TOKEN_PROBLEMS: Record<number, string> = {
   467: 'the access token is no longer valid',
 };
 
+/**
+ * A Graph call answered without Graph's envelope: something in front of Graph spoke. A bare 429
+ * comes from Meta's edge before Graph saw the request (nothing was published); a bare 5xx
+ * usually from a proxy, so the request may have got through.
+ */
+export function bareGraphAnswer(
+  platform: string,
+  status: number,
+  headers: Headers,
+  now: Date,
+): PublishError {
+  const platformCode = `http_${status}`;
+  if (status === 429) {
+    const retryAt = retryAfter(headers, now);
+    return new RateLimitedPublishError(`${platform} asked Herald to slow down (HTTP 429).`, {
+      platformCode,
+      ...(retryAt ? { retryAt } : {}),
+    });
+  }
+  if (status >= 500) {
+    return new AmbiguousPublishError(`${platform} answered HTTP ${status} without details.`, {
+      platformCode,
+    });
+  }
+  return new PermanentPublishError(`${platform} rejected the request (HTTP ${status}).`, {
+    platformCode,
+  });
+}
+
 export function classifyGraphError(
   status: number,
   body: unknown,
@@ -38,26 +68,7 @@ export function classifyGraphError(
   now: Date = new Date(),
 ): PublishError {
   const parsed = GraphErrorEnvelope.safeParse(body);
-  if (!parsed.success) {
-    const platformCode = `http_${status}`;
-    // A bare 429 comes from Meta's edge before Graph saw the request: nothing was published.
-    if (status === 429) {
-      const retryAt = retryAfter(headers, now);
-      return new RateLimitedPublishError('Facebook asked Herald to slow down (HTTP 429).', {
-        platformCode,
-        ...(retryAt ? { retryAt } : {}),
-      });
-    }
-    // A bare 5xx usually comes from a proxy in front of Graph: the request may have got through.
-    if (status >= 500) {
-      return new AmbiguousPublishError(`Facebook answered HTTP ${status} without details.`, {
-        platformCode,
-      });
-    }
-    return new PermanentPublishError(`Facebook rejected the request (HTTP ${status}).`, {
-      platformCode,
-    });
-  }
+  if (!parsed.success) return bareGraphAnswer('Facebook', status, headers, now);
 
   const { code, error_subcode: subcode, is_transient } = parsed.data.error;
   const platformCode = subcode === undefined ? String(code) : `${code}/${subcode}`;

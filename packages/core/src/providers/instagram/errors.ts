@@ -2,9 +2,13 @@
 // envelope (`{"error":{code, error_subcode, message, error_user_msg}}`); its own codes and
 // subcodes are from Meta's Instagram Platform "Error Codes" reference, the generic ones (auth,
 // rate limits) from Graph's error-handling and rate-limiting docs.
-import { graphVersionRefusal, regainAccessAt } from '../facebook/errors.ts';
-import { classifyNetworkFailure, retryAfter } from '../network-errors.ts';
-import { z } from 'zod';
+import {
+  bareGraphAnswer,
+  GraphErrorEnvelope,
+  graphVersionRefusal,
+  regainAccessAt,
+} from '../facebook/errors.ts';
+import { classifyNetworkFailure } from '../network-errors.ts';
 import {
   AmbiguousPublishError,
   AuthPublishError,
@@ -13,16 +17,6 @@ import {
   RateLimitedPublishError,
   RetryablePublishError,
 } from '../errors.ts';
-
-const GraphErrorEnvelope = z.object({
-  error: z.object({
-    code: z.number(),
-    error_subcode: z.number().optional(),
-    message: z.string().optional(),
-    error_user_msg: z.string().optional(),
-    is_transient: z.boolean().optional(),
-  }),
-});
 
 /** Graph's throttling codes (80002 is Instagram's business use case limit). */
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80002]);
@@ -53,24 +47,7 @@ export function classifyInstagramError(
   now: Date = new Date(),
 ): PublishError {
   const parsed = GraphErrorEnvelope.safeParse(body);
-  if (!parsed.success) {
-    const platformCode = `http_${status}`;
-    if (status === 429) {
-      const retryAt = retryAfter(headers, now);
-      return new RateLimitedPublishError('Instagram asked Herald to slow down (HTTP 429).', {
-        platformCode,
-        ...(retryAt ? { retryAt } : {}),
-      });
-    }
-    if (status >= 500) {
-      return new AmbiguousPublishError(`Instagram answered HTTP ${status} without details.`, {
-        platformCode,
-      });
-    }
-    return new PermanentPublishError(`Instagram rejected the request (HTTP ${status}).`, {
-      platformCode,
-    });
-  }
+  if (!parsed.success) return bareGraphAnswer('Instagram', status, headers, now);
 
   const { code, error_subcode: subcode, is_transient } = parsed.data.error;
   const platformCode = subcode === undefined ? String(code) : `${code}/${subcode}`;
