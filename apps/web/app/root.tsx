@@ -1,4 +1,6 @@
 import { unexpectedErrorMessage } from '@herald/api/shared';
+import { ColorSchemeScript, MantineProvider, mantineHtmlProps } from '@mantine/core';
+import mantineStyles from '@mantine/core/styles.css?url';
 import { useContext, useEffect, useState, type ReactNode } from 'react';
 import {
   isRouteErrorResponse,
@@ -11,29 +13,37 @@ import {
 } from 'react-router';
 import stylesheet from './app.css?url';
 import { edgeMiddleware } from './lib/http/edge.server.ts';
-import { ErrorReferenceContext, useNonce } from './lib/request-context.tsx';
+import { ErrorReferenceContext, useNonce, useStyleNonce } from './lib/request-context.tsx';
 import { TRPCProvider } from './lib/trpc-provider.tsx';
+import { theme } from './theme.ts';
 import type { Route } from './+types/root';
 
 export const middleware: Route.MiddlewareFunction[] = [edgeMiddleware];
 
 export const links: Route.LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+  // Mantine's first, so Herald's own few rules can build on it.
+  { rel: 'stylesheet', href: mantineStyles },
   { rel: 'stylesheet', href: stylesheet },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const styleNonce = useStyleNonce();
   return (
-    <html lang="en">
+    <html lang="en" {...mantineHtmlProps}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* Sets light or dark before the first paint, from the viewer's last choice. */}
+        <ColorSchemeScript nonce={nonce} defaultColorScheme="auto" />
         <Meta />
         <Links />
       </head>
       <body>
-        {children}
+        <MantineProvider theme={theme} defaultColorScheme="auto" getStyleNonce={() => styleNonce}>
+          {children}
+        </MantineProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

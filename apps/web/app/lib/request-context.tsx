@@ -11,3 +11,14 @@ export const ErrorReferenceContext = createContext<string | null>(null);
 export function useNonce(): string {
   return useContext(NonceContext);
 }
+
+/**
+ * The nonce for <style> elements the component library adds (its theme variables, responsive
+ * props). In the browser the attribute reads empty but a script's `nonce` property still holds
+ * it, and styles mounted after hydration need it too.
+ */
+export function useStyleNonce(): string {
+  const nonce = useNonce();
+  if (nonce || typeof document === 'undefined') return nonce;
+  return document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
+}

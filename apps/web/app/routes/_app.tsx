@@ -2,6 +2,7 @@
 // anyone without a session. Its middleware resolves the session once for the whole request.
 import { listClients } from '@herald/core';
 import { Form, NavLink, Outlet } from 'react-router';
+import { ColorSchemeToggle } from '../components/color-scheme-toggle.tsx';
 import { db } from '../lib/db.server.ts';
 import { requireSession, sessionMiddleware } from '../lib/session.server.ts';
 import type { Route } from './+types/_app';
@@ -42,6 +43,7 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
             </nav>
           ) : null}
           <div className="account">
+            <ColorSchemeToggle />
             <span className="user-name">{user.name}</span>
             <Form method="post" action="/logout">
               <button type="submit" className="button subtle small">

@@ -35,7 +35,11 @@ export function contentSecurityPolicy(
       }
     : {
         'script-src': `'self' 'nonce-${nonce}'`,
-        'style-src': "'self'",
+        // Style sheets and <style> elements need the nonce (Mantine's theme variables carry
+        // it); style="" attributes may be inline, since the component library sets its sizes
+        // through them. They cannot run script (docs/decisions/0036).
+        'style-src': `'self' 'nonce-${nonce}'`,
+        'style-src-attr': "'unsafe-inline'",
         'connect-src': `'self'${extra}`,
       };
   return Object.entries({
