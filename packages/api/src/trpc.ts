@@ -131,6 +131,7 @@ export const orgProcedure = publicProcedure.use(({ ctx, next }) => {
     userId: ctx.session.userId,
     organizationId: ctx.session.organizationId,
     role: ctx.session.role,
+    clientIds: ctx.session.clientIds ?? null,
   };
   return next({ ctx: { ...ctx, session: ctx.session, actor } });
 });

@@ -53,7 +53,12 @@ export async function seedDemo(db: Db, options: { tokenKey: TokenKeyring }): Pro
       data: { name: 'Demo Agency', slug: 'demo-agency' },
     });
     const user = await tx.user.create({
-      data: { email: DEMO_LOGIN.email, name: 'Dana Demo', passwordHash },
+      data: {
+        email: DEMO_LOGIN.email,
+        name: 'Dana Demo',
+        passwordHash,
+        emailVerifiedAt: new Date(),
+      },
     });
     await tx.member.create({ data: { organizationId: org.id, userId: user.id, role: 'owner' } });
     for (const client of DEMO_CLIENTS) {
@@ -104,6 +109,7 @@ export async function seedDemo(db: Db, options: { tokenKey: TokenKeyring }): Pro
         name: 'Olu Ops',
         passwordHash: staffPasswordHash,
         isPlatformStaff: true,
+        emailVerifiedAt: new Date(),
       },
     });
     await tx.member.create({ data: { organizationId: ops.id, userId: staff.id, role: 'owner' } });

@@ -8,6 +8,7 @@ export * from './social-accounts.ts';
 export * from './target-status.ts';
 export * from './zoned-time.ts';
 export * from './permissions.ts';
+export * from './team.ts';
 export * from './sign-in-throttle.ts';
 export * from './queue-health.ts';
 export * from './publish-prerequisites.ts';

@@ -1,7 +1,7 @@
 // Sign-in with email and password, and database-backed sessions. The browser holds a random
 // token in an HTTP-only cookie; we store only its SHA-256, so a leaked table cannot sign in.
 import { createHash, randomBytes } from 'node:crypto';
-import { hashPassword, verifyPassword, type Db } from '@herald/db';
+import { hashPassword, verifyPassword, type Db, type Tx } from '@herald/db';
 import { normaliseEmail } from '../domain/sign-in-throttle.ts';
 import type { Actor } from './actor.ts';
 
@@ -20,7 +20,7 @@ export interface ResolveSessionOptions {
 
 export interface SessionInfo extends Actor {
   sessionId: string;
-  user: { id: string; email: string; name: string };
+  user: { id: string; email: string; name: string; emailVerified: boolean };
   organization: { id: string; name: string };
 }
 
@@ -97,6 +97,7 @@ export async function resolveSession(
     where: {
       organizationId_userId: { organizationId: session.organizationId, userId: session.userId },
     },
+    include: { clients: { select: { clientId: true } } },
   });
   if (!member) return null;
   if (now.getTime() - session.lastSeenAt.getTime() >= SESSION_TOUCH_INTERVAL_MS) {
@@ -110,7 +111,17 @@ export async function resolveSession(
     userId: session.userId,
     organizationId: session.organizationId,
     role: member.role,
-    user: { id: session.user.id, email: session.user.email, name: session.user.name },
+    // Owners are never limited (domain/team.ts), whatever a stale row says.
+    clientIds:
+      member.limitedToClients && member.role !== 'owner'
+        ? member.clients.map((c) => c.clientId)
+        : null,
+    user: {
+      id: session.user.id,
+      email: session.user.email,
+      name: session.user.name,
+      emailVerified: session.user.emailVerifiedAt !== null,
+    },
     organization: { id: session.organization.id, name: session.organization.name },
   };
 }
@@ -142,6 +153,31 @@ export async function rotateSession(
     });
     return { token: fresh, expiresAt: session.expiresAt };
   });
+}
+
+/** A new session for a member (sign-up, an accepted invitation); the token goes in the cookie. */
+export async function createSession(
+  db: Db | Tx,
+  member: { userId: string; organizationId: string },
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  await db.session.create({
+    data: {
+      tokenHash: tokenHash(token),
+      userId: member.userId,
+      organizationId: member.organizationId,
+      expiresAt,
+      lastSeenAt: now,
+    },
+  });
+  return { token, expiresAt };
+}
+
+/** Ends every session of the user, in every organization (a new password). */
+export async function signOutEverywhere(db: Db | Tx, userId: string): Promise<void> {
+  await db.session.deleteMany({ where: { userId } });
 }
 
 export async function signOut(db: Db, token: string): Promise<void> {

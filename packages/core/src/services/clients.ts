@@ -1,5 +1,5 @@
 import type { Db } from '@herald/db';
-import { requirePermission, type Actor } from './actor.ts';
+import { clientScope, requirePermission, type Actor } from './actor.ts';
 import { NotFoundError } from './errors.ts';
 
 const accountFields = {
@@ -14,7 +14,7 @@ const accountFields = {
 export async function listClients(db: Db, actor: Actor) {
   requirePermission(actor, 'clients:read');
   return db.client.findMany({
-    where: { organizationId: actor.organizationId },
+    where: clientScope(actor),
     orderBy: { name: 'asc' },
     select: {
       id: true,
@@ -28,7 +28,7 @@ export async function listClients(db: Db, actor: Actor) {
 export async function getClient(db: Db, actor: Actor, clientId: string) {
   requirePermission(actor, 'clients:read');
   const client = await db.client.findFirst({
-    where: { id: clientId, organizationId: actor.organizationId },
+    where: clientScope(actor, clientId),
     select: {
       id: true,
       name: true,

@@ -10,7 +10,7 @@ import { decryptSecret, encryptSecret, type Db, type TokenKeyring } from '@heral
 import { PLATFORM_LABELS, type Platform } from '../domain/platforms.ts';
 import type { GrantedIdentity, PlatformConnector } from '../providers/types.ts';
 import { resumeAccountTargets } from './account-holds.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { clientRowScope, clientScope, requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 
@@ -37,7 +37,7 @@ export async function startConnection(
 ): Promise<{ url: string; connectionId: string }> {
   requirePermission(actor, 'posts:write');
   const client = await deps.db.client.findFirst({
-    where: { id: input.clientId, organizationId: actor.organizationId },
+    where: clientScope(actor, input.clientId),
     select: { id: true },
   });
   if (!client) throw new NotFoundError('Client');
@@ -95,7 +95,7 @@ export async function finishAuthorization(
     where: {
       state: input.state,
       platform: input.platform,
-      organizationId: actor.organizationId,
+      ...clientRowScope(actor),
       userId: actor.userId,
       completedAt: null,
       identitiesEncrypted: null,
@@ -141,7 +141,7 @@ export async function finishAuthorization(
 
 async function pendingConnection(deps: ConnectionDeps, actor: Actor, connectionId: string) {
   const row = await deps.db.oAuthConnection.findFirst({
-    where: { id: connectionId, organizationId: actor.organizationId, userId: actor.userId },
+    where: { id: connectionId, ...clientRowScope(actor), userId: actor.userId },
   });
   if (!row) throw new NotFoundError('Connection');
   if (row.completedAt || !row.identitiesEncrypted) {

@@ -23,7 +23,7 @@ import {
 import { PLATFORMS, type Platform } from '../domain/platforms.ts';
 import { PublishError } from '../providers/errors.ts';
 import type { EngagementMetrics, PlatformAdapter } from '../providers/types.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { clientRowScope, requirePermission, targetScope, type Actor } from './actor.ts';
 import { NotFoundError } from './errors.ts';
 import { prismaQueryable } from './publishing/fast-path.ts';
 
@@ -227,7 +227,7 @@ export async function metricsForTarget(
 ): Promise<TargetMetricsView> {
   requirePermission(actor, 'posts:read');
   const target = await db.postTarget.findFirst({
-    where: { id: targetId, organizationId: actor.organizationId },
+    where: { id: targetId, ...targetScope(actor) },
     select: {
       ...targetSelect,
       metrics: { ...targetSelect.metrics, where: { organizationId: actor.organizationId } },
@@ -246,7 +246,7 @@ export async function metricsForPost(
 ): Promise<{ postId: string; targets: TargetMetricsView[] }> {
   requirePermission(actor, 'posts:read');
   const post = await db.post.findFirst({
-    where: { id: postId, organizationId: actor.organizationId },
+    where: { id: postId, ...clientRowScope(actor) },
     select: {
       id: true,
       targets: {

@@ -14,7 +14,7 @@ import {
   thumbnailProblem,
 } from './media/post-media.ts';
 import { checkedSettings } from './target-settings.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { clientRowScope, clientScope, requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { enqueuePublish, publishJobKey } from './publish-job.ts';
@@ -115,7 +115,7 @@ async function createPost(
 ) {
   requirePermission(actor, 'posts:write');
   const client = await db.client.findFirst({
-    where: { id: input.clientId, organizationId: actor.organizationId },
+    where: clientScope(actor, input.clientId),
   });
   if (!client) throw new NotFoundError('Client');
 
@@ -373,7 +373,7 @@ export async function cancelPost(db: Db, actor: Actor, input: { postId: string }
 export async function getPost(db: Db, actor: Actor, postId: string) {
   requirePermission(actor, 'posts:read');
   const post = await db.post.findFirst({
-    where: { id: postId, organizationId: actor.organizationId },
+    where: { id: postId, ...clientRowScope(actor) },
     select: postView,
   });
   if (!post) throw new NotFoundError('Post');
@@ -383,7 +383,7 @@ export async function getPost(db: Db, actor: Actor, postId: string) {
 export async function listPosts(db: Db, actor: Actor, input: { clientId: string; limit?: number }) {
   requirePermission(actor, 'posts:read');
   const client = await db.client.findFirst({
-    where: { id: input.clientId, organizationId: actor.organizationId },
+    where: clientScope(actor, input.clientId),
     select: { id: true },
   });
   if (!client) throw new NotFoundError('Client');
@@ -403,6 +403,9 @@ function assertSchedulable(scheduledFor: Date, now: Date): void {
 
 /** Locks the post's targets so a worker cannot start one while we change it. */
 async function lockTargets(tx: Tx, actor: Actor, postId: string) {
+  // A member limited to some clients changes only their clients' posts.
+  const visible = await tx.post.count({ where: { id: postId, ...clientRowScope(actor) } });
+  if (visible === 0) throw new NotFoundError('Post');
   const rows = await lockPostTargets(tx, { postId, organizationId: actor.organizationId });
   if (rows.length === 0) throw new NotFoundError('Post');
   return rows;

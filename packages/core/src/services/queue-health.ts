@@ -8,26 +8,28 @@ import {
   PERFORMANCE_WINDOW_MS,
   type QueueCounts,
 } from '../domain/queue-health.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { requirePermission, targetScope, type Actor } from './actor.ts';
 
 const LAST_ISSUES = 5;
 
 export async function getQueueHealth(db: Db, actor: Actor, now = new Date()) {
   requirePermission(actor, 'posts:read');
   const organizationId = actor.organizationId;
+  // A member limited to some clients counts only their clients' targets.
+  const targets = targetScope(actor);
   const overdueBefore = new Date(now.getTime() - OVERDUE_AFTER_MS);
   const [byStatus, overdue, performance, issues] = await Promise.all([
     db.postTarget.groupBy({
       by: ['status'],
       where: {
-        organizationId,
+        ...targets,
         status: { in: ['scheduled', 'publishing', 'failed', 'unconfirmed'] },
       },
       _count: { _all: true },
     }),
     db.postTarget.count({
       where: {
-        organizationId,
+        ...targets,
         status: 'scheduled',
         OR: [
           { nextAttemptAt: { lte: overdueBefore } },
@@ -37,7 +39,11 @@ export async function getQueueHealth(db: Db, actor: Actor, now = new Date()) {
     }),
     attemptStatsSince(db, organizationId, new Date(now.getTime() - PERFORMANCE_WINDOW_MS)),
     db.publishAttempt.findMany({
-      where: { organizationId, outcome: { notIn: ['in_progress', 'succeeded'] } },
+      where: {
+        organizationId,
+        ...(targets.post ? { target: { post: targets.post } } : {}),
+        outcome: { notIn: ['in_progress', 'succeeded'] },
+      },
       orderBy: { finishedAt: { sort: 'desc', nulls: 'last' } },
       take: LAST_ISSUES,
       select: {

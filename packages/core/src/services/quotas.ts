@@ -11,7 +11,7 @@ import {
   type ReportedUsage,
 } from '../domain/quotas.ts';
 import { isValidTimeZone, nextDay, startOfZonedDay } from '../domain/zoned-time.ts';
-import type { Actor } from './actor.ts';
+import { clientRowScope, type Actor } from './actor.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
 /** Every window Herald models is at most a day long (a calendar day may be 25 hours). */
@@ -76,7 +76,7 @@ export async function accountQuotaForecast(
   now: Date = new Date(),
 ): Promise<QuotaForecast> {
   const account = await db.socialAccount.findFirst({
-    where: { id: input.accountId, organizationId: actor.organizationId },
+    where: { id: input.accountId, ...clientRowScope(actor) },
     include: { client: { select: { timezone: true } } },
   });
   if (!account) throw new NotFoundError('Account');

@@ -3,7 +3,7 @@
 // settle an unconfirmed one after checking the platform. Every change goes through the domain's transitions from the row's real status.
 import { lockTarget, type Db, type Tx } from '@herald/db';
 import { canTarget, type TargetEvent } from '../domain/target-status.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { requirePermission, targetScope, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { enqueueFallbackPackage } from './media/jobs.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
@@ -101,7 +101,7 @@ export async function settleUnconfirmedTarget(
 async function lockOwnTarget(tx: Tx, actor: Actor, targetId: string) {
   // Scope first: another organization's target is "not found", locked or not.
   const owned = await tx.postTarget.findFirst({
-    where: { id: targetId, organizationId: actor.organizationId },
+    where: { id: targetId, ...targetScope(actor) },
     select: { postId: true },
   });
   const row = owned ? await lockTarget(tx, targetId) : null;

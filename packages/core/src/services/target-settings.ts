@@ -5,7 +5,7 @@
 import { lockTarget, type Db } from '@herald/db';
 import type { Platform } from '../domain/platforms.ts';
 import { parseTargetSettings, type TargetSettings } from '../domain/target-settings.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { requirePermission, targetScope, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import {
@@ -36,7 +36,7 @@ export async function setTargetSettings(
   requirePermission(actor, 'posts:write');
   return db.$transaction(async (tx) => {
     const target = await tx.postTarget.findFirst({
-      where: { id: input.targetId, organizationId: actor.organizationId },
+      where: { id: input.targetId, ...targetScope(actor) },
       select: {
         id: true,
         organizationId: true,

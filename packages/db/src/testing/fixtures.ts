@@ -41,7 +41,13 @@ export async function createAgency(
     data: { name: `Agency ${suffix}`, slug: `agency-${suffix}` },
   });
   const user = await db.user.create({
-    data: { email, name: `Member ${suffix}`, passwordHash: await hashPassword(password) },
+    data: {
+      email,
+      name: `Member ${suffix}`,
+      passwordHash: await hashPassword(password),
+      // Operator-made accounts, like every account before sign-up existed, are verified.
+      emailVerifiedAt: new Date(),
+    },
   });
   await db.member.create({ data: { organizationId: org.id, userId: user.id, role } });
   const client = await db.client.create({

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { ACCEPTED_MEDIA_TYPES } from '../../domain/media-files.ts';
 import { PLATFORM_LABELS } from '../../domain/platforms.ts';
-import { requirePermission, type Actor } from '../actor.ts';
+import { requirePermission, targetScope, type Actor } from '../actor.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { clockOf, MEDIA_URL_TTL, type MediaDeps } from './deps.ts';
 import { fallbackPackageKey } from './keys.ts';
@@ -130,7 +130,7 @@ export async function fallbackPackageUrl(
 ): Promise<{ url: string; expiresAt: Date }> {
   requirePermission(actor, 'posts:read');
   const target = await deps.db.postTarget.findFirst({
-    where: { id: input.targetId, organizationId: actor.organizationId },
+    where: { id: input.targetId, ...targetScope(actor) },
     select: { fallbackPackageKey: true, socialAccount: { select: { handle: true } } },
   });
   if (!target) throw new NotFoundError('Post target');

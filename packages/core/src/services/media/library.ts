@@ -3,7 +3,7 @@
 import type { Prisma } from '@herald/db';
 import type { RenditionName } from '../../domain/media-files.ts';
 import { FINISHED_TARGET_STATUSES } from '../../domain/target-status.ts';
-import { requirePermission, type Actor } from '../actor.ts';
+import { clientRowScope, clientScope, requirePermission, type Actor } from '../actor.ts';
 import { recordActivity } from '../activity.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { clockOf, MEDIA_URL_TTL, type MediaDeps } from './deps.ts';
@@ -75,7 +75,7 @@ export interface ListMediaInput {
 export async function listMedia(deps: MediaDeps, actor: Actor, input: ListMediaInput) {
   requirePermission(actor, 'media:read');
   const client = await deps.db.client.findFirst({
-    where: { id: input.clientId, organizationId: actor.organizationId },
+    where: clientScope(actor, input.clientId),
     select: { id: true },
   });
   if (!client) throw new NotFoundError('Client');
@@ -102,7 +102,7 @@ export async function listMedia(deps: MediaDeps, actor: Actor, input: ListMediaI
 export async function getMedia(deps: MediaDeps, actor: Actor, input: { assetId: string }) {
   requirePermission(actor, 'media:read');
   const row = await deps.db.mediaAsset.findFirst({
-    where: { id: input.assetId, organizationId: actor.organizationId, deletedAt: null },
+    where: { id: input.assetId, ...clientRowScope(actor), deletedAt: null },
     select: assetViewSelect,
   });
   if (!row) throw new NotFoundError('Media');
@@ -148,7 +148,7 @@ function excerpt(caption: string): string {
 export async function deleteMedia(deps: MediaDeps, actor: Actor, input: { assetId: string }) {
   requirePermission(actor, 'media:write');
   const asset = await deps.db.mediaAsset.findFirst({
-    where: { id: input.assetId, organizationId: actor.organizationId, deletedAt: null },
+    where: { id: input.assetId, ...clientRowScope(actor), deletedAt: null },
     select: { id: true, name: true },
   });
   if (!asset) throw new NotFoundError('Media');

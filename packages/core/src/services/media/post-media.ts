@@ -12,7 +12,7 @@ import {
 import type { PublishMedia } from '../../providers/types.ts';
 import { STORAGE_NOT_CONFIGURED, type MediaStorage } from '../../storage/index.ts';
 import { lockTarget } from '@herald/db';
-import { requirePermission, type Actor } from '../actor.ts';
+import { requirePermission, targetScope, type Actor } from '../actor.ts';
 import { recordActivity } from '../activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { MEDIA_URL_TTL } from './deps.ts';
@@ -388,7 +388,7 @@ export async function setVariantMedia(
   requirePermission(actor, 'posts:write');
   return db.$transaction(async (tx) => {
     const target = await tx.postTarget.findFirst({
-      where: { id: input.targetId, organizationId: actor.organizationId },
+      where: { id: input.targetId, ...targetScope(actor) },
       select: {
         id: true,
         organizationId: true,

@@ -7,7 +7,7 @@ import {
   uploadProblem,
   type DeclaredUpload,
 } from '../../domain/media-files.ts';
-import { requirePermission, type Actor } from '../actor.ts';
+import { clientRowScope, clientScope, requirePermission, type Actor } from '../actor.ts';
 import { recordActivity } from '../activity.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { clockOf, MEDIA_URL_TTL, type MediaDeps } from './deps.ts';
@@ -21,7 +21,7 @@ export interface UploadRequest extends DeclaredUpload {
 
 async function requireClient(deps: MediaDeps, actor: Actor, clientId: string) {
   const client = await deps.db.client.findFirst({
-    where: { id: clientId, organizationId: actor.organizationId },
+    where: clientScope(actor, clientId),
     select: { id: true },
   });
   if (!client) throw new NotFoundError('Client');
@@ -62,7 +62,7 @@ export async function finaliseUpload(
   assertDeclaredUpload(input);
   const key = uploadKey(actor.organizationId, input.uploadId);
   const existing = await deps.db.mediaAsset.findFirst({
-    where: { originalKey: key, organizationId: actor.organizationId },
+    where: { originalKey: key, ...clientRowScope(actor) },
     select: assetViewSelect,
   });
   if (existing) return toAssetView(existing);
