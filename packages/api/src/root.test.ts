@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signIn } from '@herald/core';
+import { hashPassword } from '@herald/db';
 import { createLocalStorage } from '@herald/core/storage';
 import {
   createAgency,
@@ -64,7 +65,14 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
 
 /** Ids owned by one organization, keyed by the input field that carries them. */
 type TenantIds = Record<
-  'clientId' | 'postId' | 'targetId' | 'accountId' | 'assetId' | 'uploadId',
+  | 'clientId'
+  | 'postId'
+  | 'targetId'
+  | 'accountId'
+  | 'assetId'
+  | 'uploadId'
+  | 'memberId'
+  | 'invitationId',
   string
 > & {
   accountIds: string[];
@@ -79,6 +87,9 @@ const SAMPLES: Record<string, unknown> = {
   mediaIds: null,
   // A target's platform settings, all defaults.
   settings: {},
+  // An invitation (or a member) with every client.
+  clientIds: null,
+  email: 'someone@invited.test',
 };
 
 /** A fresh post per call, so a mutation tried earlier (cancel) does not change the answer. */
@@ -107,7 +118,25 @@ async function tenantIds(t: TestDatabase, agency: AgencyFixture): Promise<Tenant
   await storage.put(`uploads/${agency.organizationId}/${uploadId}`, randomBytes(1_000), {
     contentType: 'image/jpeg',
   });
+  // A fellow member and a pending invitation, to change, remove, resend or revoke.
+  const fellow = await t.db.user.create({
+    data: { email: `fellow-${randomUUID()}@agency.test`, name: 'Fellow', passwordHash: 'x' },
+  });
+  const member = await t.db.member.create({
+    data: { organizationId: agency.organizationId, userId: fellow.id, role: 'viewer' },
+  });
+  const invitation = await t.db.invitation.create({
+    data: {
+      organizationId: agency.organizationId,
+      email: `invited-${randomUUID()}@agency.test`,
+      role: 'viewer',
+      tokenHash: randomUUID(),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    },
+  });
   return {
+    memberId: member.id,
+    invitationId: invitation.id,
     clientId: agency.clientId,
     assetId: asset.id,
     uploadId,
@@ -176,6 +205,97 @@ describe('the tRPC API', () => {
     // The same call with the member's own ids is not refused, so the NOT_FOUND above is tenancy.
     const own = await codeOf(call(api, path, sampleInput(path, await tenantIds(t, agency))));
     expect(own).not.toMatch(/^(NOT_FOUND|UNAUTHORIZED|BAD_REQUEST)$/);
+  });
+
+  describe('a member limited to one client', () => {
+    /** The agency's second client, with an account of its own. */
+    let second: AgencyFixture;
+    let limited: AgencyFixture;
+    /** An agency of its own: a second client would change what other tests list. */
+    let home: AgencyFixture;
+    const CLIENT_LEVEL = ['clientId', 'postId', 'targetId', 'accountId', 'assetId', 'uploadId'];
+    beforeAll(async () => {
+      home = await createAgency(t.db);
+      const client = await t.db.client.create({
+        data: { organizationId: home.organizationId, name: 'Second client', timezone: 'UTC' },
+      });
+      const template = await t.db.socialAccount.findUniqueOrThrow({
+        where: { id: home.accounts[0]!.id },
+      });
+      const account = await t.db.socialAccount.create({
+        data: {
+          organizationId: home.organizationId,
+          clientId: client.id,
+          platform: template.platform,
+          externalId: template.externalId,
+          handle: 'Second page',
+          accessTokenEncrypted: template.accessTokenEncrypted,
+        },
+      });
+      second = {
+        ...home,
+        clientId: client.id,
+        accounts: [{ id: account.id, externalId: account.externalId, handle: account.handle }],
+      };
+      const password = 'limited editor password';
+      const user = await t.db.user.create({
+        data: {
+          email: `limited-${randomUUID()}@home.test`,
+          name: 'Limited',
+          passwordHash: await hashPassword(password),
+        },
+      });
+      await t.db.member.create({
+        data: {
+          organizationId: home.organizationId,
+          userId: user.id,
+          role: 'editor',
+          limitedToClients: true,
+          clients: {
+            create: [{ clientId: home.clientId, organizationId: home.organizationId }],
+          },
+        },
+      });
+      limited = { ...home, userId: user.id, email: user.email, password, role: 'editor' };
+    });
+
+    const CLIENT_PROCEDURES = () =>
+      PROCEDURES.filter((path) => {
+        const [schema] = procedures[path]!._def.inputs as z.ZodType[];
+        return (
+          schema instanceof z.ZodObject &&
+          Object.keys(schema.shape).some((key) => CLIENT_LEVEL.includes(key))
+        );
+      });
+
+    it('finds client-level procedures to test', () => {
+      expect(CLIENT_PROCEDURES().length).toBeGreaterThan(10);
+    });
+
+    it("is refused every other client's rows, through every procedure", async () => {
+      const api = await callerFor(t, limited);
+      for (const path of CLIENT_PROCEDURES()) {
+        const input = sampleInput(path, await tenantIds(t, second));
+        expect(await codeOf(call(api, path, input)), path).toBe('NOT_FOUND');
+        // Their own client's rows are not refused, so the NOT_FOUND above is the limit.
+        const own = await codeOf(call(api, path, sampleInput(path, await tenantIds(t, home))));
+        expect(own, path).not.toMatch(/^(NOT_FOUND|UNAUTHORIZED|BAD_REQUEST|FORBIDDEN)$/);
+      }
+      expect((await api.clients.list()).map((c) => c.id)).toEqual([home.clientId]);
+    });
+
+    it('gives a client approver no writes and no team', async () => {
+      await t.db.member.updateMany({
+        where: { userId: limited.userId },
+        data: { role: 'client_approver' },
+      });
+      const api = await callerFor(t, limited);
+      const ids = await tenantIds(t, home);
+      expect(await codeOf(api.posts.get({ postId: ids.postId }))).toBe('OK');
+      expect(await codeOf(api.posts.cancel({ postId: ids.postId }))).toBe('FORBIDDEN');
+      expect(await codeOf(api.team.list())).toBe('FORBIDDEN');
+      await t.db.member.updateMany({ where: { userId: limited.userId }, data: { role: 'editor' } });
+    });
   });
 
   it("lists only the member's own clients and accounts, without tokens", async () => {

@@ -10,6 +10,7 @@ import {
 } from '@herald/core';
 import type { Db } from '@herald/db';
 import type { MediaStorage } from '@herald/core/storage';
+import { createMailer, type Mailer } from '@herald/core/mail';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
@@ -29,6 +30,15 @@ export interface CreateContextOptions {
   clientAddress?: string | null;
   /** Media storage (uploads, the library, fallback packages); absent: media calls refuse. */
   storage?: MediaStorage | null;
+  /** Account mail (invitations, verification links); absent: such mail is skipped. */
+  mail?: ContextMail | null;
+}
+
+export interface ContextMail {
+  mailer: Mailer;
+  /** The app's public origin, which links in mail point at. */
+  publicUrl: string;
+  log?: (line: string) => void;
 }
 
 /** Built from request headers plus injected dependencies, so tests call routers directly. */
@@ -39,6 +49,7 @@ export async function createContext({
   rateLimiter,
   clientAddress,
   storage,
+  mail,
 }: CreateContextOptions) {
   const resolved =
     session !== undefined
@@ -53,6 +64,19 @@ export async function createContext({
     rateLimiter: rateLimiter ?? null,
     clientAddress: clientAddress ?? null,
     storage: storage ?? null,
+    mail: mail ?? null,
+  };
+}
+
+const skippingMailer = createMailer({});
+
+/** What account mail needs; without a configured mailer, mail is skipped (and says so). */
+export function mailDeps(ctx: Context) {
+  return {
+    db: ctx.db,
+    mailer: ctx.mail?.mailer ?? skippingMailer,
+    publicUrl: ctx.mail?.publicUrl ?? 'http://localhost',
+    log: ctx.mail?.log ?? ((line: string) => console.warn(line)),
   };
 }
 

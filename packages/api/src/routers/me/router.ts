@@ -1,5 +1,7 @@
+import { resendVerification } from '@herald/core';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { orgProcedure } from '../../trpc.ts';
+import { z } from 'zod';
+import { mailDeps, orgProcedure } from '../../trpc.ts';
 
 export const meRouter = {
   get: orgProcedure.query(({ ctx }) => ({
@@ -7,4 +9,8 @@ export const meRouter = {
     organization: ctx.session.organization,
     role: ctx.session.role,
   })),
+  /** A fresh email-verification link (rate-limited per user). */
+  resendVerification: orgProcedure
+    .input(z.object({}).optional())
+    .mutation(({ ctx }) => resendVerification(mailDeps(ctx), ctx.session.userId)),
 } satisfies TRPCRouterRecord;
