@@ -3,6 +3,11 @@ import { index, layout, route, type RouteConfig } from '@react-router/dev/routes
 export default [
   route('login', 'routes/login.tsx'),
   route('logout', 'routes/logout.ts'),
+  route('signup', 'routes/signup.tsx'),
+  route('verify-email/:token', 'routes/verify-email.$token.tsx'),
+  route('forgot-password', 'routes/forgot-password.tsx'),
+  route('reset-password/:token', 'routes/reset-password.$token.tsx'),
+  route('invite/:token', 'routes/invite.$token.tsx'),
   route('api/trpc/*', 'routes/api.trpc.$.ts'),
   route('api/cron/tick', 'routes/api.cron.tick.ts'),
   route('media/*', 'routes/media.$.ts'),
@@ -16,6 +21,7 @@ export default [
       'clients/:clientId/connect/:connectionId',
       'routes/_app.clients.$clientId.connect.$connectionId.tsx',
     ),
+    route('settings/team', 'routes/_app.settings.team.tsx'),
   ]),
   // Platform staff only; a 404 for everyone else, signed in or not (no sign-in redirect).
   route('admin', 'routes/admin.tsx', [

@@ -17,8 +17,6 @@ export interface TrpcHandlerOptions {
   rateLimiter?: CallRateLimiter;
   /** Media storage for uploads and the library, null when not configured; made on first use. */
   storage?: () => MediaStorage | null;
-  /** Account mail (invitations, verification links); made on first use. */
-  mail?: () => ContextMail | null;
   /** Where unexpected errors are written, with their reference; console.error by default. */
   logError?: (line: string, error: unknown) => void;
 }
@@ -28,12 +26,16 @@ export function createTrpcHandler({
   db,
   rateLimiter,
   storage,
-  mail,
   logError = console.error,
 }: TrpcHandlerOptions) {
   return (
     request: Request,
-    caller: { session?: SessionInfo | null; clientAddress?: string | null } = {},
+    caller: {
+      session?: SessionInfo | null;
+      clientAddress?: string | null;
+      /** Account mail for this request (links on the app's public origin). */
+      mail?: ContextMail | null;
+    } = {},
   ) =>
     fetchRequestHandler({
       endpoint,
@@ -46,7 +48,6 @@ export function createTrpcHandler({
           db,
           rateLimiter,
           storage: storage?.() ?? null,
-          mail: mail?.() ?? null,
           ...caller,
         }),
       responseMeta: ({ errors }) => ({ headers: rateLimitHeaders(errors) }),

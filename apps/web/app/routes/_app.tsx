@@ -3,6 +3,7 @@
 import { listClients } from '@herald/core';
 import { Form, NavLink, Outlet } from 'react-router';
 import { ColorSchemeToggle } from '../components/color-scheme-toggle.tsx';
+import { VerifyEmailBanner } from '../components/verify-email-banner.tsx';
 import { db } from '../lib/db.server.ts';
 import { requireSession, sessionMiddleware } from '../lib/session.server.ts';
 import type { Route } from './+types/_app';
@@ -43,6 +44,11 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
             </nav>
           ) : null}
           <div className="account">
+            {loaderData.role === 'client_approver' ? null : (
+              <NavLink to="/settings/team" className="client-link">
+                Team
+              </NavLink>
+            )}
             <ColorSchemeToggle />
             <span className="user-name">{user.name}</span>
             <Form method="post" action="/logout">
@@ -54,6 +60,7 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
         </div>
       </header>
       <main id="main" className="page">
+        {user.emailVerified ? null : <VerifyEmailBanner email={user.email} />}
         <Outlet />
       </main>
     </>

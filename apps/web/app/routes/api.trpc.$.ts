@@ -4,6 +4,7 @@ import { createCallRateLimiter, createTrpcHandler } from '@herald/api';
 import { getEnv } from '../env.server.ts';
 import { clientAddress, socketAddressContext } from '../lib/client-address.ts';
 import { db } from '../lib/db.server.ts';
+import { accountMail } from '../lib/mail.server.ts';
 import { getStorage } from '../lib/storage.server.ts';
 import { sessionContext, sessionMiddleware } from '../lib/session.server.ts';
 import type { Route } from './+types/api.trpc.$';
@@ -20,6 +21,7 @@ const handle = createTrpcHandler({
 
 function serve({ request, context }: Route.LoaderArgs | Route.ActionArgs) {
   return handle(request, {
+    mail: accountMail(request),
     session: context.get(sessionContext),
     clientAddress: clientAddress(
       request.headers,

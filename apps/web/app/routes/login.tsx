@@ -1,6 +1,6 @@
 import { attemptSignIn } from '@herald/core';
 import { DEMO_LOGIN } from '@herald/db/seed';
-import { data, Form, redirect, useNavigation } from 'react-router';
+import { data, Form, Link, redirect, useNavigation } from 'react-router';
 import { z } from 'zod';
 import { getEnv } from '../env.server.ts';
 import { clientAddress, socketAddressContext } from '../lib/client-address.ts';
@@ -148,6 +148,10 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
             {submitting ? 'Signing in…' : 'Sign in'}
           </button>
         </Form>
+        <p className="hint">
+          <Link to="/forgot-password">Forgot your password?</Link> ·{' '}
+          <Link to="/signup">Create an account</Link>
+        </p>
         {loaderData.demoLogin ? (
           <p className="hint">
             Demo: <code>{loaderData.demoLogin.email}</code> /{' '}
