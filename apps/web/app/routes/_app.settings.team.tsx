@@ -17,7 +17,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { data, useRevalidator } from 'react-router';
 import { db } from '../lib/db.server.ts';
 import { requireSession } from '../lib/session.server.ts';
@@ -92,6 +92,9 @@ function InviteForm({ team, actorRole }: { team: Team; actorRole: MemberRole }) 
   const [role, setRole] = useState<MemberRole>('editor');
   const [clientIds, setClientIds] = useState<string[]>([]);
   const [sent, setSent] = useState<string | null>(null);
+  // Until hydrated the form would submit natively (and lose what was typed): wait for it.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   const invite = trpc.team.invite.useMutation({
     onSuccess: (result) => {
       setSent(
@@ -111,7 +114,14 @@ function InviteForm({ team, actorRole }: { team: Team; actorRole: MemberRole }) 
     invite.mutate({ email, role, clientIds: limitOf(role, clientIds) });
   };
   return (
-    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="invite-title">
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      component="section"
+      aria-labelledby="invite-title"
+      role="region"
+    >
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Title order={2} size="h4" id="invite-title">
@@ -145,7 +155,7 @@ function InviteForm({ team, actorRole }: { team: Team; actorRole: MemberRole }) 
             roleError={error?.fieldErrors.role?.[0]}
           />
           <Group>
-            <Button type="submit" loading={invite.isPending}>
+            <Button type="submit" loading={invite.isPending} disabled={!hydrated}>
               Send invitation
             </Button>
           </Group>

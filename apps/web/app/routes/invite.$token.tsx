@@ -25,7 +25,7 @@ export const headers: Route.HeadersFunction = () => ({ 'Referrer-Policy': 'no-re
 export async function loader({ params, context }: Route.LoaderArgs) {
   const invitation = await describeInvitation({ db }, params.token);
   const session = context.get(sessionContext);
-  return { invitation, signedInAs: session?.user.email ?? null };
+  return { invitation, gone: INVITATION_GONE, signedInAs: session?.user.email ?? null };
 }
 
 export async function action({ request, params, context }: Route.ActionArgs) {
@@ -51,12 +51,12 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 export default function Invite({ loaderData, actionData, params }: Route.ComponentProps) {
   const submitting = useNavigation().state === 'submitting';
-  const { invitation, signedInAs } = loaderData;
+  const { invitation, gone, signedInAs } = loaderData;
   if (!invitation) {
     return (
       <AuthCard title="This invitation does not work">
         <Alert color="yellow" role="alert">
-          {INVITATION_GONE}
+          {gone}
         </Alert>
       </AuthCard>
     );
