@@ -44,14 +44,18 @@ describe('the team', () => {
   it('invites an editor limited to one client, who joins from the mail and sees only it', async ({
     onTestFailed,
   }) => {
+    const step = (name: string) => logs.push(`step: ${name}`);
     onTestFailed(() => console.log([herald.output(), '--- browser ---', ...logs].join('\n')));
     const owner = await newWatchedPage(browser);
+    owner.page.on('console', (m) => logs.push(`owner ${m.type()}: ${m.text()}`));
     await signInAsDemo(owner.page, herald.url);
+    step('team page');
     await owner.page.getByRole('link', { name: 'Team' }).click();
     await owner.page.getByRole('heading', { level: 1, name: 'Team' }).waitFor();
     const invite = owner.page.getByRole('region', { name: 'Invite someone' });
     await invite.getByLabel('Email').fill(INVITEE.email);
     await invite.getByRole('checkbox', { name: LIMITED_TO!.name }).check();
+    step('send');
     await invite.getByRole('button', { name: 'Send invitation' }).click();
     await invite.getByText(`Invitation sent to ${INVITEE.email}.`).waitFor();
     // Pending, limited to the one client.
@@ -61,27 +65,44 @@ describe('the team', () => {
       .getByText(LIMITED_TO!.name)
       .waitFor();
 
+    step('mail');
     const mail = await catcher.waitForMessage((m) => m.to.includes(INVITEE.email));
     const link = new RegExp(`${herald.url}/invite/[A-Za-z0-9_-]+`).exec(mail.text)?.[0];
     expect(link, mail.text).toBeDefined();
 
     const invitee = await newWatchedPage(browser);
+    invitee.page.on('console', (m) => logs.push(`invitee ${m.type()}: ${m.text()}`));
+    onTestFailed(async () => {
+      console.log(
+        await invitee.page
+          .locator('body')
+          .innerText()
+          .catch(() => ''),
+      );
+      console.log(invitee.page.url());
+    });
+    step('invitee');
     await invitee.page.goto(link!);
     await invitee.page.getByText(/You are invited to join Demo Agency as Editor/).waitFor();
+    step('fill');
     await invitee.page.getByLabel('Your name').fill('Eve Editor');
-    await invitee.page.getByLabel('Password', { exact: true }).fill(INVITEE.password);
+    await invitee.page.getByLabel(/^Password/).fill(INVITEE.password);
     await invitee.page.getByRole('button', { name: 'Join Demo Agency' }).click();
+    step('joined?');
     await invitee.page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
 
     // Signed out and in again with the new password: still only the one client.
+    step('sign out');
     await invitee.page.getByRole('button', { name: 'Sign out' }).click();
     await invitee.page.waitForURL(/\/login/);
+    step('sign in');
     await signIn(invitee.page, herald.url, INVITEE);
     await invitee.page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
     const clients = invitee.page.getByRole('navigation', { name: 'Clients' }).getByRole('link');
     expect(await clients.allTextContents()).toEqual([LIMITED_TO!.name]);
     await invitee.page.getByRole('heading', { level: 1, name: LIMITED_TO!.name }).waitFor();
 
+    step('other');
     const other = await herald.t.db.client.findFirstOrThrow({ where: { name: OTHER!.name } });
     const response = await invitee.page.goto(`${herald.url}/clients/${other.id}`);
     expect(response?.status()).toBe(404);
@@ -94,5 +115,5 @@ describe('the team', () => {
       .getByText(LIMITED_TO!.name)
       .waitFor();
     logs.push(...owner.log, ...invitee.log);
-  });
+  }, 180_000);
 });
