@@ -54,7 +54,7 @@ describe('the team', () => {
     await owner.page.getByRole('heading', { level: 1, name: 'Team' }).waitFor();
     const invite = owner.page.getByRole('region', { name: 'Invite someone' });
     await invite.getByLabel('Email').fill(INVITEE.email);
-    await invite.getByRole('checkbox', { name: LIMITED_TO!.name }).check();
+    await invite.getByRole('checkbox', { name: LIMITED_TO.name }).check();
     step('send');
     await invite.getByRole('button', { name: 'Send invitation' }).click();
     await invite.getByText(`Invitation sent to ${INVITEE.email}.`).waitFor();
@@ -62,7 +62,7 @@ describe('the team', () => {
     const pending = owner.page.getByRole('table', { name: 'Pending invitations' });
     await pending
       .getByRole('row', { name: new RegExp(INVITEE.email) })
-      .getByText(LIMITED_TO!.name)
+      .getByText(LIMITED_TO.name)
       .waitFor();
 
     step('mail');
@@ -99,11 +99,11 @@ describe('the team', () => {
     await signIn(invitee.page, herald.url, INVITEE);
     await invitee.page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
     const clients = invitee.page.getByRole('navigation', { name: 'Clients' }).getByRole('link');
-    expect(await clients.allTextContents()).toEqual([LIMITED_TO!.name]);
-    await invitee.page.getByRole('heading', { level: 1, name: LIMITED_TO!.name }).waitFor();
+    expect(await clients.allTextContents()).toEqual([LIMITED_TO.name]);
+    await invitee.page.getByRole('heading', { level: 1, name: LIMITED_TO.name }).waitFor();
 
     step('other');
-    const other = await herald.t.db.client.findFirstOrThrow({ where: { name: OTHER!.name } });
+    const other = await herald.t.db.client.findFirstOrThrow({ where: { name: OTHER.name } });
     const response = await invitee.page.goto(`${herald.url}/clients/${other.id}`);
     expect(response?.status()).toBe(404);
 
@@ -112,7 +112,7 @@ describe('the team', () => {
     await owner.page
       .getByRole('table', { name: 'Members' })
       .getByRole('row', { name: /Eve Editor/ })
-      .getByText(LIMITED_TO!.name)
+      .getByText(LIMITED_TO.name)
       .waitFor();
     logs.push(...owner.log, ...invitee.log);
   }, 180_000);

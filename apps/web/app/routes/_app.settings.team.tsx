@@ -17,7 +17,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import { data, useRevalidator } from 'react-router';
 import { db } from '../lib/db.server.ts';
 import { requireSession } from '../lib/session.server.ts';
@@ -61,7 +61,7 @@ function AccessFields(props: {
         label="Role"
         data={roleOptions(props.actorRole)}
         value={props.role}
-        onChange={(value) => value && props.onRole(value as MemberRole)}
+        onChange={(value) => value && props.onRole(value)}
         allowDeselect={false}
         error={props.roleError}
       />
@@ -93,8 +93,11 @@ function InviteForm({ team, actorRole }: { team: Team; actorRole: MemberRole }) 
   const [clientIds, setClientIds] = useState<string[]>([]);
   const [sent, setSent] = useState<string | null>(null);
   // Until hydrated the form would submit natively (and lose what was typed): wait for it.
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useSyncExternalStore(
+    () => () => {},
+    () => true,
+    () => false,
+  );
   const invite = trpc.team.invite.useMutation({
     onSuccess: (result) => {
       setSent(

@@ -16,6 +16,10 @@ const ForgotForm = z.object({
   email: z.string().trim().max(320).pipe(z.email('Enter your email address.')),
 });
 
+/** A form field's text; a file or a missing field is empty. */
+const text = (value: FormDataEntryValue | null | undefined) =>
+  typeof value === 'string' ? value : '';
+
 export const meta: Route.MetaFunction = () => [{ title: 'Reset your password · Herald' }];
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -23,7 +27,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (!body.ok) {
     return data({ email: '', sent: false, error: body.message }, { status: body.status });
   }
-  const email = String(body.form.get('email') ?? '');
+  const email = text(body.form.get('email'));
   const parsed = ForgotForm.safeParse({ email });
   if (!parsed.success) {
     return data(

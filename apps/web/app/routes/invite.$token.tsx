@@ -16,6 +16,10 @@ import {
 } from '../lib/session.server.ts';
 import type { Route } from './+types/invite.$token';
 
+/** A form field's text; a file or a missing field is empty. */
+const text = (value: FormDataEntryValue | null | undefined) =>
+  typeof value === 'string' ? value : '';
+
 export const meta: Route.MetaFunction = () => [{ title: 'Join a team · Herald' }];
 
 export const middleware: Route.MiddlewareFunction[] = [sessionMiddleware];
@@ -33,13 +37,13 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   if (!body.ok)
     return data({ field: 'form', message: body.message, name: '' }, { status: body.status });
   const session = context.get(sessionContext);
-  const name = String(body.form.get('name') ?? '');
+  const name = text(body.form.get('name'));
   const result =
     body.form.get('intent') === 'join' && session
       ? await acceptInvitation({ db }, { token: params.token, userId: session.userId })
       : await acceptInvitation(
           { db },
-          { token: params.token, name, password: String(body.form.get('password') ?? '') },
+          { token: params.token, name, password: text(body.form.get('password')) },
         );
   if (!result.ok)
     return data({ field: result.field, message: result.message, name }, { status: 400 });

@@ -9,6 +9,10 @@ import { readFormBody } from '../lib/form-body.server.ts';
 import { clearedSessionCookie } from '../lib/session.server.ts';
 import type { Route } from './+types/reset-password.$token';
 
+/** A form field's text; a file or a missing field is empty. */
+const text = (value: FormDataEntryValue | null | undefined) =>
+  typeof value === 'string' ? value : '';
+
 export const meta: Route.MetaFunction = () => [{ title: 'Choose a new password · Herald' }];
 
 // Never sent to other sites with the token in the address.
@@ -21,7 +25,7 @@ export async function loader({ params }: Route.LoaderArgs) {
 export async function action({ request, params }: Route.ActionArgs) {
   const body = await readFormBody(request);
   if (!body.ok) return data({ done: false, error: body.message }, { status: body.status });
-  const password = String(body.form.get('password') ?? '');
+  const password = text(body.form.get('password'));
   const result = await resetPassword({ db }, { token: params.token, password });
   if (!result.ok) return data({ done: false, error: result.message }, { status: 400 });
   // Every session ended, this browser's too.

@@ -23,6 +23,10 @@ const SignUpForm = z.object({
 });
 type Field = keyof z.infer<typeof SignUpForm>;
 
+/** A form field's text; a file or a missing field is empty. */
+const text = (value: FormDataEntryValue | null | undefined) =>
+  typeof value === 'string' ? value : '';
+
 export const meta: Route.MetaFunction = () => [{ title: 'Create an account · Herald' }];
 
 export const middleware: Route.MiddlewareFunction[] = [sessionMiddleware];
@@ -40,9 +44,9 @@ export async function action({ request }: Route.ActionArgs) {
   const form = Object.fromEntries(body.form);
   // Everything typed comes back (but the password), so a mistake loses nothing.
   const values = {
-    name: String(form.name ?? ''),
-    email: String(form.email ?? ''),
-    agencyName: String(form.agencyName ?? ''),
+    name: text(form.name),
+    email: text(form.email),
+    agencyName: text(form.agencyName),
   };
   const parsed = SignUpForm.safeParse(form);
   if (!parsed.success) {
