@@ -98,9 +98,10 @@ describe('the team', () => {
     step('sign in');
     await signIn(invitee.page, herald.url, INVITEE);
     await invitee.page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+    // Rendered once the heading is (a client-side navigation commits after the URL changes).
+    await invitee.page.getByRole('heading', { level: 1, name: LIMITED_TO.name }).waitFor();
     const clients = invitee.page.getByRole('navigation', { name: 'Clients' }).getByRole('link');
     expect(await clients.allTextContents()).toEqual([LIMITED_TO.name]);
-    await invitee.page.getByRole('heading', { level: 1, name: LIMITED_TO.name }).waitFor();
 
     step('other');
     const other = await herald.t.db.client.findFirstOrThrow({ where: { name: OTHER.name } });
