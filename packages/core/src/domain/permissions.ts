@@ -3,11 +3,25 @@ export const MEMBER_ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 export type Permission =
-  'clients:read' | 'posts:read' | 'posts:write' | 'media:read' | 'media:write';
+  'clients:read' | 'posts:read' | 'posts:write' | 'posts:approve' | 'media:read' | 'media:write';
 
 const GRANTS: Record<MemberRole, readonly Permission[]> = {
-  owner: ['clients:read', 'posts:read', 'posts:write', 'media:read', 'media:write'],
-  admin: ['clients:read', 'posts:read', 'posts:write', 'media:read', 'media:write'],
+  owner: [
+    'clients:read',
+    'posts:read',
+    'posts:write',
+    'posts:approve',
+    'media:read',
+    'media:write',
+  ],
+  admin: [
+    'clients:read',
+    'posts:read',
+    'posts:write',
+    'posts:approve',
+    'media:read',
+    'media:write',
+  ],
   editor: ['clients:read', 'posts:read', 'posts:write', 'media:read', 'media:write'],
   viewer: ['clients:read', 'posts:read', 'media:read'],
 };

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { safeText } from '../../inputs.ts';
+
+export const ReviewPostInput = z.object({ postId: z.uuid() });
+export const CommentInput = z.object({
+  postId: z.uuid(),
+  body: safeText('The comment')
+    .trim()
+    .min(1, 'Write a comment.')
+    .max(5_000, 'The comment is too long.'),
+});
+export const RequestChangesInput = z.object({
+  postId: z.uuid(),
+  comment: safeText('The comment')
+    .trim()
+    .min(1, 'Say what should change.')
+    .max(5_000, 'The comment is too long.'),
+});
+export const EditCaptionInput = z.object({
+  postId: z.uuid(),
+  caption: safeText('The caption')
+    .trim()
+    .min(1, 'Write a caption.')
+    .max(100_000, 'The caption is too long.'),
+});
+export const QueueInput = z
+  .object({ limit: z.number().int().min(1).max(200).optional() })
+  .optional();
+export const ClientApprovalInput = z.object({ clientId: z.uuid(), requiresApproval: z.boolean() });
