@@ -16,6 +16,8 @@ export default [
       'clients/:clientId/connect/:connectionId',
       'routes/_app.clients.$clientId.connect.$connectionId.tsx',
     ),
+    route('posts/:postId', 'routes/_app.posts.$postId.tsx'),
+    route('approvals', 'routes/_app.approvals.tsx'),
   ]),
   // Platform staff only; a 404 for everyone else, signed in or not (no sign-in redirect).
   route('admin', 'routes/admin.tsx', [

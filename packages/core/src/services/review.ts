@@ -18,6 +18,8 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from 
 import { notify } from './notifications.ts';
 import { publishJobKey } from './publish-job.ts';
 import { moveTarget } from './target-transitions.ts';
+import type { MediaStorage } from '../storage/index.ts';
+import { MEDIA_URL_TTL } from './media/deps.ts';
 
 /** Who moved a review: a member, or someone without an account on a review link. */
 export type Reviewer = { userId: string } | { externalName: string };
@@ -461,4 +463,41 @@ export async function setClientRequiresApproval(
     if (count !== 1) throw new NotFoundError('Client');
     return { clientId: input.clientId, requiresApproval: input.requiresApproval };
   });
+}
+
+/**
+ * The post's media (its own list, in order) with a signed link to each thumbnail, for people
+ * looking at the post; no link where storage is not configured or the file is still processing.
+ */
+export async function mediaPreviews(
+  db: Db,
+  storage: MediaStorage | null,
+  post: { organizationId: string; postId: string },
+) {
+  const rows = await db.postMedia.findMany({
+    where: { organizationId: post.organizationId, postId: post.postId },
+    orderBy: { position: 'asc' },
+    select: {
+      asset: {
+        select: {
+          id: true,
+          name: true,
+          kind: true,
+          renditions: { where: { name: 'thumbnail' }, select: { key: true } },
+        },
+      },
+    },
+  });
+  return Promise.all(
+    rows.map(async ({ asset: { renditions, ...asset } }) => ({
+      ...asset,
+      thumbnailUrl:
+        storage && renditions[0]
+          ? await storage.createDownloadUrl({
+              key: renditions[0].key,
+              expiresInSeconds: MEDIA_URL_TTL.viewSeconds,
+            })
+          : null,
+    })),
+  );
 }
