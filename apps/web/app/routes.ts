@@ -8,6 +8,8 @@ export default [
   route('media/*', 'routes/media.$.ts'),
   route('connect/:platform', 'routes/connect.$platform.ts'),
   route('oauth/:platform/callback', 'routes/oauth.$platform.callback.ts'),
+  // Public: a client reviews one post through a signed, expiring link (no account).
+  route('review/:token', 'routes/review.$token.tsx'),
   // Everything below needs a signed-in member; the layout's loader enforces it.
   layout('routes/_app.tsx', [
     index('routes/_app._index.tsx'),

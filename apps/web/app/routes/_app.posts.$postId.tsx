@@ -4,6 +4,7 @@ import {
   getClient,
   getPost,
   listComments,
+  listReviewLinks,
   mediaPreviews,
   NotFoundError,
   postActivity,
@@ -17,13 +18,16 @@ import {
   Badge,
   Button,
   Card,
+  CopyButton,
   Group,
   Image,
+  NumberInput,
   SimpleGrid,
   Stack,
   Table,
   Text,
   Textarea,
+  TextInput,
   Timeline,
   Title,
 } from '@mantine/core';
@@ -82,13 +86,17 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       createdAt,
       actorName,
     })),
+    links: roleAllows(session.role, 'posts:approve')
+      ? await listReviewLinks(db, session, post.id)
+      : [],
     canWrite: roleAllows(session.role, 'posts:write'),
     canApprove: roleAllows(session.role, 'posts:approve'),
   };
 }
 
 export default function PostPage({ loaderData }: Route.ComponentProps) {
-  const { post, media, client, review, comments, activity, canWrite, canApprove } = loaderData;
+  const { post, media, client, review, comments, activity, links, canWrite, canApprove } =
+    loaderData;
   const revalidator = useRevalidator();
   const refresh = { onSuccess: () => void revalidator.revalidate() };
   const submit = trpc.reviews.submit.useMutation(refresh);
@@ -255,6 +263,15 @@ export default function PostPage({ loaderData }: Route.ComponentProps) {
         </Stack>
       </Card>
 
+      {canApprove ? (
+        <ReviewLinks
+          postId={post.id}
+          links={links}
+          timeZone={client.timezone}
+          onChange={() => void revalidator.revalidate()}
+        />
+      ) : null}
+
       <Card withBorder padding="lg" component="section" aria-labelledby="comments-heading">
         <Stack>
           <Title order={3} id="comments-heading">
@@ -328,5 +345,132 @@ export default function PostPage({ loaderData }: Route.ComponentProps) {
         </Stack>
       </Card>
     </Stack>
+  );
+}
+
+interface ReviewLinksProps {
+  postId: string;
+  links: {
+    id: string;
+    createdAt: Date;
+    expiresAt: Date;
+    createdBy: string | null;
+    state: string;
+  }[];
+  timeZone: string;
+  onChange: () => void;
+}
+
+const LINK_STATE_LABELS: Record<string, string> = {
+  active: 'Active',
+  expired: 'Expired',
+  revoked: 'Revoked',
+};
+
+/** Links that let the client review this post without an account; a new one is shown once. */
+function ReviewLinks({ postId, links, timeZone, onChange }: ReviewLinksProps) {
+  const [days, setDays] = useState<string | number>(7);
+  const [created, setCreated] = useState<string | null>(null);
+  const create = trpc.reviews.createLink.useMutation({
+    onSuccess: (link) => {
+      setCreated(`${window.location.origin}/review/${link.token}`);
+      onChange();
+    },
+  });
+  const revoke = trpc.reviews.revokeLink.useMutation({ onSuccess: onChange });
+  const error = create.error ?? revoke.error;
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="links-heading">
+      <Stack>
+        <Title order={3} id="links-heading">
+          Client review link
+        </Title>
+        <Text size="sm" c="dimmed">
+          Anyone with the link can see this post (caption, media, platforms, time) and approve it or
+          ask for changes, without an account, until it expires or you revoke it.
+        </Text>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            create.mutate({ postId, days: Number(days) });
+          }}
+        >
+          <Group align="flex-end">
+            <NumberInput
+              label="Valid for (days)"
+              min={1}
+              max={90}
+              allowDecimal={false}
+              value={days}
+              onChange={setDays}
+              w={160}
+            />
+            <Button type="submit" variant="light" loading={create.isPending}>
+              Create link
+            </Button>
+          </Group>
+        </form>
+        {created ? (
+          <Group align="flex-end">
+            <TextInput
+              label="New link (shown only now: copy it)"
+              readOnly
+              value={created}
+              onFocus={(event) => event.currentTarget.select()}
+              style={{ flex: 1 }}
+            />
+            <CopyButton value={created}>
+              {({ copied, copy }) => (
+                <Button variant="default" onClick={copy}>
+                  {copied ? 'Copied' : 'Copy'}
+                </Button>
+              )}
+            </CopyButton>
+          </Group>
+        ) : null}
+        {error ? (
+          <Alert color="red" role="alert">
+            {summarizeError(error).message}
+          </Alert>
+        ) : null}
+        {links.length > 0 ? (
+          <Table aria-label="Review links">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Created</Table.Th>
+                <Table.Th>Expires</Table.Th>
+                <Table.Th>State</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {links.map((link) => (
+                <Table.Tr key={link.id}>
+                  <Table.Td>
+                    {formatInZone(new Date(link.createdAt), timeZone)}
+                    {link.createdBy ? ` by ${link.createdBy}` : ''}
+                  </Table.Td>
+                  <Table.Td>{formatInZone(new Date(link.expiresAt), timeZone)}</Table.Td>
+                  <Table.Td>{LINK_STATE_LABELS[link.state] ?? link.state}</Table.Td>
+                  <Table.Td>
+                    {link.state === 'active' ? (
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        loading={revoke.isPending && revoke.variables?.linkId === link.id}
+                        onClick={() => revoke.mutate({ linkId: link.id })}
+                      >
+                        Revoke
+                      </Button>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        ) : null}
+      </Stack>
+    </Card>
   );
 }

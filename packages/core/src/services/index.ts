@@ -21,3 +21,4 @@ export * from './target-settings.ts';
 export * from './metrics.ts';
 export * from './api-version-check.ts';
 export * from './review.ts';
+export * from './review-links.ts';

@@ -27,3 +27,14 @@ export const QueueInput = z
   .object({ limit: z.number().int().min(1).max(200).optional() })
   .optional();
 export const ClientApprovalInput = z.object({ clientId: z.uuid(), requiresApproval: z.boolean() });
+export const CreateReviewLinkInput = z.object({
+  postId: z.uuid(),
+  /** How many days the link works; 7 unless given. */
+  days: z
+    .number()
+    .int('Give a whole number of days.')
+    .min(1, 'A link works for at least a day.')
+    .max(90, 'A link works for at most 90 days.')
+    .optional(),
+});
+export const ReviewLinkIdInput = z.object({ linkId: z.uuid() });

@@ -83,6 +83,7 @@ describe('reviews router', () => {
       () => stranger.reviews.comments({ postId: post.id }),
       () => stranger.reviews.activity({ postId: post.id }),
       () => stranger.reviews.editCaption({ postId: post.id, caption: 'Mine' }),
+      () => stranger.reviews.createLink({ postId: post.id }),
       () =>
         stranger.reviews.setClientRequiresApproval({
           clientId: agency.clientId,
@@ -92,6 +93,9 @@ describe('reviews router', () => {
       expect(await outcome(call())).toMatch(/^NOT_FOUND: /);
     }
     expect(await stranger.reviews.queue()).toEqual([]);
+    expect(await stranger.reviews.links({ postId: post.id })).toEqual([]);
+    const link = await (await callerFor(t, agency)).reviews.createLink({ postId: post.id });
+    expect(await outcome(stranger.reviews.revokeLink({ linkId: link.id }))).toMatch(/^NOT_FOUND: /);
   });
 
   it('lets a viewer read reviews but neither submit, approve nor comment', async () => {

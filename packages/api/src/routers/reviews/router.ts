@@ -1,5 +1,8 @@
 import {
   addComment,
+  createReviewLink,
+  listReviewLinks,
+  revokeReviewLink,
   approvePost,
   editPostCaption,
   listComments,
@@ -14,6 +17,8 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { orgProcedure } from '../../trpc.ts';
 import {
   ClientApprovalInput,
+  CreateReviewLinkInput,
+  ReviewLinkIdInput,
   CommentInput,
   EditCaptionInput,
   QueueInput,
@@ -54,4 +59,14 @@ export const reviewsRouter = {
   setClientRequiresApproval: orgProcedure
     .input(ClientApprovalInput)
     .mutation(({ ctx, input }) => setClientRequiresApproval(ctx.db, ctx.actor, input)),
+  /** A link for the client to review the post without an account; its token is shown once. */
+  createLink: orgProcedure
+    .input(CreateReviewLinkInput)
+    .mutation(({ ctx, input }) => createReviewLink(ctx.db, ctx.actor, input)),
+  links: orgProcedure
+    .input(ReviewPostInput)
+    .query(({ ctx, input }) => listReviewLinks(ctx.db, ctx.actor, input.postId)),
+  revokeLink: orgProcedure
+    .input(ReviewLinkIdInput)
+    .mutation(({ ctx, input }) => revokeReviewLink(ctx.db, ctx.actor, input)),
 } satisfies TRPCRouterRecord;
