@@ -37,12 +37,13 @@ export const meta: Route.MetaFunction = () => [
   { title: 'Review a post' },
   // The link is a secret: keep it out of search engines.
   { name: 'robots', content: 'noindex, nofollow' },
+  // The token is in the address: links and images on the page never send it on.
+  { name: 'referrer', content: 'no-referrer' },
 ];
 
-/** The token is in the address: never send it on as a referrer, never cache the page. */
+/** The token is in the address: never cache the page or index it. */
 export const headers: Route.HeadersFunction = ({ actionHeaders }) => {
   const result: [string, string][] = [
-    ['Referrer-Policy', 'no-referrer'],
     ['Cache-Control', 'no-store'],
     ['X-Robots-Tag', 'noindex, nofollow'],
   ];

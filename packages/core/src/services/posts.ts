@@ -284,7 +284,8 @@ async function retimePost(
       return event ? [{ target, event }] : [];
     });
     if (moves.length === 0) throw new ConflictError(how.nothingLeft);
-    if (moves.some(({ event }) => event === 'schedule')) {
+    // Scheduling a draft and publishing now both need the approval a client may require.
+    if (how.events.includes('schedule')) {
       await assertApprovedIfRequired(tx, {
         organizationId: actor.organizationId,
         postId: input.postId,

@@ -171,11 +171,26 @@ describe('reviewing posts', () => {
   });
 
   it('refuses to schedule or publish a post of a client that requires approval until it is approved', async () => {
+    // Scheduled before the client asked for approvals: publishing it now is refused too.
+    const earlier = await schedulePost(
+      t.db,
+      editor,
+      {
+        clientId: agency.clientId,
+        caption: 'Queued before approvals',
+        accountIds: [agency.accounts[0]!.id],
+        scheduledFor: at(60),
+      },
+      now,
+    );
     await t.db.client.update({
       where: { id: agency.clientId },
       data: { requiresApproval: true },
     });
     try {
+      await expect(publishPostNow(t.db, editor, { postId: earlier.id }, now)).rejects.toThrow(
+        APPROVAL_REQUIRED_MESSAGE,
+      );
       const input = {
         clientId: agency.clientId,
         caption: 'Straight to the queue?',
