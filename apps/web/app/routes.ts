@@ -13,6 +13,8 @@ export default [
   route('media/*', 'routes/media.$.ts'),
   route('connect/:platform', 'routes/connect.$platform.ts'),
   route('oauth/:platform/callback', 'routes/oauth.$platform.callback.ts'),
+  // Public: a client reviews one post through a signed, expiring link (no account).
+  route('review/:token', 'routes/review.$token.tsx'),
   // Everything below needs a signed-in member; the layout's loader enforces it.
   layout('routes/_app.tsx', [
     index('routes/_app._index.tsx'),
@@ -22,6 +24,8 @@ export default [
       'routes/_app.clients.$clientId.connect.$connectionId.tsx',
     ),
     route('settings/team', 'routes/_app.settings.team.tsx'),
+    route('posts/:postId', 'routes/_app.posts.$postId.tsx'),
+    route('approvals', 'routes/_app.approvals.tsx'),
   ]),
   // Platform staff only; a 404 for everyone else, signed in or not (no sign-in redirect).
   route('admin', 'routes/admin.tsx', [

@@ -6,6 +6,7 @@ import { mediaRouter } from './routers/media/router.ts';
 import { postsRouter } from './routers/posts/router.ts';
 import { queueRouter } from './routers/queue/router.ts';
 import { teamRouter } from './routers/team/router.ts';
+import { reviewsRouter } from './routers/reviews/router.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   posts: postsRouter,
   queue: queueRouter,
   team: teamRouter,
+  reviews: reviewsRouter,
 });
 
 export type AppRouter = typeof appRouter;

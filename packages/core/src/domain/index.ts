@@ -20,3 +20,4 @@ export * from './media-rules.ts';
 export * from './token-health.ts';
 export * from './target-settings.ts';
 export * from './metric-buckets.ts';
+export * from './review-status.ts';

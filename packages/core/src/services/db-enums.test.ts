@@ -12,6 +12,7 @@ describe('domain enums and the database enums', () => {
     ['target status', domain.TARGET_STATUSES, db.TargetStatus],
     ['media kind', domain.MEDIA_KINDS, db.MediaKind],
     ['media status', domain.MEDIA_STATUSES, db.MediaStatus],
+    ['review status', domain.REVIEW_STATUSES, db.ReviewStatus],
   ])('the %s values are the same, in the same order', (_, ours, theirs) => {
     expect([...ours]).toEqual(Object.values(theirs));
   });
@@ -28,6 +29,7 @@ describe('domain enums and the database enums', () => {
     expectTypeOf<domain.TargetStatus>().toEqualTypeOf<db.TargetStatus>();
     expectTypeOf<domain.MediaKind>().toEqualTypeOf<db.MediaKind>();
     expectTypeOf<domain.MediaStatus>().toEqualTypeOf<db.MediaStatus>();
+    expectTypeOf<domain.ReviewStatus>().toEqualTypeOf<db.ReviewStatus>();
     expectTypeOf<domain.PublishErrorKind>().toExtend<db.AttemptOutcome>();
   });
 });

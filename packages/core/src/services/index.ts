@@ -23,3 +23,5 @@ export * from './connections.ts';
 export * from './target-settings.ts';
 export * from './metrics.ts';
 export * from './api-version-check.ts';
+export * from './review.ts';
+export * from './review-links.ts';

@@ -11,7 +11,11 @@ export interface NotificationInput {
     | 'account_expiring'
     | 'publish_deferred'
     /** Platform staff only: a configured platform API version nears (or passed) its sunset. */
-    | 'api_version_sunset';
+    | 'api_version_sunset'
+    /** Reviews (services/review.ts): to approvers, and to a post's author. */
+    | 'review_requested'
+    | 'post_approved'
+    | 'post_changes_requested';
   title: string;
   body: string;
   data?: Prisma.InputJsonObject;

@@ -7,6 +7,7 @@ import { isAccountUsable } from '../domain/social-accounts.ts';
 import { canTarget, nextTargetStatus, type TargetEvent } from '../domain/target-status.ts';
 import type { TargetSettings } from '../domain/target-settings.ts';
 import {
+  EDITABLE_TARGET_STATUSES,
   loadSelectableAssets,
   selectTargetMedia,
   setPostMedia,
@@ -20,6 +21,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { enqueuePublish, publishJobKey } from './publish-job.ts';
 import { whatToCheck } from '../domain/what-to-check.ts';
 import { moveTarget } from './target-transitions.ts';
+import { assertApprovedIfRequired, reopenReviewAfterEdit } from './review.ts';
 
 /** A concurrent change (a worker starting a target) won the race: nothing was written. */
 const CHANGED_MEANWHILE = 'This post changed while you were editing it. Reload it and try again.';
@@ -118,6 +120,12 @@ async function createPost(
     where: clientScope(actor, input.clientId),
   });
   if (!client) throw new NotFoundError('Client');
+  if (status === 'scheduled') {
+    await assertApprovedIfRequired(db, {
+      organizationId: actor.organizationId,
+      clientId: client.id,
+    });
+  }
 
   const accountIds = [...new Set(input.accountIds)];
   const accounts = await db.socialAccount.findMany({
@@ -222,6 +230,7 @@ export function reschedulePost(
   return retimePost(db, actor, input, now, {
     events: ['reschedule'],
     action: 'post.rescheduled',
+    editsTime: true,
     nothingLeft:
       'Nothing left to reschedule: every account has published, started or been cancelled.',
   });
@@ -237,6 +246,8 @@ export function scheduleDraftPost(
   return retimePost(db, actor, input, now, {
     events: ['schedule'],
     action: 'post.draft_scheduled',
+    // Scheduling at the time the reviewers saw is not a change; another time is.
+    editsTime: true,
     nothingLeft: 'This post has no drafts left to schedule.',
   });
 }
@@ -247,6 +258,8 @@ export function publishPostNow(db: Db, actor: Actor, input: { postId: string }, 
     // A draft is scheduled, not merely given a new proposed time.
     events: ['schedule', 'reschedule'],
     action: 'post.published_now',
+    // "Go now" is the go-ahead itself, allowed only to an approved post where approval is required.
+    editsTime: false,
     nothingLeft: 'Nothing left to publish: every account has published, started or been cancelled.',
   });
 }
@@ -260,7 +273,7 @@ async function retimePost(
   actor: Actor,
   input: { postId: string; scheduledFor: Date },
   now: Date,
-  how: { events: TargetEvent[]; action: string; nothingLeft: string },
+  how: { events: TargetEvent[]; action: string; nothingLeft: string; editsTime: boolean },
 ) {
   requirePermission(actor, 'posts:write');
   assertSchedulable(input.scheduledFor, now);
@@ -271,6 +284,20 @@ async function retimePost(
       return event ? [{ target, event }] : [];
     });
     if (moves.length === 0) throw new ConflictError(how.nothingLeft);
+    // Scheduling a draft and publishing now both need the approval a client may require.
+    if (how.events.includes('schedule')) {
+      await assertApprovedIfRequired(tx, {
+        organizationId: actor.organizationId,
+        postId: input.postId,
+      });
+    }
+    const timeBefore = await tx.postTarget.findMany({
+      where: { id: { in: moves.map((m) => m.target.id) } },
+      select: { scheduledFor: true },
+    });
+    const timeChanged = timeBefore.some(
+      (t) => t.scheduledFor.getTime() !== input.scheduledFor.getTime(),
+    );
     for (const { target, event } of moves) {
       if (nextTargetStatus(target.status, event) !== 'scheduled') continue;
       // Media (or a thumbnail) that is still processing, or does not fit the platform and the
@@ -310,6 +337,65 @@ async function retimePost(
       subjectId: input.postId,
       data: { scheduledFor: input.scheduledFor.toISOString(), targets: moves.length },
     });
+    if (how.editsTime && timeChanged) {
+      await reopenReviewAfterEdit(
+        tx,
+        {
+          organizationId: actor.organizationId,
+          postId: input.postId,
+          actorUserId: actor.userId,
+          change: 'time',
+        },
+        now,
+      );
+    }
+  });
+  return getPost(db, actor, input.postId);
+}
+
+/**
+ * Changes the post's caption while none of its accounts has started publishing. It must still
+ * fit every platform the post goes to; an approved post goes back to review.
+ */
+export async function editPostCaption(
+  db: Db,
+  actor: Actor,
+  input: { postId: string; caption: string },
+  now = new Date(),
+) {
+  requirePermission(actor, 'posts:write');
+  const caption = input.caption.trim();
+  if (caption.length === 0) throw new InvalidInputError('Write a caption.');
+  await db.$transaction(async (tx) => {
+    const targets = await lockTargets(tx, actor, input.postId);
+    if (targets.some((t) => !(EDITABLE_TARGET_STATUSES as readonly string[]).includes(t.status))) {
+      throw new ConflictError(
+        'This post has started publishing (or finished) on at least one account; its caption can no longer change.',
+      );
+    }
+    for (const target of targets) {
+      const problems = captionProblems(target.platform, caption);
+      if (problems.length > 0)
+        throw new InvalidInputError(`${target.handle}: ${problems.join(' ')}`);
+    }
+    await tx.post.update({ where: { id: input.postId }, data: { caption } });
+    await recordActivity(tx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'post.caption_changed',
+      subjectType: 'post',
+      subjectId: input.postId,
+    });
+    await reopenReviewAfterEdit(
+      tx,
+      {
+        organizationId: actor.organizationId,
+        postId: input.postId,
+        actorUserId: actor.userId,
+        change: 'caption',
+      },
+      now,
+    );
   });
   return getPost(db, actor, input.postId);
 }

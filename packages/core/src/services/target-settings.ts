@@ -7,6 +7,7 @@ import type { Platform } from '../domain/platforms.ts';
 import { parseTargetSettings, type TargetSettings } from '../domain/target-settings.ts';
 import { requirePermission, targetScope, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
+import { reopenReviewAfterEdit } from './review.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import {
   EDITABLE_TARGET_STATUSES,
@@ -83,6 +84,12 @@ export async function setTargetSettings(
       subjectType: 'post_target',
       subjectId: target.id,
       data: { platform },
+    });
+    await reopenReviewAfterEdit(tx, {
+      organizationId: actor.organizationId,
+      postId: target.postId,
+      actorUserId: actor.userId,
+      change: 'settings',
     });
     return { postId: target.postId };
   });

@@ -14,6 +14,7 @@ import { STORAGE_NOT_CONFIGURED, type MediaStorage } from '../../storage/index.t
 import { lockTarget } from '@herald/db';
 import { requirePermission, targetScope, type Actor } from '../actor.ts';
 import { recordActivity } from '../activity.ts';
+import { reopenReviewAfterEdit } from '../review.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { MEDIA_URL_TTL } from './deps.ts';
 
@@ -442,6 +443,12 @@ export async function setVariantMedia(
       subjectType: 'post_target',
       subjectId: target.id,
       data: { media: input.mediaIds ?? 'post' },
+    });
+    await reopenReviewAfterEdit(tx, {
+      organizationId: actor.organizationId,
+      postId: target.postId,
+      actorUserId: actor.userId,
+      change: 'media',
     });
     return { postId: target.postId };
   });
