@@ -4,7 +4,7 @@ export interface ActivityInput {
   organizationId: string;
   actorUserId: string | null;
   action: string;
-  subjectType: 'post' | 'post_target' | 'social_account' | 'user' | 'media_asset';
+  subjectType: 'post' | 'post_target' | 'social_account' | 'user' | 'media_asset' | 'client';
   subjectId: string;
   data?: Prisma.InputJsonObject;
 }

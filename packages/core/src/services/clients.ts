@@ -1,6 +1,12 @@
 import type { Db } from '@herald/db';
+import {
+  clientNameProblem,
+  normalizeTimeZone,
+  timeZoneProblem,
+} from '../domain/client-settings.ts';
+import { recordActivity } from './activity.ts';
 import { requirePermission, type Actor } from './actor.ts';
-import { NotFoundError } from './errors.ts';
+import { InvalidInputError, NotFoundError } from './errors.ts';
 
 const accountFields = {
   id: true,
@@ -38,4 +44,74 @@ export async function getClient(db: Db, actor: Actor, clientId: string) {
   });
   if (!client) throw new NotFoundError('Client');
   return client;
+}
+
+export interface ClientSettingsInput {
+  name: string;
+  /** An IANA zone name; checked with Intl. */
+  timezone: string;
+}
+
+/** The name and zone to store, or the sentence saying what to fix. */
+function checkedSettings(input: ClientSettingsInput): { name: string; timezone: string } {
+  const problem = clientNameProblem(input.name) ?? timeZoneProblem(input.timezone);
+  if (problem) throw new InvalidInputError(problem);
+  return { name: input.name.trim(), timezone: normalizeTimeZone(input.timezone)! };
+}
+
+/** A new client of the actor's organization (owners and admins). */
+export async function createClient(db: Db, actor: Actor, input: ClientSettingsInput) {
+  requirePermission(actor, 'clients:manage');
+  const settings = checkedSettings(input);
+  return db.$transaction(async (tx) => {
+    const client = await tx.client.create({
+      data: { organizationId: actor.organizationId, ...settings },
+      select: { id: true, name: true, timezone: true },
+    });
+    await recordActivity(tx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'client.created',
+      subjectType: 'client',
+      subjectId: client.id,
+      data: settings,
+    });
+    return client;
+  });
+}
+
+/**
+ * Renames a client or moves it to another zone. Scheduled posts keep their instants (and the
+ * zone each was planned in, stored beside it): a post due at 09:00 in Oslo is still due at
+ * that moment after the client moves to New York, where it reads 03:00 (ADR 0043).
+ */
+export async function updateClient(
+  db: Db,
+  actor: Actor,
+  clientId: string,
+  input: ClientSettingsInput,
+) {
+  requirePermission(actor, 'clients:manage');
+  const settings = checkedSettings(input);
+  return db.$transaction(async (tx) => {
+    const before = await tx.client.findFirst({
+      where: { id: clientId, organizationId: actor.organizationId },
+      select: { name: true, timezone: true },
+    });
+    if (!before) throw new NotFoundError('Client');
+    const client = await tx.client.update({
+      where: { id: clientId, organizationId: actor.organizationId },
+      data: settings,
+      select: { id: true, name: true, timezone: true },
+    });
+    await recordActivity(tx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'client.updated',
+      subjectType: 'client',
+      subjectId: client.id,
+      data: { before, after: settings },
+    });
+    return client;
+  });
 }

@@ -1,7 +1,13 @@
-import { getClient, listClients } from '@herald/core';
+import { createClient, getClient, listClients, updateClient } from '@herald/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { orgProcedure } from '../../trpc.ts';
+
+// Shapes only; the sentences a person reads about a bad name or zone come from core.
+const ClientSettings = z.object({
+  name: z.string().max(1_000),
+  timezone: z.string().max(100),
+});
 
 export const clientsRouter = {
   list: orgProcedure
@@ -10,4 +16,12 @@ export const clientsRouter = {
   get: orgProcedure
     .input(z.object({ clientId: z.uuid() }))
     .query(({ ctx, input }) => getClient(ctx.db, ctx.actor, input.clientId)),
+  create: orgProcedure
+    .input(ClientSettings)
+    .mutation(({ ctx, input }) => createClient(ctx.db, ctx.actor, input)),
+  update: orgProcedure
+    .input(ClientSettings.extend({ clientId: z.uuid() }))
+    .mutation(({ ctx, input: { clientId, ...settings } }) =>
+      updateClient(ctx.db, ctx.actor, clientId, settings),
+    ),
 } satisfies TRPCRouterRecord;
