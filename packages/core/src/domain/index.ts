@@ -20,3 +20,4 @@ export * from './token-health.ts';
 export * from './target-settings.ts';
 export * from './metric-buckets.ts';
 export * from './client-settings.ts';
+export * from './brand-rules.ts';

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberRole } from '../domain/permissions.ts';
 import { actorOf, scheduleOneTarget } from '../testing.ts';
 import type { Actor } from './actor.ts';
-import { createClient, getClient, listClients, updateClient } from './clients.ts';
+import {
+  createClient,
+  getClient,
+  listClients,
+  updateBrandProfile,
+  updateClient,
+} from './clients.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 
 describe('reading clients', () => {
@@ -103,5 +109,65 @@ describe('creating and editing clients', () => {
     expect(
       (await t.db.client.findUniqueOrThrow({ where: { id: editorAgency.clientId } })).name,
     ).not.toBe('Stolen');
+  });
+});
+
+describe('the brand profile', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(() => t.drop());
+
+  it('is empty for a client that never had one, and comes back with the client once saved', async () => {
+    const agency = await createAgency(t.db, { role: 'owner' });
+    const owner = actorOf(agency);
+    expect((await getClient(t.db, owner, agency.clientId)).brandProfile).toEqual({
+      voice: '',
+      bannedTopics: [],
+      callToAction: '',
+      defaultHashtags: [],
+    });
+    const saved = await updateBrandProfile(t.db, owner, agency.clientId, {
+      voice: 'Warm and plain.',
+      bannedTopics: ['crypto', ' Crypto '],
+      callToAction: 'Book at fjord.no',
+      defaultHashtags: ['#Kayak'],
+    });
+    expect(saved.bannedTopics).toEqual(['crypto']);
+    expect((await getClient(t.db, owner, agency.clientId)).brandProfile).toEqual({
+      voice: 'Warm and plain.',
+      bannedTopics: ['crypto'],
+      callToAction: 'Book at fjord.no',
+      defaultHashtags: ['Kayak'],
+    });
+  });
+
+  it('refuses a bad hashtag with its sentence and keeps what was stored', async () => {
+    const agency = await createAgency(t.db, { role: 'admin' });
+    const admin = actorOf(agency);
+    const good = { voice: 'Calm', bannedTopics: [], callToAction: '', defaultHashtags: ['ok'] };
+    await updateBrandProfile(t.db, admin, agency.clientId, good);
+    await expect(
+      updateBrandProfile(t.db, admin, agency.clientId, {
+        ...good,
+        defaultHashtags: ['summer sale'],
+      }),
+    ).rejects.toThrow(/“#summer sale” is not a hashtag/);
+    expect((await getClient(t.db, admin, agency.clientId)).brandProfile.defaultHashtags).toEqual([
+      'ok',
+    ]);
+  });
+
+  it('is changed only by owners and admins of the client’s organization', async () => {
+    const editorAgency = await createAgency(t.db, { role: 'editor' });
+    const outsider = actorOf(await createAgency(t.db, { role: 'owner' }));
+    const profile = { voice: 'x', bannedTopics: [], callToAction: '', defaultHashtags: [] };
+    await expect(
+      updateBrandProfile(t.db, actorOf(editorAgency), editorAgency.clientId, profile),
+    ).rejects.toThrow(ForbiddenError);
+    await expect(
+      updateBrandProfile(t.db, outsider, editorAgency.clientId, profile),
+    ).rejects.toThrow(NotFoundError);
   });
 });

@@ -1,4 +1,5 @@
 import type { Db } from '@herald/db';
+import { checkBrandProfile, readBrandProfile, type BrandProfile } from '../domain/brand-rules.ts';
 import {
   clientNameProblem,
   normalizeTimeZone,
@@ -31,6 +32,10 @@ export async function listClients(db: Db, actor: Actor) {
   });
 }
 
+/**
+ * One client with its accounts and its brand profile (what the composer and AI copy check a
+ * caption against: domain/brand-rules.ts).
+ */
 export async function getClient(db: Db, actor: Actor, clientId: string) {
   requirePermission(actor, 'clients:read');
   const client = await db.client.findFirst({
@@ -39,11 +44,12 @@ export async function getClient(db: Db, actor: Actor, clientId: string) {
       id: true,
       name: true,
       timezone: true,
+      brandProfile: true,
       socialAccounts: { select: accountFields, orderBy: { handle: 'asc' } },
     },
   });
   if (!client) throw new NotFoundError('Client');
-  return client;
+  return { ...client, brandProfile: readBrandProfile(client.brandProfile) };
 }
 
 export interface ClientSettingsInput {
@@ -113,5 +119,32 @@ export async function updateClient(
       data: { before, after: settings },
     });
     return client;
+  });
+}
+
+/** Replaces the client's brand profile with what the person wrote (owners and admins). */
+export async function updateBrandProfile(
+  db: Db,
+  actor: Actor,
+  clientId: string,
+  input: BrandProfile,
+): Promise<BrandProfile> {
+  requirePermission(actor, 'clients:manage');
+  const checked = checkBrandProfile(input);
+  if (!checked.ok) throw new InvalidInputError(checked.problems.join(' '));
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.client.updateMany({
+      where: { id: clientId, organizationId: actor.organizationId },
+      data: { brandProfile: { ...checked.profile } },
+    });
+    if (count === 0) throw new NotFoundError('Client');
+    await recordActivity(tx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'client.brand_profile_updated',
+      subjectType: 'client',
+      subjectId: clientId,
+    });
+    return checked.profile;
   });
 }

@@ -1,4 +1,10 @@
-import { createClient, getClient, listClients, updateClient } from '@herald/core';
+import {
+  createClient,
+  getClient,
+  listClients,
+  updateBrandProfile,
+  updateClient,
+} from '@herald/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { orgProcedure } from '../../trpc.ts';
@@ -23,5 +29,18 @@ export const clientsRouter = {
     .input(ClientSettings.extend({ clientId: z.uuid() }))
     .mutation(({ ctx, input: { clientId, ...settings } }) =>
       updateClient(ctx.db, ctx.actor, clientId, settings),
+    ),
+  updateBrandProfile: orgProcedure
+    .input(
+      z.object({
+        clientId: z.uuid(),
+        voice: z.string().max(20_000),
+        bannedTopics: z.array(z.string().max(1_000)).max(500),
+        callToAction: z.string().max(3_000),
+        defaultHashtags: z.array(z.string().max(1_000)).max(500),
+      }),
+    )
+    .mutation(({ ctx, input: { clientId, ...profile } }) =>
+      updateBrandProfile(ctx.db, ctx.actor, clientId, profile),
     ),
 } satisfies TRPCRouterRecord;
