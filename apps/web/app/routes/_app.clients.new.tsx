@@ -1,7 +1,7 @@
 // /clients/new: a new client of the organization, its name and timezone (owners and admins).
 import { roleAllows } from '@herald/core/domain';
 import { Alert, Button, Card, Stack, TextInput, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate, useRevalidator } from 'react-router';
 import { TimeZoneSelect } from '../components/time-zone-select.tsx';
 import { summarizeError } from '../lib/trpc-errors.ts';
@@ -25,13 +25,10 @@ export default function NewClientPage({ loaderData }: Route.ComponentProps) {
   const revalidator = useRevalidator();
   const viewerZone = useViewerTimeZone();
   const [name, setName] = useState('');
-  const [timezone, setTimezone] = useState<string | null>(null);
+  const [picked, setTimezone] = useState<string | null>(null);
   // Most agencies start with clients in their own zone: offer the browser's, if listed.
-  useEffect(() => {
-    if (viewerZone && zones.some((z) => z.value === viewerZone)) {
-      setTimezone((current) => current ?? viewerZone);
-    }
-  }, [viewerZone, zones]);
+  const timezone =
+    picked ?? (viewerZone && zones.some((z) => z.value === viewerZone) ? viewerZone : null);
   const create = trpc.clients.create.useMutation({
     onSuccess: async (client) => {
       await navigate(`/clients/${client.id}/settings?created=1`);

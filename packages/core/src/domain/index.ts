@@ -21,3 +21,4 @@ export * from './target-settings.ts';
 export * from './metric-buckets.ts';
 export * from './client-settings.ts';
 export * from './brand-rules.ts';
+export * from './account-health.ts';

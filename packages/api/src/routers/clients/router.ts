@@ -1,6 +1,7 @@
 import {
   createClient,
   getClient,
+  listClientAccounts,
   listClients,
   updateBrandProfile,
   updateClient,
@@ -22,6 +23,10 @@ export const clientsRouter = {
   get: orgProcedure
     .input(z.object({ clientId: z.uuid() }))
     .query(({ ctx, input }) => getClient(ctx.db, ctx.actor, input.clientId)),
+  /** The client's accounts, their health and the posts held waiting for each. */
+  accounts: orgProcedure
+    .input(z.object({ clientId: z.uuid() }))
+    .query(({ ctx, input }) => listClientAccounts(ctx.db, ctx.actor, input.clientId)),
   create: orgProcedure
     .input(ClientSettings)
     .mutation(({ ctx, input }) => createClient(ctx.db, ctx.actor, input)),
