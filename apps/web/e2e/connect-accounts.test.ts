@@ -47,7 +47,11 @@ describe('connecting accounts', () => {
     await page.goto(`${herald.url}/clients/${clientId}/accounts`);
     await page.getByRole('heading', { level: 1, name: CLIENT.name }).waitFor();
     const accounts = page.getByRole('region', { name: 'Accounts' });
-    const knownRow = accounts.getByRole('row').filter({ hasText: known.handle });
+    // The client has accounts of that name on other platforms too: the Facebook one.
+    const knownRow = accounts
+      .getByRole('row')
+      .filter({ hasText: known.handle })
+      .filter({ has: page.getByRole('cell', { name: 'Facebook', exact: true }) });
     await knownRow.getByText('Needs reconnecting').waitFor();
     await knownRow.getByText('The password changed.').waitFor();
     // Herald offers every platform it has app credentials for; this one through Reconnect.
