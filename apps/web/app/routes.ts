@@ -19,6 +19,9 @@ export default [
   layout('routes/_app.tsx', [
     index('routes/_app._index.tsx'),
     route('clients/:clientId', 'routes/_app.clients.$clientId.tsx'),
+    route('clients/new', 'routes/_app.clients.new.tsx'),
+    route('clients/:clientId/settings', 'routes/_app.clients.$clientId.settings.tsx'),
+    route('clients/:clientId/accounts', 'routes/_app.clients.$clientId.accounts.tsx'),
     route(
       'clients/:clientId/connect/:connectionId',
       'routes/_app.clients.$clientId.connect.$connectionId.tsx',

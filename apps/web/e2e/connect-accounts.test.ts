@@ -1,6 +1,7 @@
 // Connecting Facebook Pages in a real browser, through the sandbox's Facebook Login dialog: the
 // person leaves Herald, picks Pages on the platform's consent page, comes back, and chooses
-// which become the client's accounts — a new one, and a reconnect of one it had.
+// which become the client's accounts — a new one, and a reconnect of one it had. It starts
+// and ends on the client's accounts page.
 import { DEMO_CLIENTS, DEMO_LOGIN } from '@herald/db/seed';
 import type { TestDatabase } from '@herald/db/testing';
 import type { Browser, Page } from 'playwright-core';
@@ -36,18 +37,27 @@ describe('connecting accounts', () => {
     await page.getByLabel('Password').fill(DEMO_LOGIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
-    await page
-      .getByRole('navigation', { name: 'Clients' })
-      .getByRole('link', { name: CLIENT.name })
-      .click();
-    await page.getByRole('heading', { level: 1, name: CLIENT.name }).waitFor();
+    // The client's accounts page shows the known Page needs a person, and why.
     const known = CLIENT.pages[0];
     await t.db.socialAccount.updateMany({
       where: { externalId: known.externalId },
       data: { status: 'needs_action', statusReason: 'The password changed.' },
     });
+    const { id: clientId } = await t.db.client.findFirstOrThrow({ where: { name: CLIENT.name } });
+    await page.goto(`${herald.url}/clients/${clientId}/accounts`);
+    await page.getByRole('heading', { level: 1, name: CLIENT.name }).waitFor();
+    const accounts = page.getByRole('region', { name: 'Accounts' });
+    // The client has accounts of that name on other platforms too: the Facebook one.
+    const knownRow = accounts
+      .getByRole('row')
+      .filter({ hasText: known.handle })
+      .filter({ has: page.getByRole('cell', { name: 'Facebook', exact: true }) });
+    await knownRow.getByText('Needs reconnecting').waitFor();
+    await knownRow.getByText('The password changed.').waitFor();
+    // Herald offers every platform it has app credentials for; this one through Reconnect.
+    await page.getByRole('link', { name: 'Connect Facebook', exact: true }).waitFor();
+    await knownRow.getByRole('link', { name: `Reconnect Facebook ${known.handle}` }).click();
 
-    await page.getByRole('link', { name: 'Connect Facebook accounts' }).click();
     // The platform's own page (the sandbox), not Herald's.
     await page.getByRole('heading', { name: 'Herald wants to manage your Pages' }).waitFor();
     expect(page.url().startsWith(herald.sandbox.url)).toBe(true);
@@ -63,9 +73,12 @@ describe('connecting accounts', () => {
     await page.getByLabel(/Sandbox Bakery/).check();
     await page.getByRole('button', { name: 'Connect' }).click();
 
+    // Back on the accounts page: both connected, the known Page healthy again.
     await page.getByRole('status').filter({ hasText: 'Connected 2 accounts.' }).waitFor();
-    const accounts = page.getByRole('region', { name: 'Accounts' });
+    expect(new URL(page.url()).pathname).toBe(`/clients/${clientId}/accounts`);
     await accounts.getByText('Sandbox Bakery').waitFor();
+    await knownRow.getByText('Healthy').waitFor();
+    expect(await knownRow.getByRole('link', { name: /Reconnect/ }).count()).toBe(0);
     const rows = await t.db.socialAccount.findMany({
       where: { client: { name: CLIENT.name }, platform: 'facebook' },
       orderBy: { externalId: 'asc' },

@@ -1,6 +1,6 @@
 // Connecting an X account in a real browser and publishing to it: the person leaves Herald for
 // the sandbox's X consent page (OAuth 2.0 with PKCE), picks the X account, comes back, connects
-// it to the client, and schedules one post to a Facebook Page and the new X account together.
+// it to the client (from the client's accounts page), and schedules one post to a Facebook Page and the new X account together.
 // The real worker publishes both, and both show on the sandbox's page of published posts.
 import { toZonedLocal } from '@herald/core/domain';
 import { DEMO_CLIENTS } from '@herald/db/seed';
@@ -43,17 +43,15 @@ describe('connecting an X account and publishing to it', () => {
   }) => {
     onTestFailed(() => console.log([herald.output(), '--- browser ---', ...browserLog].join('\n')));
     await signInAsDemo(page, herald.url);
-    await page
-      .getByRole('navigation', { name: 'Clients' })
-      .getByRole('link', { name: CLIENT.name })
-      .click();
+    const { id: clientId } = await t.db.client.findFirstOrThrow({ where: { name: CLIENT.name } });
+    await page.goto(`${herald.url}/clients/${clientId}/accounts`);
     await page.getByRole('heading', { level: 1, name: CLIENT.name }).waitFor();
 
     // Herald offers every platform it has app credentials for.
     for (const label of ['Facebook', 'Instagram', 'X', 'LinkedIn']) {
-      await page.getByRole('link', { name: `Connect ${label} accounts` }).waitFor();
+      await page.getByRole('link', { name: `Connect ${label}`, exact: true }).waitFor();
     }
-    await page.getByRole('link', { name: 'Connect X accounts' }).click();
+    await page.getByRole('link', { name: 'Connect X', exact: true }).click();
 
     // X's consent page (the sandbox's), not Herald's.
     await page.getByRole('heading', { name: 'Herald wants to access your X account' }).waitFor();
@@ -69,7 +67,11 @@ describe('connecting an X account and publishing to it', () => {
     await page.getByLabel(X_USER.handle).check();
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByRole('status').filter({ hasText: 'Connected 1 account.' }).waitFor();
-    await page.getByRole('region', { name: 'Accounts' }).getByText(X_USER.handle).waitFor();
+    const xRow = page
+      .getByRole('region', { name: 'Accounts' })
+      .getByRole('row')
+      .filter({ hasText: X_USER.handle });
+    await xRow.getByText('Healthy').waitFor();
     const account = await t.db.socialAccount.findFirstOrThrow({
       where: { platform: 'x', externalId: X_USER.id, client: { name: CLIENT.name } },
     });
@@ -77,6 +79,8 @@ describe('connecting an X account and publishing to it', () => {
     expect(account.refreshTokenEncrypted).not.toBeNull();
 
     // One post to the Facebook Page and the X account, an hour ahead in the client's zone.
+    await page.getByRole('link', { name: 'Back to posts' }).click();
+    await page.waitForURL(`${herald.url}/clients/${clientId}`);
     const compose = page.getByRole('form', { name: 'New post' });
     await compose.getByText(/^Your time:/).waitFor();
     const caption = `E2E ${Date.now().toString(36)} now on X too`;

@@ -48,7 +48,7 @@ export async function action({ request, params, context }: Route.ActionArgs) {
     return answer(error);
   });
   if ('error' in result) return result;
-  return redirect(`/clients/${result.clientId}?connected=${result.accounts.length}`);
+  return redirect(`/clients/${result.clientId}/accounts?connected=${result.accounts.length}`);
 }
 
 export default function ConnectAccounts({ loaderData, actionData }: Route.ComponentProps) {
@@ -59,7 +59,8 @@ export default function ConnectAccounts({ loaderData, actionData }: Route.Compon
       <h1 id="connect-heading">Connect {label} accounts</h1>
       {identities.length === 0 ? (
         <p className="muted">
-          {label} granted no accounts. <Link to={`/clients/${clientId}`}>Back to the client</Link>
+          {label} granted no accounts.{' '}
+          <Link to={`/clients/${clientId}/accounts`}>Back to the accounts</Link>
         </p>
       ) : (
         <Form method="post" className="stack">
@@ -94,7 +95,7 @@ export default function ConnectAccounts({ loaderData, actionData }: Route.Compon
             <button type="submit" className="button primary">
               Connect
             </button>
-            <Link to={`/clients/${clientId}`} className="button subtle">
+            <Link to={`/clients/${clientId}/accounts`} className="button subtle">
               Cancel
             </Link>
           </div>

@@ -1,11 +1,9 @@
 import { getClient, NotFoundError, roleAllows } from '@herald/core';
-import { PLATFORM_LABELS } from '@herald/core/domain';
 import { data, isRouteErrorResponse, Link, useParams, useRouteError } from 'react-router';
 import { z } from 'zod';
 import { ComposeForm } from '../components/compose-form.tsx';
 import { PostList } from '../components/post-list.tsx';
 import { MediaLibrary } from '../components/media-picker.tsx';
-import { connectablePlatforms } from '../lib/connections.server.ts';
 import { db } from '../lib/db.server.ts';
 import { requireSession } from '../lib/session.server.ts';
 import { suggestedStart } from '../lib/zoned-input.ts';
@@ -37,14 +35,11 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
     },
     canWrite: roleAllows(session.role, 'posts:write'),
     defaultLocal: suggestedStart(Date.now(), client.timezone),
-    /** Platforms whose accounts can be connected here (their app credentials are set). */
-    connectable: connectablePlatforms(),
-    connected: Number(new URL(request.url).searchParams.get('connected') ?? 0),
   };
 }
 
 export default function ClientPage({ loaderData }: Route.ComponentProps) {
-  const { client, canWrite, defaultLocal, connectable, connected } = loaderData;
+  const { client, canWrite, defaultLocal } = loaderData;
   return (
     <div className="client-page">
       <div className="page-header">
@@ -72,38 +67,6 @@ export default function ClientPage({ loaderData }: Route.ComponentProps) {
           />
         </section>
       </div>
-      <section className="card library" aria-labelledby="accounts-heading">
-        <h2 id="accounts-heading">Accounts</h2>
-        {connected > 0 ? (
-          <p className="notice" role="status">
-            {connected === 1 ? 'Connected 1 account.' : `Connected ${connected} accounts.`}
-          </p>
-        ) : null}
-        <ul className="account-list">
-          {client.socialAccounts.map((account) => (
-            <li key={account.id}>
-              <span className="platform">{PLATFORM_LABELS[account.platform]}</span> {account.handle}{' '}
-              <span className={account.status === 'active' ? 'muted' : 'field-help warn'}>
-                {account.status === 'active' ? '' : account.status.replace('_', ' ')}
-              </span>
-            </li>
-          ))}
-        </ul>
-        {canWrite
-          ? connectable.map((platform) => (
-              // A link, not a form: the answer redirects to the platform's own consent page,
-              // which the CSP's form-action would not allow after a form submission.
-              <p key={platform}>
-                <a
-                  className="button subtle"
-                  href={`/connect/${platform}?${new URLSearchParams({ clientId: client.id }).toString()}`}
-                >
-                  Connect {PLATFORM_LABELS[platform]} accounts
-                </a>
-              </p>
-            ))
-          : null}
-      </section>
       <section className="card library" aria-labelledby="library-heading">
         <h2 id="library-heading">Media library</h2>
         <MediaLibrary key={client.id} clientId={client.id} canDelete={canWrite} />

@@ -21,3 +21,6 @@ export * from './token-health.ts';
 export * from './target-settings.ts';
 export * from './metric-buckets.ts';
 export * from './review-status.ts';
+export * from './client-settings.ts';
+export * from './brand-rules.ts';
+export * from './account-health.ts';

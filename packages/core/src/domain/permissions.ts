@@ -1,10 +1,11 @@
 // Who may do what inside their organization. Viewers read; editors and up write; owners and
-// admins manage the team; client approvers read their clients' posts and approve them.
+// admins manage the team and the clients (name, timezone, brand profile); client approvers read their clients' posts and approve them.
 export const MEMBER_ROLES = ['owner', 'admin', 'editor', 'viewer', 'client_approver'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 export type Permission =
   | 'clients:read'
+  | 'clients:manage'
   | 'posts:read'
   | 'posts:write'
   | 'posts:approve'
@@ -16,6 +17,7 @@ export type Permission =
 const GRANTS: Record<MemberRole, readonly Permission[]> = {
   owner: [
     'clients:read',
+    'clients:manage',
     'posts:read',
     'posts:write',
     'posts:approve',
@@ -26,6 +28,7 @@ const GRANTS: Record<MemberRole, readonly Permission[]> = {
   ],
   admin: [
     'clients:read',
+    'clients:manage',
     'posts:read',
     'posts:write',
     'posts:approve',

@@ -157,8 +157,13 @@ export function captionProblems(platform: Platform, caption: string): string[] {
  * letters, digits or underscores in any script (not a `#` inside a word or a URL's fragment).
  */
 export function hashtagCount(caption: string): number {
+  return hashtagsIn(caption).length;
+}
+
+/** The hashtags of a caption as written, `#` included, in order (see hashtagCount). */
+export function hashtagsIn(caption: string): string[] {
   return (
-    caption.match(/(?<![\p{L}\p{N}_&/#])#[\p{L}\p{M}\p{N}_]*[\p{L}\p{M}_][\p{L}\p{M}\p{N}_]*/gu)
-      ?.length ?? 0
+    caption.match(/(?<![\p{L}\p{N}_&/#])#[\p{L}\p{M}\p{N}_]*[\p{L}\p{M}_][\p{L}\p{M}\p{N}_]*/gu) ??
+    []
   );
 }

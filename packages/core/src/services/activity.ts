@@ -12,7 +12,8 @@ export interface ActivityInput {
     | 'media_asset'
     | 'organization'
     | 'member'
-    | 'invitation';
+    | 'invitation'
+    | 'client';
   subjectId: string;
   data?: Prisma.InputJsonObject;
 }
