@@ -64,7 +64,7 @@ function call(caller: Caller, path: string, input: unknown): Promise<unknown> {
 
 /** Ids owned by one organization, keyed by the input field that carries them. */
 type TenantIds = Record<
-  'clientId' | 'postId' | 'targetId' | 'accountId' | 'assetId' | 'uploadId',
+  'clientId' | 'postId' | 'targetId' | 'accountId' | 'assetId' | 'uploadId' | 'notificationId',
   string
 > & {
   accountIds: string[];
@@ -79,6 +79,8 @@ const SAMPLES: Record<string, unknown> = {
   mediaIds: null,
   // A target's platform settings, all defaults.
   settings: {},
+  // Turning an email kind on.
+  sendEmail: true,
 };
 
 /** A fresh post per call, so a mutation tried earlier (cancel) does not change the answer. */
@@ -107,7 +109,11 @@ async function tenantIds(t: TestDatabase, agency: AgencyFixture): Promise<Tenant
   await storage.put(`uploads/${agency.organizationId}/${uploadId}`, randomBytes(1_000), {
     contentType: 'image/jpeg',
   });
+  const notification = await t.db.notification.create({
+    data: { organizationId: agency.organizationId, kind: 'publish_failed', title: 'x', body: 'y' },
+  });
   return {
+    notificationId: notification.id,
     clientId: agency.clientId,
     assetId: asset.id,
     uploadId,

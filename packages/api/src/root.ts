@@ -1,4 +1,6 @@
 import { accountsRouter } from './routers/accounts/router.ts';
+import { activityRouter } from './routers/activity/router.ts';
+import { notificationsRouter } from './routers/notifications/router.ts';
 import { adminRouter } from './routers/admin/router.ts';
 import { clientsRouter } from './routers/clients/router.ts';
 import { meRouter } from './routers/me/router.ts';
@@ -15,6 +17,8 @@ export const appRouter = router({
   media: mediaRouter,
   posts: postsRouter,
   queue: queueRouter,
+  notifications: notificationsRouter,
+  activity: activityRouter,
 });
 
 export type AppRouter = typeof appRouter;

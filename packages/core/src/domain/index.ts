@@ -19,3 +19,5 @@ export * from './media-rules.ts';
 export * from './token-health.ts';
 export * from './target-settings.ts';
 export * from './metric-buckets.ts';
+export * from './notifications.ts';
+export * from './activity.ts';

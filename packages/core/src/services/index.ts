@@ -20,3 +20,5 @@ export * from './connections.ts';
 export * from './target-settings.ts';
 export * from './metrics.ts';
 export * from './api-version-check.ts';
+export * from './notifications.ts';
+export * from './activity.ts';
