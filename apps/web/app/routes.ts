@@ -6,6 +6,7 @@ export default [
   route('api/trpc/*', 'routes/api.trpc.$.ts'),
   route('api/cron/tick', 'routes/api.cron.tick.ts'),
   route('media/*', 'routes/media.$.ts'),
+  route('notifications/stream', 'routes/notifications.stream.ts'),
   route('connect/:platform', 'routes/connect.$platform.ts'),
   route('oauth/:platform/callback', 'routes/oauth.$platform.callback.ts'),
   // Everything below needs a signed-in member; the layout's loader enforces it.

@@ -22,3 +22,4 @@ export * from './metrics.ts';
 export * from './api-version-check.ts';
 export * from './notifications.ts';
 export * from './activity.ts';
+export * from './notification-hub.ts';
