@@ -17,6 +17,10 @@ export default [
       'clients/:clientId/connect/:connectionId',
       'routes/_app.clients.$clientId.connect.$connectionId.tsx',
     ),
+    route('notifications', 'routes/_app.notifications.tsx'),
+    route('notifications/preferences', 'routes/_app.notifications.preferences.tsx'),
+    route('activity', 'routes/_app.activity.tsx'),
+    route('clients/:clientId/activity', 'routes/_app.clients.$clientId.activity.tsx'),
   ]),
   // Platform staff only; a 404 for everyone else, signed in or not (no sign-in redirect).
   route('admin', 'routes/admin.tsx', [

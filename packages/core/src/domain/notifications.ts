@@ -17,6 +17,11 @@ export const EMAILED_NOTIFICATION_KINDS = [
   'account_needs_action',
   'account_expiring',
 ] as const satisfies readonly NotificationKind[];
+export type EmailedNotificationKind = (typeof EMAILED_NOTIFICATION_KINDS)[number];
+
+export function isEmailedNotificationKind(kind: string): kind is EmailedNotificationKind {
+  return (EMAILED_NOTIFICATION_KINDS as readonly string[]).includes(kind);
+}
 
 export interface NotificationKindInfo {
   label: string;
