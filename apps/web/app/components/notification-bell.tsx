@@ -105,7 +105,16 @@ export function NotificationBell() {
   const unread = latest.data?.unread ?? 0;
   const label = unread === 0 ? 'Notifications' : `Notifications, ${unread} unread`;
   return (
-    <Popover opened={opened} onChange={setOpened} width={360} position="bottom-end" shadow="md">
+    <Popover
+      opened={opened}
+      onChange={setOpened}
+      width={360}
+      position="bottom-end"
+      shadow="md"
+      // Our own roles: Mantine's would name the dialog after the bell's changing label.
+      withRoles={false}
+      trapFocus
+    >
       <Popover.Target>
         <Indicator
           inline
@@ -130,7 +139,7 @@ export function NotificationBell() {
           </ActionIcon>
         </Indicator>
       </Popover.Target>
-      <Popover.Dropdown aria-label="Latest notifications" role="dialog">
+      <Popover.Dropdown aria-label="Latest notifications" role="dialog" tabIndex={-1}>
         <Group justify="space-between" mb="xs">
           <Text fw={700}>Notifications</Text>
           <Button

@@ -181,9 +181,9 @@ describe('notifications, per member', () => {
     const sent: MailMessage[] = [];
     const mailer: Mailer = {
       configured: true,
-      send: async (message) => {
+      send: (message) => {
         sent.push(message);
-        return { status: 'sent', messageId: String(sent.length) };
+        return Promise.resolve({ status: 'sent', messageId: String(sent.length) });
       },
       close: () => {},
     };
