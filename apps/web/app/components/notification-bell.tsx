@@ -61,7 +61,7 @@ export function NotificationItem({
     <Stack gap={2}>
       <Group gap="xs" wrap="nowrap">
         {notification.read ? null : (
-          <Badge size="xs" variant="filled" aria-hidden="true">
+          <Badge size="xs" variant="filled" aria-hidden="true" style={{ flexShrink: 0 }}>
             New
           </Badge>
         )}

@@ -1,6 +1,6 @@
 // One client's activity: its posts and accounts, newest first.
 import { getClient, listActivity, NotFoundError } from '@herald/core';
-import { Stack } from '@mantine/core';
+import { Stack, Title } from '@mantine/core';
 import { data } from 'react-router';
 import { z } from 'zod';
 import { ActivityFeed } from '../components/activity-feed.tsx';
@@ -36,6 +36,7 @@ export default function ClientActivityPage({ loaderData }: Route.ComponentProps)
   return (
     <Stack>
       <ClientHeader client={loaderData.client} />
+      <Title order={2}>Activity</Title>
       <ActivityFeed {...loaderData.feed} showClient={false} />
     </Stack>
   );
