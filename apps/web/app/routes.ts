@@ -11,6 +11,7 @@ export default [
   route('api/trpc/*', 'routes/api.trpc.$.ts'),
   route('api/cron/tick', 'routes/api.cron.tick.ts'),
   route('media/*', 'routes/media.$.ts'),
+  route('notifications/stream', 'routes/notifications.stream.ts'),
   route('connect/:platform', 'routes/connect.$platform.ts'),
   route('oauth/:platform/callback', 'routes/oauth.$platform.callback.ts'),
   // Public: a client reviews one post through a signed, expiring link (no account).
@@ -29,6 +30,10 @@ export default [
     route('settings/team', 'routes/_app.settings.team.tsx'),
     route('posts/:postId', 'routes/_app.posts.$postId.tsx'),
     route('approvals', 'routes/_app.approvals.tsx'),
+    route('notifications', 'routes/_app.notifications.tsx'),
+    route('notifications/preferences', 'routes/_app.notifications.preferences.tsx'),
+    route('activity', 'routes/_app.activity.tsx'),
+    route('clients/:clientId/activity', 'routes/_app.clients.$clientId.activity.tsx'),
   ]),
   // Platform staff only; a 404 for everyone else, signed in or not (no sign-in redirect).
   route('admin', 'routes/admin.tsx', [

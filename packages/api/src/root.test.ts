@@ -72,7 +72,8 @@ type TenantIds = Record<
   | 'assetId'
   | 'uploadId'
   | 'memberId'
-  | 'invitationId',
+  | 'invitationId'
+  | 'notificationId',
   string
 > & {
   accountIds: string[];
@@ -90,6 +91,8 @@ const SAMPLES: Record<string, unknown> = {
   // An invitation (or a member) with every client.
   clientIds: null,
   email: 'someone@invited.test',
+  // Turning an email kind on.
+  sendEmail: true,
 };
 
 /** A fresh post per call, so a mutation tried earlier (cancel) does not change the answer. */
@@ -134,9 +137,13 @@ async function tenantIds(t: TestDatabase, agency: AgencyFixture): Promise<Tenant
       expiresAt: new Date(Date.now() + 3_600_000),
     },
   });
+  const notification = await t.db.notification.create({
+    data: { organizationId: agency.organizationId, kind: 'publish_failed', title: 'x', body: 'y' },
+  });
   return {
     memberId: member.id,
     invitationId: invitation.id,
+    notificationId: notification.id,
     clientId: agency.clientId,
     assetId: asset.id,
     uploadId,

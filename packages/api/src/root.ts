@@ -1,4 +1,6 @@
 import { accountsRouter } from './routers/accounts/router.ts';
+import { activityRouter } from './routers/activity/router.ts';
+import { notificationsRouter } from './routers/notifications/router.ts';
 import { adminRouter } from './routers/admin/router.ts';
 import { clientsRouter } from './routers/clients/router.ts';
 import { meRouter } from './routers/me/router.ts';
@@ -19,6 +21,8 @@ export const appRouter = router({
   queue: queueRouter,
   team: teamRouter,
   reviews: reviewsRouter,
+  notifications: notificationsRouter,
+  activity: activityRouter,
 });
 
 export type AppRouter = typeof appRouter;

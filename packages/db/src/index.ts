@@ -64,3 +64,4 @@ export {
   replayJobNow,
   type QueueJobRow,
 } from './admin-queue.ts';
+export { listenTo, type ListenOptions, type PgListener } from './listen.ts';

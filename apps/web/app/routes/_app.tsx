@@ -4,6 +4,7 @@ import { listClients } from '@herald/core';
 import { Form, NavLink, Outlet } from 'react-router';
 import { ColorSchemeToggle } from '../components/color-scheme-toggle.tsx';
 import { VerifyEmailBanner } from '../components/verify-email-banner.tsx';
+import { NotificationBell } from '../components/notification-bell.tsx';
 import { db } from '../lib/db.server.ts';
 import { requireSession, sessionMiddleware } from '../lib/session.server.ts';
 import type { Route } from './+types/_app';
@@ -50,6 +51,7 @@ export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
               </NavLink>
             )}
             <ColorSchemeToggle />
+            <NotificationBell />
             <span className="user-name">{user.name}</span>
             <Form method="post" action="/logout">
               <button type="submit" className="button subtle small">

@@ -24,3 +24,5 @@ export * from './review-status.ts';
 export * from './client-settings.ts';
 export * from './brand-rules.ts';
 export * from './account-health.ts';
+export * from './notifications.ts';
+export * from './activity.ts';

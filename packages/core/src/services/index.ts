@@ -26,3 +26,6 @@ export * from './metrics.ts';
 export * from './api-version-check.ts';
 export * from './review.ts';
 export * from './review-links.ts';
+export * from './notifications.ts';
+export * from './activity.ts';
+export * from './notification-hub.ts';

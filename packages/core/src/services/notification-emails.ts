@@ -6,6 +6,7 @@ import { addJob, type Db, type MemberRole, type Tx } from '@herald/db';
 import { z } from 'zod';
 import { renderNotificationEmail } from '../mail/render.ts';
 import type { Mailer, MailOutcome } from '../mail/mailer.ts';
+import { memberWantsEmail } from './notifications.ts';
 
 export const SEND_NOTIFICATION_EMAIL_TASK = 'send_notification_email';
 
@@ -57,7 +58,9 @@ export interface NotificationEmailDeps {
 export type NotificationEmailResult =
   | MailOutcome
   /** The notification or the membership is gone (deleted, or the person left): nothing sent. */
-  | { status: 'no_recipient' };
+  | { status: 'no_recipient' }
+  /** The member turned this kind's emails off (notification_preferences): nothing sent. */
+  | { status: 'muted' };
 
 /** The link a notification asks people to follow, when it has an absolute one. */
 function actionOf(data: unknown): { label: string; url: string } | undefined {
@@ -69,7 +72,8 @@ function actionOf(data: unknown): { label: string; url: string } | undefined {
 
 /**
  * Sends one queued notification email. A failure to send throws (the queue retries); the
- * recipient is checked again now, scoped to the notification's organization.
+ * recipient and their email preference for the kind are checked again now, scoped to the
+ * notification's organization.
  */
 export async function sendNotificationEmail(
   deps: NotificationEmailDeps,
@@ -86,6 +90,13 @@ export async function sendNotificationEmail(
     include: { user: { select: { email: true, name: true } } },
   });
   if (!member) return { status: 'no_recipient' };
+  // Asked at send time, so turning a kind off stops emails already queued too.
+  const wanted = await memberWantsEmail(deps.db, {
+    organizationId: notification.organizationId,
+    userId: payload.userId,
+    kind: notification.kind,
+  });
+  if (!wanted) return { status: 'muted' };
   const action = actionOf(notification.data);
   const email = renderNotificationEmail({
     title: notification.title,
