@@ -3,6 +3,7 @@ import { index, layout, route, type RouteConfig } from '@react-router/dev/routes
 export default [
   route('login', 'routes/login.tsx'),
   route('logout', 'routes/logout.ts'),
+  route('switch-organization', 'routes/switch-organization.ts'),
   route('api/trpc/*', 'routes/api.trpc.$.ts'),
   route('api/cron/tick', 'routes/api.cron.tick.ts'),
   route('media/*', 'routes/media.$.ts'),
@@ -16,6 +17,7 @@ export default [
       'clients/:clientId/connect/:connectionId',
       'routes/_app.clients.$clientId.connect.$connectionId.tsx',
     ),
+    route('settings', 'routes/_app.settings.tsx'),
   ]),
   // Platform staff only; a 404 for everyone else, signed in or not (no sign-in redirect).
   route('admin', 'routes/admin.tsx', [
