@@ -246,6 +246,9 @@ function PasswordStep(props: {
             autoComplete="current-password"
             required
             error={fieldErrors.password}
+            // Mantine's own label ("Toggle password visibility") would make "Password" name two
+            // controls for assistive technology (and for getByLabel).
+            visibilityToggleButtonProps={{ 'aria-label': 'Show or hide the characters' }}
           />
           <Button type="submit" loading={props.submitting}>
             Sign in
