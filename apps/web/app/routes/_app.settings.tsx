@@ -185,7 +185,7 @@ function Feedback({ result, section }: { result: ActionResult | undefined; secti
 
 export default function Settings({ loaderData, actionData }: Route.ComponentProps) {
   const { user, organization, isOwner, mustEnroll, twoFactor } = loaderData;
-  const result = actionData as ActionResult | undefined;
+  const result = actionData;
   const busy = useNavigation().state === 'submitting';
   return (
     <Stack gap="lg" maw={760}>

@@ -85,6 +85,10 @@ function passwordStep(
   return { step: 'password', email, formError, fieldErrors };
 }
 
+function codeStep(challenge: string, formError: string | null): ActionData {
+  return { step: 'code', challenge, formError };
+}
+
 export async function action({ request, context }: Route.ActionArgs) {
   const body = await readFormBody(request);
   if (!body.ok) return data(passwordStep('', body.message), { status: body.status });
@@ -103,7 +107,7 @@ export async function action({ request, context }: Route.ActionArgs) {
       const message = z.flattenError(parsed.error).fieldErrors.code?.[0];
       return data(
         challenge
-          ? ({ step: 'code', challenge, formError: message ?? 'Enter the code.' } as ActionData)
+          ? codeStep(challenge, message ?? 'Enter the code.')
           : passwordStep('', 'Enter your email and password again.'),
         { status: 400 },
       );
@@ -128,10 +132,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     if (result.outcome === 'expired') {
       return data(passwordStep('', result.message), { status: 400 });
     }
-    return data(
-      { step: 'code', challenge: parsed.data.challenge, formError: result.message } as ActionData,
-      { status: 400 },
-    );
+    return data(codeStep(parsed.data.challenge, result.message), { status: 400 });
   }
 
   const parsed = LoginForm.safeParse(form);
@@ -162,7 +163,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     return data(passwordStep(email, WRONG_CREDENTIALS), { status: 400 });
   }
   if (result.outcome === 'second_step') {
-    return data({ step: 'code', challenge: result.challengeToken, formError: null } as ActionData);
+    return data(codeStep(result.challengeToken, null));
   }
   return redirect(safeRedirect(parsed.data.redirectTo), {
     headers: { 'Set-Cookie': sessionCookie(result.token) },
@@ -171,7 +172,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 export default function Login({ loaderData, actionData }: Route.ComponentProps) {
   const submitting = useNavigation().state === 'submitting';
-  const state = actionData as ActionData | undefined;
+  const state = actionData;
+  const password = state?.step === 'password' ? state : null;
   return (
     <Center component="main" mih="100vh" p="md">
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={420}>
@@ -188,9 +190,9 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
             />
           ) : (
             <PasswordStep
-              email={state?.email ?? ''}
-              formError={state?.formError ?? null}
-              fieldErrors={state?.fieldErrors ?? {}}
+              email={password?.email ?? ''}
+              formError={password?.formError ?? null}
+              fieldErrors={password?.fieldErrors ?? {}}
               redirectTo={loaderData.redirectTo}
               submitting={submitting}
             />
