@@ -8,6 +8,7 @@ export default [
   route('forgot-password', 'routes/forgot-password.tsx'),
   route('reset-password/:token', 'routes/reset-password.$token.tsx'),
   route('invite/:token', 'routes/invite.$token.tsx'),
+  route('switch-organization', 'routes/switch-organization.ts'),
   route('api/trpc/*', 'routes/api.trpc.$.ts'),
   route('api/cron/tick', 'routes/api.cron.tick.ts'),
   route('media/*', 'routes/media.$.ts'),
@@ -34,6 +35,7 @@ export default [
     route('notifications/preferences', 'routes/_app.notifications.preferences.tsx'),
     route('activity', 'routes/_app.activity.tsx'),
     route('clients/:clientId/activity', 'routes/_app.clients.$clientId.activity.tsx'),
+    route('settings', 'routes/_app.settings.tsx'),
   ]),
   // Platform staff only; a 404 for everyone else, signed in or not (no sign-in redirect).
   route('admin', 'routes/admin.tsx', [

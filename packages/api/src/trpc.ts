@@ -151,6 +151,12 @@ export const publicProcedure = t.procedure.use(rateLimit).use(mapServiceErrors);
  */
 export const orgProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  if (ctx.session.mustEnrollTwoFactor) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Your organization requires two-step sign-in. Set it up in Settings first.',
+    });
+  }
   const actor: Actor = {
     userId: ctx.session.userId,
     organizationId: ctx.session.organizationId,

@@ -1,7 +1,7 @@
 // The signed-in shell: every child route renders inside it, and its loader turns away
 // anyone without a session. Its middleware resolves the session once for the whole request.
 import { listClients } from '@herald/core';
-import { Form, NavLink, Outlet } from 'react-router';
+import { Form, NavLink, Outlet, redirect } from 'react-router';
 import { ColorSchemeToggle } from '../components/color-scheme-toggle.tsx';
 import { VerifyEmailBanner } from '../components/verify-email-banner.tsx';
 import { NotificationBell } from '../components/notification-bell.tsx';
@@ -13,6 +13,10 @@ export const middleware: Route.MiddlewareFunction[] = [sessionMiddleware];
 
 export async function loader(args: Route.LoaderArgs) {
   const session = requireSession(args);
+  // The organization requires two-step sign-in: setting it up comes before anything else.
+  if (session.mustEnrollTwoFactor && new URL(args.request.url).pathname !== '/settings') {
+    throw redirect('/settings');
+  }
   const clients = await listClients(db, session);
   return {
     user: session.user,

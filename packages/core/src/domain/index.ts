@@ -26,3 +26,4 @@ export * from './brand-rules.ts';
 export * from './account-health.ts';
 export * from './notifications.ts';
 export * from './activity.ts';
+export * from './two-factor.ts';

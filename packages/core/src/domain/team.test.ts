@@ -46,6 +46,7 @@ describe('team rules', () => {
     expect(passwordProblem('short')).toMatch(/at least 12/);
     expect(passwordProblem('x'.repeat(300))).toMatch(/at most 256/);
     expect(passwordProblem('me@agency.test', 'Me@Agency.test')).toMatch(/email/);
+    expect(passwordProblem(' '.repeat(14))).toMatch(/only spaces/);
     expect(passwordProblem('correct horse battery')).toBeNull();
   });
 

@@ -15,6 +15,7 @@ export function passwordProblem(password: string, email?: string): string | null
   if (password.length > PASSWORD_MAX_LENGTH) {
     return `Use at most ${PASSWORD_MAX_LENGTH} characters for your password.`;
   }
+  if (password.trim().length === 0) return 'A password cannot be only spaces.';
   if (email && password.trim().toLowerCase() === email.trim().toLowerCase()) {
     return 'Your password cannot be your email address.';
   }

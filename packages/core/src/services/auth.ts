@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword, type Db, type Tx } from '@herald/db';
 import { normaliseEmail } from '../domain/sign-in-throttle.ts';
+import { SIGN_IN_CHALLENGE_TTL_MS } from '../domain/two-factor.ts';
 import type { Actor } from './actor.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,11 +21,20 @@ export interface ResolveSessionOptions {
 
 export interface SessionInfo extends Actor {
   sessionId: string;
-  user: { id: string; email: string; name: string; emailVerified: boolean };
-  organization: { id: string; name: string };
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    emailVerified: boolean;
+    twoFactorEnabled: boolean;
+  };
+  organization: { id: string; name: string; requireTwoFactor: boolean };
+  /** The organization requires two-step sign-in and this member has not set it up yet. */
+  mustEnrollTwoFactor: boolean;
 }
 
-function tokenHash(token: string): string {
+/** SHA-256 of a bearer token (sessions, sign-in challenges): what the database keeps. */
+export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
@@ -32,16 +42,25 @@ function tokenHash(token: string): string {
 // timing does not reveal which emails have accounts.
 let decoyHash: Promise<string> | undefined;
 
-export async function signIn(
+/** What a right password leads to: a session, or (with 2FA on) the second step still owed. */
+export type PasswordSignIn =
+  | { kind: 'session'; token: string; expiresAt: Date }
+  | { kind: 'second_step'; challengeToken: string; expiresAt: Date };
+
+/**
+ * Checks the password. Without two-step sign-in it starts a session; with it, it only issues
+ * a short-lived challenge (not a session) that completeSecondStep turns into one.
+ */
+export async function signInWithPassword(
   db: Db,
   credentials: { email: string; password: string },
   /** previousToken: the session the browser already holds; signing in replaces it. */
   options: { now?: Date; previousToken?: string | null } = {},
-): Promise<{ token: string; expiresAt: Date } | null> {
+): Promise<PasswordSignIn | null> {
   const now = options.now ?? new Date();
   const user = await db.user.findUnique({
     where: { email: normaliseEmail(credentials.email) },
-    include: { memberships: { orderBy: { createdAt: 'asc' }, take: 1 } },
+    include: { memberships: { select: { id: true }, take: 1 } },
   });
   if (!user) {
     decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
@@ -49,26 +68,82 @@ export async function signIn(
     return null;
   }
   if (!(await verifyPassword(user.passwordHash, credentials.password))) return null;
-  const membership = user.memberships[0];
-  if (!membership) return null;
+  if (user.memberships.length === 0) return null;
 
+  if (user.totpEnabledAt) {
+    const challengeToken = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + SIGN_IN_CHALLENGE_TTL_MS);
+    await db.signInChallenge.create({
+      data: { tokenHash: tokenHash(challengeToken), userId: user.id, expiresAt, createdAt: now },
+    });
+    return { kind: 'second_step', challengeToken, expiresAt };
+  }
+  const session = await db.$transaction((tx) =>
+    startSession(tx, user.id, { now, previousToken: options.previousToken ?? null }),
+  );
+  return session ? { kind: 'session', ...session } : null;
+}
+
+/**
+ * Password-only sign-in, for tests and tools: refuses (throws) for an account with two-step
+ * sign-in on, so no caller can skip the second step by accident.
+ */
+export async function signIn(
+  db: Db,
+  credentials: { email: string; password: string },
+  options: { now?: Date; previousToken?: string | null } = {},
+): Promise<{ token: string; expiresAt: Date } | null> {
+  const result = await signInWithPassword(db, credentials, options);
+  if (!result) return null;
+  if (result.kind === 'second_step') {
+    throw new Error('This account signs in with a second step: use signInWithPassword.');
+  }
+  return { token: result.token, expiresAt: result.expiresAt };
+}
+
+/**
+ * The organization a member of several lands in: the one they used last, else the first by
+ * name. Null when the user belongs to none.
+ */
+export async function landingOrganization(db: Db | Tx, userId: string): Promise<string | null> {
+  const member = await db.member.findFirst({
+    where: { userId },
+    orderBy: [{ lastUsedAt: { sort: 'desc', nulls: 'last' } }, { organization: { name: 'asc' } }],
+    select: { organizationId: true },
+  });
+  return member?.organizationId ?? null;
+}
+
+/**
+ * A new session for a user who has proved who they are (password, and the second step when
+ * on), in their landing organization. Call inside a transaction.
+ */
+export async function startSession(
+  tx: Tx,
+  userId: string,
+  options: { now: Date; previousToken: string | null },
+): Promise<{ token: string; expiresAt: Date } | null> {
+  const organizationId = await landingOrganization(tx, userId);
+  if (!organizationId) return null;
   const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  const expiresAt = new Date(options.now.getTime() + SESSION_TTL_MS);
   // A fresh token on every sign-in: a token planted in the browser before (session fixation)
   // or left over from another account dies here.
-  await db.$transaction(async (tx) => {
-    if (options.previousToken) {
-      await tx.session.deleteMany({ where: { tokenHash: tokenHash(options.previousToken) } });
-    }
-    await tx.session.create({
-      data: {
-        tokenHash: tokenHash(token),
-        userId: user.id,
-        organizationId: membership.organizationId,
-        expiresAt,
-        lastSeenAt: now,
-      },
-    });
+  if (options.previousToken) {
+    await tx.session.deleteMany({ where: { tokenHash: tokenHash(options.previousToken) } });
+  }
+  await tx.session.create({
+    data: {
+      tokenHash: tokenHash(token),
+      userId,
+      organizationId,
+      expiresAt,
+      lastSeenAt: options.now,
+    },
+  });
+  await tx.member.updateMany({
+    where: { organizationId, userId },
+    data: { lastUsedAt: options.now },
   });
   return { token, expiresAt };
 }
@@ -121,8 +196,15 @@ export async function resolveSession(
       email: session.user.email,
       name: session.user.name,
       emailVerified: session.user.emailVerifiedAt !== null,
+      twoFactorEnabled: session.user.totpEnabledAt !== null,
     },
-    organization: { id: session.organization.id, name: session.organization.name },
+    organization: {
+      id: session.organization.id,
+      name: session.organization.name,
+      requireTwoFactor: session.organization.requireTwoFactor,
+    },
+    mustEnrollTwoFactor:
+      session.organization.requireTwoFactor && session.user.totpEnabledAt === null,
   };
 }
 
@@ -182,4 +264,52 @@ export async function signOutEverywhere(db: Db | Tx, userId: string): Promise<vo
 
 export async function signOut(db: Db, token: string): Promise<void> {
   await db.session.deleteMany({ where: { tokenHash: tokenHash(token) } });
+}
+
+/** The organizations a user belongs to, by name, with their role in each. */
+export async function listMyOrganizations(
+  db: Db,
+  userId: string,
+): Promise<{ id: string; name: string; role: Actor['role'] }[]> {
+  const members = await db.member.findMany({
+    where: { userId },
+    include: { organization: { select: { id: true, name: true } } },
+    orderBy: { organization: { name: 'asc' } },
+  });
+  return members.map((m) => ({ id: m.organization.id, name: m.organization.name, role: m.role }));
+}
+
+/**
+ * Moves a signed-in user to another organization they belong to: a fresh session there (same
+ * absolute expiry), the old token ends. Null when the token is no live session or the user is
+ * not a member of that organization (the two look the same to the caller).
+ */
+export async function switchOrganization(
+  db: Db,
+  token: string,
+  organizationId: string,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date } | null> {
+  return db.$transaction(async (tx) => {
+    const session = await tx.session.findUnique({ where: { tokenHash: tokenHash(token) } });
+    if (!session || session.expiresAt <= now) return null;
+    const member = await tx.member.findUnique({
+      where: { organizationId_userId: { organizationId, userId: session.userId } },
+    });
+    if (!member) return null;
+    const { count } = await tx.session.deleteMany({ where: { id: session.id } });
+    if (count === 0) return null; // signed out or switched concurrently
+    const fresh = randomBytes(32).toString('base64url');
+    await tx.session.create({
+      data: {
+        tokenHash: tokenHash(fresh),
+        userId: session.userId,
+        organizationId,
+        expiresAt: session.expiresAt,
+        lastSeenAt: now,
+      },
+    });
+    await tx.member.update({ where: { id: member.id }, data: { lastUsedAt: now } });
+    return { token: fresh, expiresAt: session.expiresAt };
+  });
 }

@@ -29,3 +29,4 @@ export * from './review-links.ts';
 export * from './notifications.ts';
 export * from './activity.ts';
 export * from './notification-hub.ts';
+export * from './two-factor.ts';

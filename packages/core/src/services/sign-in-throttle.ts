@@ -2,7 +2,7 @@
 // (rate-limiter-flexible's Prisma store, table rate_limits), so the limits hold across web
 // replicas. The policy itself is pure data in domain/sign-in-throttle.ts.
 import { createHash } from 'node:crypto';
-import type { Db } from '@herald/db';
+import type { Db, TokenKeyring } from '@herald/db';
 import { RateLimiterPrisma, type RateLimiterRes } from 'rate-limiter-flexible';
 import {
   ACCOUNT_THROTTLE,
@@ -13,12 +13,17 @@ import {
   type ThrottlePolicy,
 } from '../domain/sign-in-throttle.ts';
 import { recordActivity } from './activity.ts';
-import { signIn } from './auth.ts';
+import { signInWithPassword } from './auth.ts';
+import { completeSecondStep, signInChallengeOwner } from './two-factor.ts';
 
 export interface SignInDeps {
   db: Db;
   /** Server log; every lockout gets a line, whether or not the email has an account. */
   log: (line: string) => void;
+  /** Opens TOTP secrets for the second step; undefined when the server has no key. */
+  tokenKey?: TokenKeyring | undefined;
+  /** The clock (tests); the limiter's own windows run on real time. */
+  now?: () => Date;
 }
 
 export interface SignInAttempt {
@@ -32,6 +37,8 @@ export interface SignInAttempt {
 
 export type SignInOutcome =
   | { outcome: 'signed_in'; token: string; expiresAt: Date }
+  /** The password was right; a code is still owed (see attemptSecondStep). Not a session. */
+  | { outcome: 'second_step'; challengeToken: string; expiresAt: Date }
   | { outcome: 'invalid' }
   | { outcome: 'throttled'; retryAfterSeconds: number; message: string };
 
@@ -84,7 +91,7 @@ function accountKey(email: string): string {
 const remainingSeconds = (res: RateLimiterRes | null) =>
   res && res.msBeforeNext > 0 ? Math.ceil(res.msBeforeNext / 1000) : 0;
 
-function throttled(retryAfterSeconds: number): SignInOutcome {
+function throttled(retryAfterSeconds: number): Extract<SignInOutcome, { outcome: 'throttled' }> {
   return {
     outcome: 'throttled',
     retryAfterSeconds,
@@ -111,12 +118,28 @@ export async function attemptSignIn(
   );
   if (blocked > 0) return throttled(blocked);
 
-  const session = await signIn(deps.db, attempt, { previousToken: attempt.previousToken });
-  if (session) {
+  const session = await signInWithPassword(deps.db, attempt, {
+    previousToken: attempt.previousToken ?? null,
+    ...(deps.now ? { now: deps.now() } : {}),
+  });
+  if (session?.kind === 'session') {
     await account.failures.delete(keys.account);
-    return { outcome: 'signed_in', ...session };
+    return { outcome: 'signed_in', token: session.token, expiresAt: session.expiresAt };
   }
+  // The failure count is cleared only when the second step succeeds too.
+  if (session) return { outcome: 'second_step', ...session };
 
+  return recordFailure(deps, { email, clientKey: attempt.clientKey });
+}
+
+/** Counts one failed try against the account and the client, blocking as the policy says. */
+async function recordFailure(
+  deps: SignInDeps,
+  attempt: { email: string; clientKey: string },
+): Promise<SignInOutcome> {
+  const { account, client } = throttlesFor(deps.db);
+  const email = attempt.email;
+  const keys = { account: accountKey(email), client: attempt.clientKey };
   const [accountFailures, clientFailures] = await Promise.all([
     account.failures.penalty(keys.account),
     client.failures.penalty(keys.client),
@@ -140,6 +163,51 @@ export async function attemptSignIn(
   }
   const retryAfter = Math.max(accountBlock, clientBlock);
   return retryAfter > 0 ? throttled(retryAfter) : { outcome: 'invalid' };
+}
+
+export type SecondStepAttemptOutcome =
+  | { outcome: 'signed_in'; token: string; expiresAt: Date; usedRecoveryCode: boolean }
+  | { outcome: 'invalid'; message: string }
+  | { outcome: 'expired'; message: string }
+  | { outcome: 'throttled'; retryAfterSeconds: number; message: string };
+
+/**
+ * The second step, throttled by the same limits as passwords: a wrong code counts as a
+ * failed sign-in of the account and the client, and a blocked one is refused before checking.
+ */
+export async function attemptSecondStep(
+  deps: SignInDeps,
+  attempt: {
+    challengeToken: string;
+    code: string;
+    clientKey: string;
+    previousToken?: string | null;
+  },
+): Promise<SecondStepAttemptOutcome> {
+  const now = deps.now?.() ?? new Date();
+  const owner = await signInChallengeOwner(deps.db, attempt.challengeToken, now);
+  const { account, client } = throttlesFor(deps.db);
+  const keys = {
+    account: owner ? accountKey(owner.email) : null,
+    client: attempt.clientKey,
+  };
+  const blocked = Math.max(
+    ...(
+      await Promise.all([
+        keys.account ? account.blocks.get(keys.account) : null,
+        client.blocks.get(keys.client),
+      ])
+    ).map(remainingSeconds),
+  );
+  if (blocked > 0) return throttled(blocked);
+  const result = await completeSecondStep({ db: deps.db, tokenKey: deps.tokenKey }, attempt, now);
+  if (result.outcome === 'signed_in') {
+    if (keys.account) await account.failures.delete(keys.account);
+    return result;
+  }
+  if (!owner) return result; // unknown or expired: nothing to count against an account
+  const counted = await recordFailure(deps, { email: owner.email, clientKey: attempt.clientKey });
+  return counted.outcome === 'throttled' ? counted : result;
 }
 
 /**

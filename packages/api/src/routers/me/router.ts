@@ -1,4 +1,4 @@
-import { resendVerification } from '@herald/core';
+import { listMyOrganizations, resendVerification } from '@herald/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { mailDeps, orgProcedure } from '../../trpc.ts';
@@ -13,4 +13,6 @@ export const meRouter = {
   resendVerification: orgProcedure
     .input(z.object({}).optional())
     .mutation(({ ctx }) => resendVerification(mailDeps(ctx), ctx.session.userId)),
+  /** Every organization the signed-in user belongs to (for switching), by name. */
+  organizations: orgProcedure.query(({ ctx }) => listMyOrganizations(ctx.db, ctx.session.userId)),
 } satisfies TRPCRouterRecord;
