@@ -1,6 +1,7 @@
 export * from './actor.ts';
 export * from './auth.ts';
 export * from './clients.ts';
+export * from './clients-overview.ts';
 export * from './errors.ts';
 export * from './posts.ts';
 export * from './publish-job.ts';
