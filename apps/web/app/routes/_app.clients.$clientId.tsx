@@ -50,7 +50,7 @@ export default function ClientPage({ loaderData }: Route.ComponentProps) {
   return (
     <Stack gap="lg">
       <ClientHeader client={client} />
-      <Grid gutter="lg" align="flex-start">
+      <Grid gap="lg" align="flex-start">
         <Grid.Col span={{ base: 12, md: 6, xl: 5 }}>
           <Paper component="section" withBorder p="lg" aria-label="Compose">
             {canWrite ? (
