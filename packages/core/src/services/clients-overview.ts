@@ -23,7 +23,12 @@ export async function getClientsOverview(db: Db, actor: Actor): Promise<ClientOv
     db.client.findMany({
       where: { organizationId },
       orderBy: { name: 'asc' },
-      select: { id: true, name: true, timezone: true, _count: { select: { socialAccounts: true } } },
+      select: {
+        id: true,
+        name: true,
+        timezone: true,
+        _count: { select: { socialAccounts: true } },
+      },
     }),
     // Targets carry the organization; their client is their post's.
     db.$queryRaw<{ client_id: string; status: string; count: number }[]>`

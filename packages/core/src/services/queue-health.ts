@@ -1,33 +1,45 @@
-// The queue-health summary the dashboard shows an agency (seed 002): what waits, what runs,
-// what failed, how publishing went in the last hour, and the latest problems. Only the
-// organization's own targets and attempts count.
-import { attemptStatsSince, type Db } from '@herald/db';
+// The queue-health summary (seed 002): what waits, what runs, what failed, how publishing went
+// in the last hour and hour by hour, and the latest problems. An agency sees only its own
+// targets and attempts; platform staff see every organization's.
+import { attemptBucketsSince, attemptStatsSince, type Db } from '@herald/db';
 import {
+  fillHistory,
+  HISTORY_BUCKET_MS,
+  historyStart,
   judgeQueueHealth,
   OVERDUE_AFTER_MS,
   PERFORMANCE_WINDOW_MS,
   type QueueCounts,
 } from '../domain/queue-health.ts';
 import { requirePermission, type Actor } from './actor.ts';
+import { requirePlatformStaff, type StaffCaller } from './admin-queue.ts';
 
 const LAST_ISSUES = 5;
 
 export async function getQueueHealth(db: Db, actor: Actor, now = new Date()) {
   requirePermission(actor, 'posts:read');
-  const organizationId = actor.organizationId;
+  return measureQueue(db, actor.organizationId, now);
+}
+
+/** The same summary over every organization, for the platform staff's queue page. */
+export async function adminQueueHealth(db: Db, caller: StaffCaller, now = new Date()) {
+  await requirePlatformStaff(db, caller);
+  return measureQueue(db, null, now);
+}
+
+/** `organizationId` null measures the whole platform. */
+async function measureQueue(db: Db, organizationId: string | null, now: Date) {
+  const scope = organizationId ? { organizationId } : {};
   const overdueBefore = new Date(now.getTime() - OVERDUE_AFTER_MS);
-  const [byStatus, overdue, performance, issues] = await Promise.all([
+  const [byStatus, overdue, performance, buckets, issues] = await Promise.all([
     db.postTarget.groupBy({
       by: ['status'],
-      where: {
-        organizationId,
-        status: { in: ['scheduled', 'publishing', 'failed', 'unconfirmed'] },
-      },
+      where: { ...scope, status: { in: ['scheduled', 'publishing', 'failed', 'unconfirmed'] } },
       _count: { _all: true },
     }),
     db.postTarget.count({
       where: {
-        organizationId,
+        ...scope,
         status: 'scheduled',
         OR: [
           { nextAttemptAt: { lte: overdueBefore } },
@@ -36,14 +48,16 @@ export async function getQueueHealth(db: Db, actor: Actor, now = new Date()) {
       },
     }),
     attemptStatsSince(db, organizationId, new Date(now.getTime() - PERFORMANCE_WINDOW_MS)),
+    attemptBucketsSince(db, organizationId, historyStart(now), HISTORY_BUCKET_MS),
     db.publishAttempt.findMany({
-      where: { organizationId, outcome: { notIn: ['in_progress', 'succeeded'] } },
+      where: { ...scope, outcome: { notIn: ['in_progress', 'succeeded'] } },
       orderBy: { finishedAt: { sort: 'desc', nulls: 'last' } },
       take: LAST_ISSUES,
       select: {
         finishedAt: true,
         outcome: true,
         errorMessage: true,
+        organization: { select: { name: true } },
         target: {
           select: {
             id: true,
@@ -67,10 +81,12 @@ export async function getQueueHealth(db: Db, actor: Actor, now = new Date()) {
     ...judgeQueueHealth(counts, performance),
     counts,
     performance,
+    history: fillHistory(buckets, now),
     lastIssues: issues.map((issue) => ({
       at: issue.finishedAt,
       outcome: issue.outcome,
       message: issue.errorMessage,
+      organization: issue.organization.name,
       targetId: issue.target.id,
       postId: issue.target.postId,
       account: issue.target.socialAccount,
