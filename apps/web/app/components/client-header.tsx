@@ -8,6 +8,7 @@ interface Props {
 }
 
 const TABS = [
+  // Tabs need a non-empty value: the client page's own is its name here, not its path.
   { path: '', label: 'Compose & posts' },
   { path: '/calendar', label: 'Calendar' },
   { path: '/posts', label: 'Posts' },
@@ -26,6 +27,8 @@ export function activeClientTab(pathname: string, clientId: string): string {
   return match?.path ?? '';
 }
 
+const tabValue = (path: string) => path || 'compose';
+
 export function ClientHeader({ client }: Props) {
   const { pathname } = useLocation();
   const base = `/clients/${client.id}`;
@@ -41,12 +44,12 @@ export function ClientHeader({ client }: Props) {
         </Badge>
       </Group>
       <nav aria-label={`${client.name} pages`}>
-        <Tabs value={active}>
+        <Tabs value={tabValue(active)}>
           <Tabs.List>
             {TABS.map((tab) => (
               <Tabs.Tab
                 key={tab.path}
-                value={tab.path}
+                value={tabValue(tab.path)}
                 renderRoot={(props) => (
                   <Link
                     {...props}
