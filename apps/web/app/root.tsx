@@ -43,11 +43,11 @@ export const links: Route.LinksFunction = () => [
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const styleNonce = useStyleNonce();
-  if (typeof window !== 'undefined') {
+  useEffect(() => {
     // Modals lock the page's scroll with a small <style> (react-remove-scroll), which takes its
     // nonce from this global (get-nonce), not from Mantine's getStyleNonce.
-    (window as { __webpack_nonce__?: string }).__webpack_nonce__ = styleNonce;
-  }
+    Object.assign(window, { __webpack_nonce__: styleNonce });
+  }, [styleNonce]);
   return (
     <html lang="en" {...mantineHtmlProps}>
       <head>

@@ -147,7 +147,7 @@ describe('sign-in over HTTP (server.mjs, production build)', () => {
       await page.getByLabel('Password').fill(member.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
       // Signed in, on the clients overview.
-    await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
       const [cookie] = await context.cookies();
       expect(cookie).toMatchObject({ name: 'herald_session', secure: true, httpOnly: true });
       // The browser sends it back: a fresh load is still signed in.
