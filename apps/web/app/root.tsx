@@ -1,6 +1,17 @@
 import { unexpectedErrorMessage } from '@herald/api/shared';
-import { ColorSchemeScript, MantineProvider, mantineHtmlProps } from '@mantine/core';
+import {
+  Button,
+  Center,
+  ColorSchemeScript,
+  MantineProvider,
+  mantineHtmlProps,
+  Paper,
+  Text,
+  Title,
+} from '@mantine/core';
+import chartsStyles from '@mantine/charts/styles.css?url';
 import mantineStyles from '@mantine/core/styles.css?url';
+import dropzoneStyles from '@mantine/dropzone/styles.css?url';
 import { useContext, useEffect, useState, type ReactNode } from 'react';
 import {
   isRouteErrorResponse,
@@ -24,12 +35,19 @@ export const links: Route.LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
   // Mantine's first, so Herald's own few rules can build on it.
   { rel: 'stylesheet', href: mantineStyles },
+  { rel: 'stylesheet', href: dropzoneStyles },
+  { rel: 'stylesheet', href: chartsStyles },
   { rel: 'stylesheet', href: stylesheet },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const styleNonce = useStyleNonce();
+  useEffect(() => {
+    // Modals lock the page's scroll with a small <style> (react-remove-scroll), which takes its
+    // nonce from this global (get-nonce), not from Mantine's getStyleNonce.
+    Object.assign(window, { __webpack_nonce__: styleNonce });
+  }, [styleNonce]);
   return (
     <html lang="en" {...mantineHtmlProps}>
       <head>
@@ -75,18 +93,23 @@ export function ErrorBoundary() {
     if (!isRouteErrorResponse(error)) console.error(error);
   }, [error]);
   return (
-    <main className="centered">
+    <Center component="main" mih="100vh" p="md">
       <title>{`${title} · Herald`}</title>
-      <div className="card narrow">
-        <h1>{title}</h1>
-        <p className="muted" data-error-reference={reference ?? undefined}>
+      <Paper withBorder shadow="sm" p="xl" maw={480} w="100%">
+        <Text fw={750} c="herald.6" mb="md">
+          Herald
+        </Text>
+        <Title order={1} size="h2">
+          {title}
+        </Title>
+        <Text c="dimmed" mt="xs" data-error-reference={reference ?? undefined}>
           {detail}
-        </p>
-        <p>
-          <a href="/">Back to Herald</a>
-        </p>
-      </div>
-    </main>
+        </Text>
+        <Button component="a" href="/" mt="lg" variant="light">
+          Back to Herald
+        </Button>
+      </Paper>
+    </Center>
   );
 }
 

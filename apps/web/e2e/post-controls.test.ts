@@ -157,11 +157,10 @@ describe('post controls in the browser', () => {
 
     // Marking it failed asks first; going back changes nothing.
     await post.getByRole('button', { name: 'Mark as failed' }).click();
-    await post
-      .getByRole('group', { name: 'Mark as failed' })
-      .getByText(/^Mark it failed\?/)
-      .waitFor();
-    await post.getByRole('button', { name: 'No, go back' }).click();
+    const asking = page.getByRole('dialog', { name: 'Mark as failed' });
+    await asking.getByText(/^Mark it failed\?/).waitFor();
+    await asking.getByRole('button', { name: 'No, go back' }).click();
+    await asking.waitFor({ state: 'hidden' });
 
     await post.getByRole('button', { name: 'Mark as published' }).click();
     const form = post.getByRole('form', { name: 'Mark as published' });

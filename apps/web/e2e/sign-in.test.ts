@@ -146,12 +146,14 @@ describe('sign-in over HTTP (server.mjs, production build)', () => {
       await page.getByLabel('Email').fill(member.email);
       await page.getByLabel('Password').fill(member.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+      // Signed in, on the clients overview.
+      await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
       const [cookie] = await context.cookies();
       expect(cookie).toMatchObject({ name: 'herald_session', secure: true, httpOnly: true });
       // The browser sends it back: a fresh load is still signed in.
       await page.reload();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: /^Account menu for / }).click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).waitFor();
     } finally {
       await browser.close();
     }

@@ -89,17 +89,21 @@ describe('the team', () => {
     await invitee.page.getByLabel(/^Password/).fill(INVITEE.password);
     await invitee.page.getByRole('button', { name: 'Join Demo Agency' }).click();
     step('joined?');
-    await invitee.page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+    await invitee.page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
 
     // Signed out and in again with the new password: still only the one client.
     step('sign out');
-    await invitee.page.getByRole('button', { name: 'Sign out' }).click();
+    await invitee.page.getByRole('button', { name: /^Account menu for / }).click();
+    await invitee.page.getByRole('menuitem', { name: 'Sign out' }).click();
     await invitee.page.waitForURL(/\/login/);
     step('sign in');
     await signIn(invitee.page, herald.url, INVITEE);
-    await invitee.page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
-    // Rendered once the heading is (a client-side navigation commits after the URL changes).
-    await invitee.page.getByRole('heading', { level: 1, name: LIMITED_TO.name }).waitFor();
+    // The overview lists only the one client, and so does the navigation.
+    await invitee.page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
+    await invitee.page
+      .getByRole('navigation', { name: 'Clients' })
+      .getByRole('link', { name: LIMITED_TO.name })
+      .waitFor();
     const clients = invitee.page.getByRole('navigation', { name: 'Clients' }).getByRole('link');
     expect(await clients.allTextContents()).toEqual([LIMITED_TO.name]);
 

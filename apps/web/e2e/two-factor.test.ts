@@ -57,7 +57,8 @@ describe('two-step sign-in (production build, Chromium)', () => {
       expect(stored.totpSecretEncrypted).toMatch(/^v2\./);
       expect(stored.totpSecretEncrypted).not.toContain(secret);
 
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: /^Account menu for / }).click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
       await page.waitForURL(/\/login$/);
 
       // The password alone leads to the second step, not into the app.
@@ -78,8 +79,9 @@ describe('two-step sign-in (production build, Chromium)', () => {
       // The next step's code: the one used to set it up cannot be used again.
       await page.getByLabel('Code').fill(await codeAt(secret, 30));
       await page.getByRole('button', { name: 'Verify' }).click();
-      await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      // Signed in: the clients overview, with the account menu.
+      await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
+      await page.getByRole('button', { name: /^Account menu for / }).waitFor();
     } finally {
       await browser.close();
     }

@@ -354,6 +354,7 @@ describe('the tRPC API', () => {
     try {
       const api = await callerFor(t, other);
       expect(await api.admin.overview()).toMatchObject({ failedJobs: [], lockedJobs: [] });
+      expect((await api.admin.health()).history).toHaveLength(12);
       // A missing reason is refused with the sentence that says so.
       await expect(
         api.admin.act({ action: 'replay_job', jobId: '999999', reason: '   ' }),

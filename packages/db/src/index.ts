@@ -7,7 +7,12 @@ export {
   type AddJobSpec,
   type JobCounts,
 } from './jobs.ts';
-export { attemptStatsSince, type AttemptStats } from './queue-stats.ts';
+export {
+  attemptBucketsSince,
+  attemptStatsSince,
+  type AttemptBucketRow,
+  type AttemptStats,
+} from './queue-stats.ts';
 export {
   lockPostTargets,
   lockTarget,

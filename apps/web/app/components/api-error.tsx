@@ -1,4 +1,5 @@
 import type { AppRouter } from '@herald/api';
+import { Alert, Anchor } from '@mantine/core';
 import type { TRPCClientErrorLike } from '@trpc/client';
 import { Link, useLocation } from 'react-router';
 import { summarizeError } from '../lib/trpc-errors.ts';
@@ -18,16 +19,18 @@ export function ApiError({ error, prefix = '' }: Props) {
   if (error.data?.code === 'UNAUTHORIZED') {
     const redirectTo = `${location.pathname}${location.search}`;
     return (
-      <p className="alert" role="alert">
+      <Alert color="orange" variant="light" role="alert" p="sm">
         Your session has ended.{' '}
-        <Link to={`/login?${new URLSearchParams({ redirectTo })}`}>Sign in to continue.</Link>
-      </p>
+        <Anchor component={Link} to={`/login?${new URLSearchParams({ redirectTo })}`} inherit>
+          Sign in to continue.
+        </Anchor>
+      </Alert>
     );
   }
   return (
-    <p className="alert" role="alert">
+    <Alert color="red" variant="light" role="alert" p="sm">
       {prefix}
       {summarizeError(error).message}
-    </p>
+    </Alert>
   );
 }

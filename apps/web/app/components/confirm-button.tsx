@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { Button, Group, Modal, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 
 interface Props {
   /** The button's words before it is confirmed, e.g. "Cancel post". */
@@ -14,40 +15,39 @@ interface Props {
   tone?: 'danger' | 'subtle';
 }
 
-/** A button that asks first, in place: for actions that cannot be taken back. */
+/** A button that asks first, in a dialog named like the button: for actions with consequences. */
 export function ConfirmButton(props: Props) {
-  const [asking, setAsking] = useState(false);
-  const tone = props.tone ?? 'danger';
-  if (props.pending) {
-    return (
-      <button type="button" className={`button ${tone} small`} disabled>
-        {props.pendingLabel}
-      </button>
-    );
-  }
-  if (!asking) {
-    return (
-      <button type="button" className={`button ${tone} small`} onClick={() => setAsking(true)}>
-        {props.label}
-      </button>
-    );
-  }
+  const [asking, { open, close }] = useDisclosure(false);
+  const danger = (props.tone ?? 'danger') === 'danger';
   return (
-    <div className="confirm row" role="group" aria-label={props.label}>
-      <p>{props.question}</p>
-      <button
-        type="button"
-        className="button danger small"
-        onClick={() => {
-          setAsking(false);
-          props.onConfirm();
-        }}
+    <>
+      <Button
+        size="xs"
+        variant={danger ? 'light' : 'default'}
+        color={danger ? 'red' : undefined}
+        disabled={props.pending}
+        onClick={open}
       >
-        {props.confirmLabel}
-      </button>
-      <button type="button" className="button subtle small" onClick={() => setAsking(false)}>
-        No, go back
-      </button>
-    </div>
+        {props.pending ? props.pendingLabel : props.label}
+      </Button>
+      <Modal opened={asking} onClose={close} title={props.label} centered>
+        <Text>{props.question}</Text>
+        <Group justify="flex-end" mt="lg">
+          {/* Going back is the default: it has the focus when the dialog opens. */}
+          <Button variant="default" onClick={close} data-autofocus>
+            No, go back
+          </Button>
+          <Button
+            color={danger ? 'red' : undefined}
+            onClick={() => {
+              close();
+              props.onConfirm();
+            }}
+          >
+            {props.confirmLabel}
+          </Button>
+        </Group>
+      </Modal>
+    </>
   );
 }

@@ -1,3 +1,4 @@
+import { Button, Group, Stack, TextInput } from '@mantine/core';
 import { useId, useState, type FormEvent } from 'react';
 import { postLinkProblem } from '../lib/post-link.ts';
 import { trpc } from '../lib/trpc.ts';
@@ -36,37 +37,31 @@ export function MarkPublishedForm({ targetId, clientId, platformLabel, onDone }:
   }
 
   return (
-    <form className="reschedule stack" aria-label="Mark as published" onSubmit={submit} noValidate>
-      <div className="field">
-        <label htmlFor={`${id}-url`}>Link to the post on {platformLabel}</label>
-        <input
+    <form aria-label="Mark as published" onSubmit={submit} noValidate>
+      <Stack gap="sm" p="sm" bg="var(--mantine-color-default-hover)" bdrs="md">
+        <TextInput
           id={`${id}-url`}
+          label={`Link to the post on ${platformLabel}`}
           type="url"
           inputMode="url"
           placeholder="https://"
           value={url}
           onChange={(e) => {
-            setUrl(e.target.value);
+            setUrl(e.currentTarget.value);
             if (resolve.error) resolve.reset();
           }}
-          aria-invalid={fieldError ? true : undefined}
-          aria-describedby={fieldError ? `${id}-url-error` : undefined}
+          error={fieldError ?? undefined}
         />
-        {fieldError ? (
-          <p className="field-error" id={`${id}-url-error`}>
-            {fieldError}
-          </p>
-        ) : null}
-      </div>
-      {resolve.error && !serverField ? <ApiError error={resolve.error} /> : null}
-      <div className="row">
-        <button type="submit" className="button primary small" disabled={resolve.isPending}>
-          {resolve.isPending ? 'Saving…' : 'Mark as published'}
-        </button>
-        <button type="button" className="button subtle small" onClick={onDone}>
-          Not now
-        </button>
-      </div>
+        {resolve.error && !serverField ? <ApiError error={resolve.error} /> : null}
+        <Group gap="xs">
+          <Button type="submit" size="xs" loading={resolve.isPending}>
+            Mark as published
+          </Button>
+          <Button type="button" size="xs" variant="default" onClick={onDone}>
+            Not now
+          </Button>
+        </Group>
+      </Stack>
     </form>
   );
 }

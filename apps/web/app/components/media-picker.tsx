@@ -4,12 +4,43 @@
 import type { AppRouter } from '@herald/api';
 import type { SelectableAsset } from '@herald/core/domain';
 import { TRPCClientError } from '@trpc/client';
-import { useId, useRef, useState, type DragEvent } from 'react';
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Center,
+  Fieldset,
+  Group,
+  Image,
+  Paper,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { Dropzone } from '@mantine/dropzone';
+import { useId, useRef, useState, type InputHTMLAttributes } from 'react';
 import { summarizeError } from '../lib/trpc-errors.ts';
 import { trpc, type RouterOutputs } from '../lib/trpc.ts';
 import { uploadFile } from '../lib/upload-file.ts';
+import { ConfirmButton } from './confirm-button.tsx';
 
 export type AssetView = RouterOutputs['media']['get'];
+
+type InputProps = InputHTMLAttributes<HTMLInputElement>;
+
+const ACCEPTED_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'video/mp4',
+  'video/quicktime',
+  'video/webm',
+];
+
+const UNSTYLED_LIST = { listStyle: 'none', margin: 0, padding: 0 } as const;
 
 interface Upload {
   key: string;
@@ -61,9 +92,9 @@ interface Props {
 
 export function MediaPicker({ clientId, value, assets, onChange, problems }: Props) {
   const id = useId();
-  const inputRef = useRef<HTMLInputElement>(null);
+  const openFiles = useRef<() => void>(null);
   const [uploads, setUploads] = useState<Upload[]>([]);
-  const [dragging, setDragging] = useState(false);
+  const [refused, setRefused] = useState<string | null>(null);
   const [libraryOpen, setLibraryOpen] = useState(false);
   const utils = trpc.useUtils();
   const createUpload = trpc.media.createUpload.useMutation();
@@ -95,17 +126,6 @@ export function MediaPicker({ clientId, value, assets, onChange, problems }: Pro
     }
   }
 
-  function sendAll(files: FileList | null) {
-    if (!files) return;
-    for (const file of Array.from(files)) void send(file);
-  }
-
-  function onDrop(event: DragEvent) {
-    event.preventDefault();
-    setDragging(false);
-    sendAll(event.dataTransfer.files);
-  }
-
   function move(index: number, by: -1 | 1) {
     onChange((ids) => {
       const next = [...ids];
@@ -116,137 +136,166 @@ export function MediaPicker({ clientId, value, assets, onChange, problems }: Pro
   }
 
   return (
-    <fieldset className="field media-picker">
-      <legend>Media</legend>
-      <div
-        className={dragging ? 'drop-zone dragging' : 'drop-zone'}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-      >
-        <p>
-          Drop images or videos here, or{' '}
-          <button type="button" className="link-button" onClick={() => inputRef.current?.click()}>
-            choose files
-          </button>
-          {' · '}
-          <button
-            type="button"
-            className="link-button"
-            aria-expanded={libraryOpen}
-            aria-controls={`${id}-library`}
-            onClick={() => setLibraryOpen((open) => !open)}
-          >
-            {libraryOpen ? 'close the library' : 'pick from the library'}
-          </button>
-        </p>
-        <input
-          ref={inputRef}
-          id={`${id}-files`}
-          data-testid="media-file-input"
-          type="file"
-          multiple
-          accept="image/jpeg,image/png,image/webp,image/gif,video/mp4,video/quicktime,video/webm"
-          hidden
-          onChange={(e) => {
-            sendAll(e.target.files);
-            e.target.value = '';
+    <Fieldset legend="Media" variant="unstyled" className="media-picker">
+      <Stack gap="sm">
+        <Dropzone
+          openRef={openFiles}
+          onDrop={(files) => {
+            setRefused(null);
+            for (const file of files) void send(file);
           }}
-        />
-      </div>
+          onReject={(rejections) =>
+            setRefused(
+              `${rejections.map((r) => r.file.name).join(', ')}: Herald takes JPEG, PNG, WebP and GIF images and MP4, MOV and WebM videos.`,
+            )
+          }
+          accept={ACCEPTED_TYPES}
+          multiple
+          activateOnClick={false}
+          enablePointerEvents
+          inputProps={{ id: `${id}-files`, 'data-testid': 'media-file-input' } as InputProps}
+          p="md"
+        >
+          <Stack gap={4} align="center">
+            <Dropzone.Accept>
+              <Text fw={600}>Drop to upload</Text>
+            </Dropzone.Accept>
+            <Dropzone.Reject>
+              <Text fw={600} c="red">
+                Only images and videos
+              </Text>
+            </Dropzone.Reject>
+            <Dropzone.Idle>
+              <Text size="sm" c="dimmed">
+                Drop images or videos here
+              </Text>
+            </Dropzone.Idle>
+            <Group gap="xs" justify="center">
+              <Button size="xs" variant="light" onClick={() => openFiles.current?.()}>
+                Choose files
+              </Button>
+              <Button
+                size="xs"
+                variant="subtle"
+                aria-expanded={libraryOpen}
+                aria-controls={`${id}-library`}
+                onClick={() => setLibraryOpen((open) => !open)}
+              >
+                {libraryOpen ? 'Close the library' : 'Pick from the library'}
+              </Button>
+            </Group>
+          </Stack>
+        </Dropzone>
+        {refused ? (
+          <Text size="sm" c="red" role="alert">
+            {refused}
+          </Text>
+        ) : null}
 
-      {uploads.length > 0 ? (
-        <ul className="uploads" aria-label="Uploads">
-          {uploads.map((u) => (
-            <li key={u.key}>
-              <span className="upload-name">{u.name}</span>
-              {u.error ? (
-                <>
-                  <span className="field-error" role="alert">
-                    {u.error}
-                  </span>
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => setUploads((l) => l.filter((x) => x.key !== u.key))}
-                  >
-                    Dismiss
-                  </button>
-                </>
-              ) : (
-                <progress
-                  max={1}
-                  value={u.progress}
-                  aria-label={`Uploading ${u.name}`}
-                >{`${Math.round(u.progress * 100)}%`}</progress>
-              )}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-
-      {value.length > 0 ? (
-        <ol className="chosen-media" aria-label="Media in this post">
-          {value.map((assetId, index) => {
-            const asset = assets[index];
-            return (
-              <li key={assetId} className="chosen">
-                <Thumb asset={asset} />
-                <span className="chosen-name">{asset?.name ?? 'Loading…'}</span>
-                <span className="muted">{assetState(asset)}</span>
-                <span className="chosen-actions">
-                  <button
-                    type="button"
-                    className="link-button"
-                    disabled={index === 0}
-                    onClick={() => move(index, -1)}
-                    aria-label={`Move ${asset?.name ?? 'file'} earlier`}
-                  >
-                    ←
-                  </button>
-                  <button
-                    type="button"
-                    className="link-button"
-                    disabled={index === value.length - 1}
-                    onClick={() => move(index, 1)}
-                    aria-label={`Move ${asset?.name ?? 'file'} later`}
-                  >
-                    →
-                  </button>
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => onChange((ids) => ids.filter((x) => x !== assetId))}
-                  >
-                    Remove
-                  </button>
-                </span>
+        {uploads.length > 0 ? (
+          <Stack component="ul" gap={6} aria-label="Uploads" style={UNSTYLED_LIST}>
+            {uploads.map((u) => (
+              <li key={u.key}>
+                <Group gap="xs" wrap="nowrap">
+                  <Text size="sm" truncate w={160}>
+                    {u.name}
+                  </Text>
+                  {u.error ? (
+                    <>
+                      <Text size="sm" c="red" role="alert" style={{ flex: 1 }}>
+                        {u.error}
+                      </Text>
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        onClick={() => setUploads((l) => l.filter((x) => x.key !== u.key))}
+                      >
+                        Dismiss
+                      </Button>
+                    </>
+                  ) : (
+                    <Progress
+                      value={Math.round(u.progress * 100)}
+                      aria-label={`Uploading ${u.name}`}
+                      style={{ flex: 1 }}
+                      animated
+                    />
+                  )}
+                </Group>
               </li>
-            );
-          })}
-        </ol>
-      ) : null}
-      {problems.length > 0 ? (
-        <p className="field-error" role="alert">
-          {problems.join(' ')}
-        </p>
-      ) : null}
+            ))}
+          </Stack>
+        ) : null}
 
-      {libraryOpen ? (
-        <div id={`${id}-library`}>
-          <MediaLibrary
-            clientId={clientId}
-            onPick={(assetId) =>
-              onChange((ids) => (ids.includes(assetId) ? ids : [...ids, assetId]))
-            }
-            picked={value}
-          />
-        </div>
-      ) : null}
-    </fieldset>
+        {value.length > 0 ? (
+          <Stack component="ol" gap={6} aria-label="Media in this post" style={UNSTYLED_LIST}>
+            {value.map((assetId, index) => {
+              const asset = assets[index];
+              return (
+                <Paper key={assetId} component="li" withBorder p={6}>
+                  <Group gap="sm" wrap="nowrap">
+                    <Thumb asset={asset} />
+                    <Stack gap={0} style={{ flex: 1, minWidth: 0 }}>
+                      <Text size="sm" truncate>
+                        {asset?.name ?? 'Loading…'}
+                      </Text>
+                      <Text size="xs" c={asset?.status === 'rejected' ? 'red' : 'dimmed'}>
+                        {assetState(asset)}
+                      </Text>
+                    </Stack>
+                    <Group gap={2} wrap="nowrap">
+                      <ActionIcon
+                        variant="subtle"
+                        color="gray"
+                        disabled={index === 0}
+                        onClick={() => move(index, -1)}
+                        aria-label={`Move ${asset?.name ?? 'file'} earlier`}
+                      >
+                        ←
+                      </ActionIcon>
+                      <ActionIcon
+                        variant="subtle"
+                        color="gray"
+                        disabled={index === value.length - 1}
+                        onClick={() => move(index, 1)}
+                        aria-label={`Move ${asset?.name ?? 'file'} later`}
+                      >
+                        →
+                      </ActionIcon>
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => onChange((ids) => ids.filter((x) => x !== assetId))}
+                      >
+                        Remove
+                      </Button>
+                    </Group>
+                  </Group>
+                </Paper>
+              );
+            })}
+          </Stack>
+        ) : null}
+        {problems.length > 0 ? (
+          <Text size="sm" c="red" role="alert">
+            {problems.join(' ')}
+          </Text>
+        ) : null}
+
+        {libraryOpen ? (
+          <div id={`${id}-library`}>
+            <MediaLibrary
+              clientId={clientId}
+              onPick={(assetId) =>
+                onChange((ids) => (ids.includes(assetId) ? ids : [...ids, assetId]))
+              }
+              picked={value}
+            />
+          </div>
+        ) : null}
+      </Stack>
+    </Fieldset>
   );
 }
 
@@ -259,13 +308,19 @@ function assetState(asset: AssetView | undefined): string {
   return `${size}${duration}`;
 }
 
-function Thumb({ asset }: { asset: AssetView | undefined }) {
+function Thumb({ asset, size = 48 }: { asset: AssetView | undefined; size?: number }) {
   return asset?.thumbnailUrl ? (
-    <img className="thumb" src={asset.thumbnailUrl} alt="" width={64} height={64} />
+    <Image src={asset.thumbnailUrl} alt="" w={size} h={size} radius="sm" fit="cover" />
   ) : (
-    <span className="thumb placeholder" aria-hidden="true">
-      {asset?.kind === 'video' ? '▶' : '…'}
-    </span>
+    <Center
+      w={size}
+      h={size}
+      bg="var(--mantine-color-default-hover)"
+      style={{ borderRadius: 'var(--mantine-radius-sm)', flex: 'none' }}
+      aria-hidden="true"
+    >
+      <Text c="dimmed">{asset?.kind === 'video' ? '▶' : '…'}</Text>
+    </Center>
   );
 }
 
@@ -279,7 +334,6 @@ interface LibraryProps {
 
 /** A client's library: thumbnails, search by name, and (outside the composer) delete. */
 export function MediaLibrary({ clientId, onPick, picked = [], canDelete = false }: LibraryProps) {
-  const id = useId();
   const [search, setSearch] = useState('');
   const utils = trpc.useUtils();
   const list = trpc.media.list.useInfiniteQuery(
@@ -297,75 +351,85 @@ export function MediaLibrary({ clientId, onPick, picked = [], canDelete = false 
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <div className="media-library">
-      <div className="field">
-        <label htmlFor={`${id}-search`}>Search the library</label>
-        <input
-          id={`${id}-search`}
-          type="search"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          placeholder="File name"
-        />
-      </div>
+    <Stack gap="sm" className="media-library">
+      <TextInput
+        label="Search the library"
+        type="search"
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+        placeholder="File name"
+        maw={320}
+      />
       {remove.error ? (
-        <p className="alert" role="alert">
+        <Alert color="red" variant="light" role="alert" p="sm">
           {summarizeError(remove.error).message}
-        </p>
+        </Alert>
       ) : null}
       {list.error ? (
-        <p className="alert" role="alert">
+        <Alert color="red" variant="light" role="alert" p="sm">
           {summarizeError(list.error).message}
-        </p>
+        </Alert>
       ) : items.length === 0 && !list.isLoading ? (
-        <p className="muted">{search ? 'No file matches that name.' : 'No media yet.'}</p>
+        <Text c="dimmed" size="sm">
+          {search ? 'No file matches that name.' : 'No media yet.'}
+        </Text>
       ) : (
-        <ul className="library-grid">
+        <SimpleGrid
+          component="ul"
+          cols={{ base: 2, xs: 3, md: 4, lg: 6 }}
+          spacing="sm"
+          style={UNSTYLED_LIST}
+        >
           {items.map((asset) => (
-            <li key={asset.id} className="library-item">
-              <Thumb asset={asset} />
-              <span className="chosen-name" title={asset.name}>
-                {asset.name}
-              </span>
-              <span className="muted">{assetState(asset)}</span>
-              {onPick ? (
-                <button
-                  type="button"
-                  className="button subtle"
-                  disabled={picked.includes(asset.id) || asset.status === 'rejected'}
-                  onClick={() => onPick(asset.id)}
-                >
-                  {picked.includes(asset.id) ? 'Added' : 'Add'}
-                </button>
-              ) : null}
-              {canDelete ? (
-                <button
-                  type="button"
-                  className="button subtle"
-                  disabled={remove.isPending}
-                  onClick={() => {
-                    if (window.confirm(`Delete “${asset.name}” from the library?`)) {
-                      remove.mutate({ assetId: asset.id });
-                    }
-                  }}
-                >
-                  Delete
-                </button>
-              ) : null}
-            </li>
+            <Paper key={asset.id} component="li" withBorder p="xs">
+              <Stack gap={6}>
+                <Thumb asset={asset} size={96} />
+                <Text size="sm" truncate title={asset.name}>
+                  {asset.name}
+                </Text>
+                <Text size="xs" c={asset.status === 'rejected' ? 'red' : 'dimmed'}>
+                  {assetState(asset)}
+                </Text>
+                {onPick || canDelete ? (
+                  <Group gap={4}>
+                    {onPick ? (
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        disabled={picked.includes(asset.id) || asset.status === 'rejected'}
+                        onClick={() => onPick(asset.id)}
+                      >
+                        {picked.includes(asset.id) ? 'Added' : 'Add'}
+                      </Button>
+                    ) : null}
+                    {canDelete ? (
+                      <ConfirmButton
+                        label="Delete"
+                        question={`Delete “${asset.name}” from the library? Posts already scheduled with it keep their copy.`}
+                        confirmLabel="Yes, delete it"
+                        pendingLabel="Deleting…"
+                        pending={remove.isPending && remove.variables?.assetId === asset.id}
+                        onConfirm={() => remove.mutate({ assetId: asset.id })}
+                      />
+                    ) : null}
+                  </Group>
+                ) : null}
+              </Stack>
+            </Paper>
           ))}
-        </ul>
+        </SimpleGrid>
       )}
       {list.hasNextPage ? (
-        <button
-          type="button"
-          className="button subtle"
-          disabled={list.isFetchingNextPage}
+        <Button
+          variant="default"
+          size="xs"
+          loading={list.isFetchingNextPage}
           onClick={() => void list.fetchNextPage()}
+          style={{ alignSelf: 'flex-start' }}
         >
-          {list.isFetchingNextPage ? 'Loading…' : 'Show more'}
-        </button>
+          Show more
+        </Button>
       ) : null}
-    </div>
+    </Stack>
   );
 }

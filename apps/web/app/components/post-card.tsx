@@ -1,4 +1,5 @@
 import { canTarget, PLATFORM_LABELS, type TargetStatus } from '@herald/core/domain';
+import { Alert, Anchor, Button, Card, Group, Paper, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { formatInZone } from '../lib/format.ts';
 import { trpc, type PostView, type TargetView } from '../lib/trpc.ts';
@@ -52,102 +53,111 @@ export function PostCard({ post, timeZone, canWrite }: Props) {
   }
 
   return (
-    <article className="card post" aria-labelledby={captionId} data-post-id={post.id}>
-      <p className="caption" id={captionId}>
-        {post.caption}
-      </p>
-      {post.media.length > 0 ? (
-        <p className="post-media muted">
-          {post.media.length === 1 ? '1 file: ' : `${post.media.length} files: `}
-          {post.media.map((m) => m.name).join(', ')}
-        </p>
-      ) : null}
-      <ul className="targets">
-        {post.targets.map((target) => (
-          <TargetRow
-            key={target.id}
-            target={target}
+    <Card
+      component="article"
+      withBorder
+      padding="md"
+      aria-labelledby={captionId}
+      data-post-id={post.id}
+    >
+      <Stack gap="sm">
+        <Text id={captionId} style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          {post.caption}
+        </Text>
+        {post.media.length > 0 ? (
+          <Text size="sm" c="dimmed">
+            {post.media.length === 1 ? '1 file: ' : `${post.media.length} files: `}
+            {post.media.map((m) => m.name).join(', ')}
+          </Text>
+        ) : null}
+        <Stack
+          component="ul"
+          gap="xs"
+          aria-label="Accounts"
+          style={{ listStyle: 'none', margin: 0, padding: 0 }}
+        >
+          {post.targets.map((target) => (
+            <TargetRow
+              key={target.id}
+              target={target}
+              clientId={post.clientId}
+              timeZone={timeZone}
+              canWrite={canWrite}
+            />
+          ))}
+        </Stack>
+        {postError ? <ApiError error={postError} /> : null}
+        {canWrite && timeForm && !formStillApplies ? (
+          // The worker moved on while the form was open: saving would only be refused.
+          <Alert color="blue" variant="light" role="status" p="sm">
+            <Group justify="space-between" wrap="nowrap">
+              <Text size="sm">{noLongerReschedulable(statuses, timeForm.kind)}</Text>
+              <Button size="xs" variant="default" onClick={() => setTimeForm(null)}>
+                Close
+              </Button>
+            </Group>
+          </Alert>
+        ) : null}
+        {canWrite && timeForm && formStillApplies ? (
+          <RescheduleForm
+            kind={timeForm.kind}
+            postId={post.id}
             clientId={post.clientId}
             timeZone={timeZone}
-            canWrite={canWrite}
+            initial={timeForm.from}
+            onDone={() => setTimeForm(null)}
           />
-        ))}
-      </ul>
-      {postError ? <ApiError error={postError} /> : null}
-      {canWrite && timeForm && !formStillApplies ? (
-        // The worker moved on while the form was open: saving would only be refused.
-        <div className="notice row" role="status">
-          <p>{noLongerReschedulable(statuses, timeForm.kind)}</p>
-          <button type="button" className="button subtle small" onClick={() => setTimeForm(null)}>
-            Close
-          </button>
-        </div>
-      ) : null}
-      {canWrite && timeForm && formStillApplies ? (
-        <RescheduleForm
-          kind={timeForm.kind}
-          postId={post.id}
-          clientId={post.clientId}
-          timeZone={timeZone}
-          initial={timeForm.from}
-          onDone={() => setTimeForm(null)}
-        />
-      ) : null}
-      {canWrite && !timeForm && (cancellable || reschedulable || schedulable || publishable) ? (
-        <div className="row post-actions">
-          {schedulable ? (
-            <button
-              type="button"
-              className="button primary small"
-              onClick={() => openTimeForm('schedule')}
-            >
-              Schedule
-            </button>
-          ) : null}
-          {publishable ? (
-            <ConfirmButton
-              tone="subtle"
-              label="Publish now"
-              question="Publish this post now, to every account that has not published it yet?"
-              confirmLabel="Yes, publish now"
-              pendingLabel="Publishing…"
-              pending={publishNow.isPending}
-              onConfirm={() => run(() => publishNow.mutate({ postId: post.id }))}
-            />
-          ) : null}
-          {reschedulable ? (
-            <button
-              type="button"
-              className="button subtle small"
-              onClick={() => openTimeForm('reschedule')}
-            >
-              Reschedule
-            </button>
-          ) : null}
-          {unschedulable ? (
-            // Not destructive: the post keeps its time as a draft and can be scheduled again.
-            <button
-              type="button"
-              className="button subtle small"
-              disabled={unschedule.isPending}
-              onClick={() => run(() => unschedule.mutate({ postId: post.id }))}
-            >
-              {unschedule.isPending ? 'Unscheduling…' : 'Unschedule'}
-            </button>
-          ) : null}
-          {cancellable ? (
-            <ConfirmButton
-              label="Cancel"
-              question="Cancel this post for every account that has not published it? This cannot be undone."
-              confirmLabel="Yes, cancel it"
-              pendingLabel="Cancelling…"
-              pending={cancel.isPending}
-              onConfirm={() => run(() => cancel.mutate({ postId: post.id }))}
-            />
-          ) : null}
-        </div>
-      ) : null}
-    </article>
+        ) : null}
+        {canWrite &&
+        !timeForm &&
+        (cancellable || reschedulable || schedulable || publishable || unschedulable) ? (
+          <Group gap="xs" className="post-actions">
+            {schedulable ? (
+              <Button size="xs" onClick={() => openTimeForm('schedule')}>
+                Schedule
+              </Button>
+            ) : null}
+            {publishable ? (
+              <ConfirmButton
+                tone="subtle"
+                label="Publish now"
+                question="Publish this post now, to every account that has not published it yet?"
+                confirmLabel="Yes, publish now"
+                pendingLabel="Publishing…"
+                pending={publishNow.isPending}
+                onConfirm={() => run(() => publishNow.mutate({ postId: post.id }))}
+              />
+            ) : null}
+            {reschedulable ? (
+              <Button size="xs" variant="default" onClick={() => openTimeForm('reschedule')}>
+                Reschedule
+              </Button>
+            ) : null}
+            {unschedulable ? (
+              // Not destructive: the post keeps its time as a draft and can be scheduled again.
+              <Button
+                size="xs"
+                variant="default"
+                disabled={unschedule.isPending}
+                onClick={() => run(() => unschedule.mutate({ postId: post.id }))}
+              >
+                {unschedule.isPending ? 'Unscheduling…' : 'Unschedule'}
+              </Button>
+            ) : null}
+            {cancellable ? (
+              <ConfirmButton
+                label="Cancel"
+                question="Cancel this post for every account that has not published it? This cannot be undone."
+                confirmLabel="Yes, cancel it"
+                pendingLabel="Cancelling…"
+                pending={cancel.isPending}
+                onConfirm={() => run(() => cancel.mutate({ postId: post.id }))}
+              />
+            ) : null}
+          </Group>
+        ) : null}
+      </Stack>
+    </Card>
   );
 }
 
@@ -188,114 +198,130 @@ function TargetRow(props: {
   const resolvable = canTarget(status, 'confirm_published');
   const error = retry.error ?? markFailed.error;
   return (
-    <li className="target" data-status={status}>
-      <div className="target-head">
-        <span className="account-name">
-          <span className="platform">{platform}</span> {account.handle}
-        </span>
-        <StatusBadge status={status} />
-      </div>
-      <dl className="target-meta">
-        <div>
-          <dt>{status === 'draft' ? 'Proposed for' : 'Scheduled for'}</dt>
-          <dd>
-            <time dateTime={target.scheduledFor.toISOString()}>
-              {formatInZone(target.scheduledFor, timeZone)}
-            </time>
-          </dd>
-        </div>
-        {target.publishedAt ? (
+    <Paper component="li" withBorder p="sm" radius="md" className="target" data-status={status}>
+      <Stack gap={6}>
+        <Group justify="space-between" wrap="nowrap" gap="xs">
+          <Text size="sm" fw={600} truncate>
+            <Text span c="dimmed" size="sm" fw={500}>
+              {platform}
+            </Text>{' '}
+            {account.handle}
+          </Text>
+          <StatusBadge status={status} />
+        </Group>
+        <Group component="dl" gap="lg" m={0} className="target-meta">
           <div>
-            <dt>Published</dt>
-            <dd>
-              <time dateTime={target.publishedAt.toISOString()}>
-                {formatInZone(target.publishedAt, timeZone)}
+            <Text component="dt" size="xs" c="dimmed">
+              {status === 'draft' ? 'Proposed for' : 'Scheduled for'}
+            </Text>
+            <Text component="dd" size="sm" m={0}>
+              <time dateTime={target.scheduledFor.toISOString()}>
+                {formatInZone(target.scheduledFor, timeZone)}
               </time>
-            </dd>
+            </Text>
           </div>
+          {target.publishedAt ? (
+            <div>
+              <Text component="dt" size="xs" c="dimmed">
+                Published
+              </Text>
+              <Text component="dd" size="sm" m={0}>
+                <time dateTime={target.publishedAt.toISOString()}>
+                  {formatInZone(target.publishedAt, timeZone)}
+                </time>
+              </Text>
+            </div>
+          ) : null}
+          <div>
+            <Text component="dt" size="xs" c="dimmed">
+              Attempts
+            </Text>
+            <Text component="dd" size="sm" m={0}>
+              {target.attemptCount}
+            </Text>
+          </div>
+        </Group>
+        {status === 'failed' && target.hasFallbackPackage ? (
+          <FallbackPackageLink targetId={target.id} />
         ) : null}
-        <div>
-          <dt>Attempts</dt>
-          <dd>{target.attemptCount}</dd>
-        </div>
-      </dl>
-      {status === 'failed' && target.hasFallbackPackage ? (
-        <FallbackPackageLink targetId={target.id} />
-      ) : null}
-      {target.lastError ? (
-        <p className="target-error">
-          {target.lastError}
-          {status === 'scheduled' && target.nextAttemptAt ? (
-            <>
-              {' '}
-              Retrying at{' '}
-              <time dateTime={target.nextAttemptAt.toISOString()}>
-                {formatInZone(target.nextAttemptAt, timeZone)}
-              </time>
-              .
-            </>
-          ) : null}
-        </p>
-      ) : null}
-      {target.whatToCheck ? <p className="what-to-check">{target.whatToCheck}</p> : null}
-      {status === 'published' && target.externalUrl ? (
-        <a className="view-link" href={target.externalUrl} target="_blank" rel="noreferrer">
-          View post
-        </a>
-      ) : null}
-      {error ? <ApiError error={error} /> : null}
-      {canWrite && markingPublished && resolvable ? (
-        <MarkPublishedForm
-          targetId={target.id}
-          clientId={clientId}
-          platformLabel={platform}
-          onDone={() => setMarkingPublished(false)}
-        />
-      ) : null}
-      {canWrite && !markingPublished && (retryable || resolvable) ? (
-        <div className="row target-actions">
-          {retryable ? (
-            <button
-              type="button"
-              className="button primary small"
-              disabled={retry.isPending}
-              onClick={() => {
-                markFailed.reset();
-                retry.mutate({ targetId: target.id });
-              }}
-            >
-              {retry.isPending ? 'Retrying…' : 'Retry'}
-            </button>
-          ) : null}
-          {resolvable ? (
-            <>
-              <button
-                type="button"
-                className="button subtle small"
+        {target.lastError ? (
+          <Text size="sm" c="red" className="target-error">
+            {target.lastError}
+            {status === 'scheduled' && target.nextAttemptAt ? (
+              <>
+                {' '}
+                Retrying at{' '}
+                <time dateTime={target.nextAttemptAt.toISOString()}>
+                  {formatInZone(target.nextAttemptAt, timeZone)}
+                </time>
+                .
+              </>
+            ) : null}
+          </Text>
+        ) : null}
+        {target.whatToCheck ? (
+          <Text size="sm" c="orange.8" className="what-to-check">
+            {target.whatToCheck}
+          </Text>
+        ) : null}
+        {status === 'published' && target.externalUrl ? (
+          <Anchor size="sm" href={target.externalUrl} target="_blank" rel="noreferrer">
+            View post
+          </Anchor>
+        ) : null}
+        {error ? <ApiError error={error} /> : null}
+        {canWrite && markingPublished && resolvable ? (
+          <MarkPublishedForm
+            targetId={target.id}
+            clientId={clientId}
+            platformLabel={platform}
+            onDone={() => setMarkingPublished(false)}
+          />
+        ) : null}
+        {canWrite && !markingPublished && (retryable || resolvable) ? (
+          <Group gap="xs" className="target-actions">
+            {retryable ? (
+              <Button
+                size="xs"
+                disabled={retry.isPending}
                 onClick={() => {
-                  retry.reset();
                   markFailed.reset();
-                  setMarkingPublished(true);
+                  retry.mutate({ targetId: target.id });
                 }}
               >
-                Mark as published
-              </button>
-              <ConfirmButton
-                label="Mark as failed"
-                question={`Mark it failed? Only if the post is not on ${account.handle}: Herald will not try again on its own.`}
-                confirmLabel="Yes, it failed"
-                pendingLabel="Saving…"
-                pending={markFailed.isPending}
-                onConfirm={() => {
-                  retry.reset();
-                  markFailed.mutate({ targetId: target.id, resolution: 'failed' });
-                }}
-              />
-            </>
-          ) : null}
-        </div>
-      ) : null}
-    </li>
+                {retry.isPending ? 'Retrying…' : 'Retry'}
+              </Button>
+            ) : null}
+            {resolvable ? (
+              <>
+                <Button
+                  size="xs"
+                  variant="default"
+                  onClick={() => {
+                    retry.reset();
+                    markFailed.reset();
+                    setMarkingPublished(true);
+                  }}
+                >
+                  Mark as published
+                </Button>
+                <ConfirmButton
+                  label="Mark as failed"
+                  question={`Mark it failed? Only if the post is not on ${account.handle}: Herald will not try again on its own.`}
+                  confirmLabel="Yes, it failed"
+                  pendingLabel="Saving…"
+                  pending={markFailed.isPending}
+                  onConfirm={() => {
+                    retry.reset();
+                    markFailed.mutate({ targetId: target.id, resolution: 'failed' });
+                  }}
+                />
+              </>
+            ) : null}
+          </Group>
+        ) : null}
+      </Stack>
+    </Paper>
   );
 }
 
@@ -313,17 +339,18 @@ function FallbackPackageLink({ targetId }: { targetId: string }) {
     }
   }
   return (
-    <p className="fallback-package">
-      <button type="button" className="button subtle small" onClick={() => void download()}>
+    <Group gap="xs" className="fallback-package">
+      <Button size="xs" variant="default" onClick={() => void download()}>
         Download to post by hand
-      </button>{' '}
-      <span className="muted">Caption and media in one zip.</span>
+      </Button>
+      <Text span size="sm" c="dimmed">
+        Caption and media in one zip.
+      </Text>
       {error ? (
-        <span className="field-error" role="alert">
-          {' '}
+        <Text span size="sm" c="red" role="alert">
           {error}
-        </span>
+        </Text>
       ) : null}
-    </p>
+    </Group>
   );
 }

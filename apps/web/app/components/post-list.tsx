@@ -1,3 +1,4 @@
+import { Loader, Group, Stack, Text } from '@mantine/core';
 import { trpc } from '../lib/trpc.ts';
 import { ApiError } from './api-error.tsx';
 import { PostCard } from './post-card.tsx';
@@ -14,16 +15,23 @@ interface Props {
 export function PostList({ clientId, timeZone, canWrite }: Props) {
   const posts = trpc.posts.list.useQuery({ clientId }, { refetchInterval: REFRESH_MS });
 
-  if (posts.isPending) return <p className="muted">Loading posts…</p>;
+  if (posts.isPending) {
+    return (
+      <Group gap="xs" aria-busy="true">
+        <Loader size="xs" />
+        <Text c="dimmed">Loading posts…</Text>
+      </Group>
+    );
+  }
   if (posts.isError) return <ApiError error={posts.error} prefix="Could not load posts: " />;
   if (posts.data.length === 0) {
-    return <p className="muted empty">No posts yet. Scheduled posts will show up here.</p>;
+    return <Text c="dimmed">No posts yet. Scheduled posts will show up here.</Text>;
   }
   return (
-    <div className="post-list">
+    <Stack gap="sm">
       {posts.data.map((post) => (
         <PostCard key={post.id} post={post} timeZone={timeZone} canWrite={canWrite} />
       ))}
-    </div>
+    </Stack>
   );
 }

@@ -1,3 +1,4 @@
+import { Alert, Button, Group, Stack } from '@mantine/core';
 import { useId, type FormEvent } from 'react';
 import { summarizeError } from '../lib/trpc-errors.ts';
 import { ApiError } from './api-error.tsx';
@@ -52,27 +53,30 @@ export function RescheduleForm({ kind, postId, clientId, timeZone, initial, onDo
   }
 
   return (
-    <form className="reschedule stack" aria-label={words.form} onSubmit={submit} noValidate>
-      <ZonedDateTimeFields idPrefix={`${id}-when`} timeZone={timeZone} {...fields} />
-      {reschedule.error?.data?.code === 'UNAUTHORIZED' ? (
-        <ApiError error={reschedule.error} />
-      ) : error && when.kind !== 'invalid' ? (
-        <p className="alert" role="alert">
-          {error.fieldErrors.scheduledFor?.[0] ?? error.message}
-        </p>
-      ) : null}
-      <div className="row">
-        <button
-          type="submit"
-          className="button primary small"
-          disabled={reschedule.isPending || when.kind !== 'ok'}
-        >
-          {reschedule.isPending ? 'Saving…' : words.submit}
-        </button>
-        <button type="button" className="button subtle small" onClick={onDone}>
-          {words.keep}
-        </button>
-      </div>
+    <form aria-label={words.form} onSubmit={submit} noValidate>
+      <Stack gap="sm" p="sm" bg="var(--mantine-color-default-hover)" bdrs="md">
+        <ZonedDateTimeFields idPrefix={`${id}-when`} timeZone={timeZone} {...fields} />
+        {reschedule.error?.data?.code === 'UNAUTHORIZED' ? (
+          <ApiError error={reschedule.error} />
+        ) : error && when.kind !== 'invalid' ? (
+          <Alert color="red" variant="light" role="alert" p="sm">
+            {error.fieldErrors.scheduledFor?.[0] ?? error.message}
+          </Alert>
+        ) : null}
+        <Group gap="xs">
+          <Button
+            type="submit"
+            size="xs"
+            loading={reschedule.isPending}
+            disabled={when.kind !== 'ok'}
+          >
+            {words.submit}
+          </Button>
+          <Button type="button" size="xs" variant="default" onClick={onDone}>
+            {words.keep}
+          </Button>
+        </Group>
+      </Stack>
     </form>
   );
 }

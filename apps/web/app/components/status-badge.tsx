@@ -1,4 +1,5 @@
 import type { TargetStatus } from '@herald/core/domain';
+import { Badge, type MantineColor } from '@mantine/core';
 
 const LABELS: Record<TargetStatus, string> = {
   scheduled: 'Scheduled',
@@ -15,10 +16,30 @@ const LABELS: Record<TargetStatus, string> = {
   draft: 'Draft',
 };
 
+/** Red and orange only for what needs a person; the rest stays calm. */
+const COLORS: Record<TargetStatus, MantineColor> = {
+  scheduled: 'herald',
+  publishing: 'cyan',
+  published: 'green',
+  failed: 'red',
+  cancelled: 'gray',
+  unconfirmed: 'orange',
+  reconciling: 'cyan',
+  waiting_for_account: 'orange',
+  draft: 'gray',
+};
+
 export function StatusBadge({ status }: { status: TargetStatus }) {
+  const urgent = status === 'failed' || status === 'unconfirmed';
   return (
-    <span className="badge" data-status={status} role="status">
+    <Badge
+      role="status"
+      data-status={status}
+      color={COLORS[status]}
+      variant={urgent ? 'filled' : 'light'}
+      tt="none"
+    >
       {LABELS[status]}
-    </span>
+    </Badge>
   );
 }

@@ -1,6 +1,8 @@
 import { getClient, NotFoundError, roleAllows } from '@herald/core';
 import { data, isRouteErrorResponse, Link, useParams, useRouteError } from 'react-router';
 import { z } from 'zod';
+import { Anchor, Grid, Paper, Stack, Text, Title } from '@mantine/core';
+import { ClientHeader } from '../components/client-header.tsx';
 import { ComposeForm } from '../components/compose-form.tsx';
 import { PostList } from '../components/post-list.tsx';
 import { MediaLibrary } from '../components/media-picker.tsx';
@@ -41,37 +43,40 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
 export default function ClientPage({ loaderData }: Route.ComponentProps) {
   const { client, canWrite, defaultLocal } = loaderData;
   return (
-    <div className="client-page">
-      <div className="page-header">
-        <h1>{client.name}</h1>
-        <p className="zone-pill" title="This client's timezone">
-          {client.timezone}
-        </p>
-      </div>
-      <div className="columns">
-        <section className="card compose" aria-label="Compose">
-          {canWrite ? (
-            // Keyed by client: switching clients starts a fresh draft in the new client's zone.
-            <ComposeForm key={client.id} client={client} defaultLocal={defaultLocal} />
-          ) : (
-            <p className="muted">Your role can read posts but not schedule them.</p>
-          )}
-        </section>
-        <section className="posts" aria-labelledby="posts-heading">
-          <h2 id="posts-heading">Posts</h2>
-          <PostList
-            key={client.id}
-            clientId={client.id}
-            timeZone={client.timezone}
-            canWrite={canWrite}
-          />
-        </section>
-      </div>
-      <section className="card library" aria-labelledby="library-heading">
-        <h2 id="library-heading">Media library</h2>
+    <Stack gap="lg">
+      <ClientHeader client={client} />
+      <Grid gap="lg" align="flex-start">
+        <Grid.Col span={{ base: 12, md: 6, xl: 5 }}>
+          <Paper component="section" withBorder p="lg" aria-label="Compose">
+            {canWrite ? (
+              // Keyed by client: switching clients starts a fresh draft in the new client's zone.
+              <ComposeForm key={client.id} client={client} defaultLocal={defaultLocal} />
+            ) : (
+              <Text c="dimmed">Your role can read posts but not schedule them.</Text>
+            )}
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 6, xl: 7 }}>
+          <Stack component="section" gap="sm" aria-labelledby="posts-heading">
+            <Title order={2} size="h3" id="posts-heading">
+              Posts
+            </Title>
+            <PostList
+              key={client.id}
+              clientId={client.id}
+              timeZone={client.timezone}
+              canWrite={canWrite}
+            />
+          </Stack>
+        </Grid.Col>
+      </Grid>
+      <Paper component="section" withBorder p="lg" aria-labelledby="library-heading">
+        <Title order={2} size="h3" id="library-heading" mb="sm">
+          Media library
+        </Title>
         <MediaLibrary key={client.id} clientId={client.id} canDelete={canWrite} />
-      </section>
-    </div>
+      </Paper>
+    </Stack>
   );
 }
 
@@ -82,23 +87,27 @@ export function ErrorBoundary() {
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   if (!notFound) console.error(error);
   return (
-    <section className="card empty-state" role="alert">
-      <h1>{notFound ? 'Client not found' : 'Something went wrong'}</h1>
-      <p className="muted">
+    <Paper withBorder p="xl" role="alert" maw={560}>
+      <Title order={1} size="h2">
+        {notFound ? 'Client not found' : 'Something went wrong'}
+      </Title>
+      <Text c="dimmed" mt="xs">
         {notFound
           ? 'This client does not exist, or it belongs to another organization.'
           : 'Herald could not load this client. Try again in a moment.'}
-      </p>
-      <p>
+      </Text>
+      <Text mt="md">
         {notFound || !clientId ? (
-          <Link to="/">Back to your clients</Link>
+          <Anchor component={Link} to="/">
+            Back to your clients
+          </Anchor>
         ) : (
           // Back to the client this happened on, not to whichever client comes first.
-          <Link to={`/clients/${clientId}`} reloadDocument>
+          <Anchor component={Link} to={`/clients/${clientId}`} reloadDocument>
             Back to this client
-          </Link>
+          </Anchor>
         )}
-      </p>
-    </section>
+      </Text>
+    </Paper>
   );
 }

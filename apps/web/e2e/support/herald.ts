@@ -196,10 +196,10 @@ export async function newWatchedPage(
   return { page, log };
 }
 
-/** Signs in through the real form and waits for the dashboard. */
+/** Signs in through the real form and waits for the clients overview. */
 export async function signInAsDemo(page: Page, url: string): Promise<void> {
   await signIn(page, url, DEMO_LOGIN);
-  await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+  await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
 }
 
 /** Signs in through the real form and waits to leave the sign-in page. */

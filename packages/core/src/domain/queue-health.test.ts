@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeQueueHealth, type QueueCounts } from './queue-health.ts';
+import { fillHistory, historyStart, judgeQueueHealth, type QueueCounts } from './queue-health.ts';
 
 const calm: QueueCounts = { pending: 3, overdue: 0, processing: 0, failed: 1, unconfirmed: 0 };
 
@@ -37,5 +37,43 @@ describe('judgeQueueHealth', () => {
   it('has no success rate without attempts', () => {
     const verdict = judgeQueueHealth(calm, { finished: 0, succeeded: 0, averageSeconds: null });
     expect(verdict).toMatchObject({ status: 'healthy', successRate: null, jobsPerMinute: 0 });
+  });
+});
+
+describe('the hourly history', () => {
+  const HOUR = 3_600_000;
+  const now = new Date('2030-05-01T12:34:56Z');
+
+  it('starts eleven whole hours before the current hour, so twelve buckets end with now', () => {
+    expect(historyStart(now).toISOString()).toBe('2030-05-01T01:00:00.000Z');
+  });
+
+  it('fills quiet hours with zeros and counts what did not succeed as failed', () => {
+    const eleven = Date.parse('2030-05-01T11:00:00Z');
+    const noon = Date.parse('2030-05-01T12:00:00Z');
+    const history = fillHistory(
+      [
+        { startMs: eleven, finished: 4, succeeded: 3, averageSeconds: 2.5 },
+        { startMs: noon, finished: 1, succeeded: 1, averageSeconds: 1 },
+      ],
+      now,
+    );
+    expect(history).toHaveLength(12);
+    expect(history.map((b) => b.start.getTime() - history[0]!.start.getTime())).toEqual(
+      Array.from({ length: 12 }, (_, i) => i * HOUR),
+    );
+    expect(history.at(-2)).toEqual({
+      start: new Date(eleven),
+      succeeded: 3,
+      failed: 1,
+      averageSeconds: 2.5,
+    });
+    expect(history.at(-1)).toMatchObject({ succeeded: 1, failed: 0 });
+    expect(history[0]).toEqual({
+      start: new Date('2030-05-01T01:00:00Z'),
+      succeeded: 0,
+      failed: 0,
+      averageSeconds: null,
+    });
   });
 });

@@ -77,3 +77,51 @@ export function judgeQueueHealth(
     unhealthy.length > 0 ? 'unhealthy' : degraded.length > 0 ? 'degraded' : 'healthy';
   return { status, successRate, jobsPerMinute, reasons: [...unhealthy, ...degraded] };
 }
+
+/** The history chart: this many buckets of this size, the last one holding `now`. */
+export const HISTORY_BUCKET_MS = 60 * 60_000;
+export const HISTORY_BUCKETS = 12;
+
+export interface HistoryBucket {
+  /** The bucket's start. */
+  start: Date;
+  succeeded: number;
+  /** Finished attempts that did not succeed (retryable, permanent, ambiguous…). */
+  failed: number;
+  averageSeconds: number | null;
+}
+
+/** Where the history starts: the start of the bucket `count - 1` buckets before `now`'s. */
+export function historyStart(now: Date, bucketMs = HISTORY_BUCKET_MS, count = HISTORY_BUCKETS) {
+  const current = Math.floor(now.getTime() / bucketMs) * bucketMs;
+  return new Date(current - (count - 1) * bucketMs);
+}
+
+/**
+ * Every bucket from historyStart to now's, in order, quiet ones as zeros: a chart that skips
+ * empty hours would draw a busy morning next to a busy evening.
+ */
+export function fillHistory(
+  rows: readonly {
+    startMs: number;
+    finished: number;
+    succeeded: number;
+    averageSeconds: number | null;
+  }[],
+  now: Date,
+  bucketMs = HISTORY_BUCKET_MS,
+  count = HISTORY_BUCKETS,
+): HistoryBucket[] {
+  const first = historyStart(now, bucketMs, count).getTime();
+  const byStart = new Map(rows.map((row) => [row.startMs, row]));
+  return Array.from({ length: count }, (_, i) => {
+    const start = first + i * bucketMs;
+    const row = byStart.get(start);
+    return {
+      start: new Date(start),
+      succeeded: row?.succeeded ?? 0,
+      failed: row ? row.finished - row.succeeded : 0,
+      averageSeconds: row?.averageSeconds ?? null,
+    };
+  });
+}

@@ -5,6 +5,7 @@ export * from './account-emails.ts';
 export * from './team.ts';
 export * from './clients.ts';
 export * from './client-accounts.ts';
+export * from './clients-overview.ts';
 export * from './errors.ts';
 export * from './posts.ts';
 export * from './publish-job.ts';

@@ -6,7 +6,8 @@ import {
 } from '@herald/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, scheduleOneTarget } from '../testing.ts';
-import { getQueueHealth } from './queue-health.ts';
+import { NotFoundError } from './errors.ts';
+import { adminQueueHealth, getQueueHealth } from './queue-health.ts';
 
 const NOW = new Date('2030-05-01T12:00:00Z');
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
@@ -89,8 +90,49 @@ describe('the queue-health summary', () => {
       ['retryable', 'retryable problem', agency.accounts[0]!.handle],
     ]);
 
+    // Hour by hour, ending with the current (still empty) hour: 11:00–12:00 had the published
+    // and the two failed attempts' ends; the one at 10:30 falls in the 10:00 bucket.
+    expect(health.history).toHaveLength(12);
+    expect(health.history.at(-1)).toMatchObject({
+      start: new Date('2030-05-01T12:00:00Z'),
+      succeeded: 0,
+      failed: 0,
+    });
+    expect(health.history.at(-2)).toMatchObject({
+      start: new Date('2030-05-01T11:00:00Z'),
+      succeeded: 1,
+      failed: 2,
+    });
+    expect(health.history.at(-3)).toMatchObject({
+      start: new Date('2030-05-01T10:00:00Z'),
+      succeeded: 1,
+      failed: 0,
+      averageSeconds: 4,
+    });
+
     const theirHealth = await getQueueHealth(t.db, actorOf(other), NOW);
     expect(theirHealth.counts).toMatchObject({ pending: 1, overdue: 1, failed: 0 });
     expect(theirHealth.lastIssues).toHaveLength(1);
+    expect(theirHealth.history.at(-2)).toMatchObject({ succeeded: 0, failed: 1 });
+
+    // Platform staff see every organization together; anyone else is told there is no page.
+    const staff = await t.db.user.create({
+      data: {
+        email: 'queue-ops@herald.test',
+        name: 'Ops',
+        passwordHash: 'x',
+        isPlatformStaff: true,
+      },
+    });
+    const platform = await adminQueueHealth(t.db, { userId: staff.id }, NOW);
+    expect(platform.counts).toMatchObject({ pending: 3, overdue: 2, failed: 1, unconfirmed: 1 });
+    expect(platform.performance.finished).toBe(4);
+    expect(platform.history.at(-2)).toMatchObject({ succeeded: 1, failed: 3 });
+    expect(platform.lastIssues.map((i) => i.organization)).toContain(
+      (await t.db.organization.findUniqueOrThrow({ where: { id: other.organizationId } })).name,
+    );
+    await expect(adminQueueHealth(t.db, { userId: agency.userId }, NOW)).rejects.toThrow(
+      NotFoundError,
+    );
   });
 });

@@ -3,6 +3,7 @@
 import { MAX_ADMIN_REASON_LENGTH } from '@herald/core/domain';
 import {
   adminAuditTrail,
+  adminQueueHealth,
   adminQueueOverview,
   requirePlatformStaff,
   runAdminAction,
@@ -29,6 +30,9 @@ export const adminRouter = {
   overview: staffProcedure
     .input(z.object({}).optional())
     .query(({ ctx }) => adminQueueOverview(ctx.db, ctx.staff)),
+  health: staffProcedure
+    .input(z.object({}).optional())
+    .query(({ ctx }) => adminQueueHealth(ctx.db, ctx.staff)),
   audit: staffProcedure
     .input(z.object({}).optional())
     .query(({ ctx }) => adminAuditTrail(ctx.db, ctx.staff)),
