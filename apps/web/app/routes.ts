@@ -16,6 +16,8 @@ export default [
       'clients/:clientId/connect/:connectionId',
       'routes/_app.clients.$clientId.connect.$connectionId.tsx',
     ),
+    route('calendar', 'routes/_app.calendar.tsx'),
+    route('clients/:clientId/calendar', 'routes/_app.clients.$clientId.calendar.tsx'),
   ]),
   // Platform staff only; a 404 for everyone else, signed in or not (no sign-in redirect).
   route('admin', 'routes/admin.tsx', [

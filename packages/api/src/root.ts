@@ -5,6 +5,7 @@ import { meRouter } from './routers/me/router.ts';
 import { mediaRouter } from './routers/media/router.ts';
 import { postsRouter } from './routers/posts/router.ts';
 import { queueRouter } from './routers/queue/router.ts';
+import { calendarRouter } from './routers/calendar/router.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   media: mediaRouter,
   posts: postsRouter,
   queue: queueRouter,
+  calendar: calendarRouter,
 });
 
 export type AppRouter = typeof appRouter;

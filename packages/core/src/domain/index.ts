@@ -19,3 +19,4 @@ export * from './media-rules.ts';
 export * from './token-health.ts';
 export * from './target-settings.ts';
 export * from './metric-buckets.ts';
+export * from './target-status-appearance.ts';
