@@ -98,7 +98,10 @@ describe('the calendar in the browser', () => {
 
     // A later day: the post and its job move, keeping the time of day.
     await drag(event, laterDay);
-    await page.getByRole('status').filter({ hasText: /^Moved to / }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Moved to / })
+      .waitFor();
     const movedTo = fromZonedLocal(`${laterDay}T22:30:00`, ZONE);
     const moved = await t.db.postTarget.findUniqueOrThrow({ where: { id: targetId } });
     expect(moved.scheduledFor).toEqual(movedTo);
@@ -122,7 +125,6 @@ describe('the calendar in the browser', () => {
     expect(after.scheduledFor).toEqual(movedTo);
     expect((await findJob(t.db, `publish:${targetId}`))?.run_at).toEqual(movedTo);
 
-    console.log('ICONS', await page.evaluate(() => [...document.querySelectorAll('[class*=fc-icon]')].map((e) => e.outerHTML)));
     // FullCalendar's injected styles carry the nonce: the CSP refused nothing.
     expect(browserLog.filter((line) => /Content Security Policy|Refused to/i.test(line))).toEqual(
       [],

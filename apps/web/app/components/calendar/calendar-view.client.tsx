@@ -8,6 +8,16 @@ import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
 import type { CalendarEntryView, WallEvent } from './calendar-events.ts';
 
+// FullCalendar's icon font is a data: URL, which the CSP (font-src 'self') refuses; the
+// calendar uses words instead of icons, so its @font-face goes before anything asks for it.
+for (const style of document.querySelectorAll<HTMLStyleElement>('style[data-fullcalendar]')) {
+  const sheet = style.sheet;
+  if (!sheet) continue;
+  for (let i = sheet.cssRules.length - 1; i >= 0; i--) {
+    if (sheet.cssRules[i] instanceof CSSFontFaceRule) sheet.deleteRule(i);
+  }
+}
+
 export interface CalendarViewProps {
   events: WallEvent[];
   /** Now, as the calendar zone's wall clock (`YYYY-MM-DDTHH:mm:ss`). */
