@@ -130,4 +130,53 @@ describe('the calendar in the browser', () => {
       [],
     );
   }, 120_000);
+
+  it('opens a panel on click: the caption is edited inline, and one account is cancelled after asking', async ({
+    onTestFailed,
+  }) => {
+    onTestFailed(() => console.log([herald.output(), '--- browser ---', ...browserLog].join('\n')));
+    const client = await t.db.client.findFirstOrThrow({ where: { name: CLIENT.name } });
+    const member = await t.db.member.findFirstOrThrow({
+      where: { organizationId: client.organizationId, role: 'owner' },
+    });
+    const accounts = await t.db.socialAccount.findMany({ where: { clientId: client.id } });
+    const today = toZonedLocal(new Date(), ZONE).slice(0, 10);
+    const day = daysAfter(today, 1);
+    const post = await schedulePost(
+      t.db,
+      { userId: member.userId, organizationId: client.organizationId, role: 'owner' },
+      {
+        clientId: client.id,
+        caption: `Panel ${Date.now().toString(36)}`,
+        accountIds: accounts.map((a) => a.id),
+        scheduledFor: fromZonedLocal(`${day}T09:00:00`, ZONE),
+      },
+    );
+    const [first, second] = post.targets;
+    await page.goto(`${herald.url}/clients/${client.id}/calendar?date=${day}`);
+    await page.locator(`[data-target-id="${first!.id}"]`).click();
+    const panel = page.getByRole('dialog');
+    const caption = panel.getByRole('textbox', { name: 'Caption' });
+    await caption.fill('A better caption');
+    await panel.getByRole('button', { name: 'Save caption' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Caption saved.' }).waitFor();
+    expect((await t.db.post.findUniqueOrThrow({ where: { id: post.id } })).caption).toBe(
+      'A better caption',
+    );
+
+    await panel
+      .getByRole('button', { name: `Cancel on ${first!.socialAccount.handle} only` })
+      .click();
+    await panel.getByRole('button', { name: 'Yes, cancel it there' }).click();
+    await panel
+      .getByRole('status')
+      .filter({ hasText: /^Cancelled on / })
+      .waitFor();
+    const targets = await t.db.postTarget.findMany({ where: { postId: post.id } });
+    expect(Object.fromEntries(targets.map((x) => [x.id, x.status]))).toEqual({
+      [first!.id]: 'cancelled',
+      [second!.id]: 'scheduled',
+    });
+    expect(await findJob(t.db, `publish:${first!.id}`)).toBeNull();
+  }, 120_000);
 });

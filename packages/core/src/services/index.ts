@@ -21,3 +21,5 @@ export * from './target-settings.ts';
 export * from './metrics.ts';
 export * from './api-version-check.ts';
 export * from './calendar.ts';
+export * from './post-edits.ts';
+export * from './post-search.ts';

@@ -39,7 +39,7 @@ export interface SchedulePostInput {
   settings?: Record<string, unknown>;
 }
 
-const postView = {
+export const postView = {
   id: true,
   clientId: true,
   caption: true,
@@ -74,7 +74,7 @@ const postView = {
 type PostRow = Prisma.PostGetPayload<{ select: typeof postView }>;
 
 /** A post as people see it: an unconfirmed target carries the sentence saying what to check. */
-function toPostView({ targets, media, ...post }: PostRow) {
+export function toPostView({ targets, media, ...post }: PostRow) {
   return {
     ...post,
     media: media.map((m) => m.asset),

@@ -1,9 +1,16 @@
 // The calendar: entries for a range, and what a drag and the event panel do.
-import { listCalendarEntries, rescheduleFromCalendar } from '@herald/core';
+import {
+  cancelTarget,
+  deletePost,
+  duplicatePost,
+  listCalendarEntries,
+  rescheduleFromCalendar,
+  updatePostCaption,
+} from '@herald/core';
 import { PLATFORMS, TARGET_STATUSES } from '@herald/core/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { instant } from '../../inputs.ts';
+import { instant, safeText } from '../../inputs.ts';
 import { orgProcedure } from '../../trpc.ts';
 
 export const CalendarEntriesInput = z.object({
@@ -17,6 +24,15 @@ export const CalendarEntriesInput = z.object({
 
 export const CalendarRescheduleInput = z.object({ postId: z.uuid(), scheduledFor: instant() });
 
+export const UpdateCaptionInput = z.object({
+  postId: z.uuid(),
+  caption: safeText('The caption')
+    .trim()
+    .min(1, 'Write a caption.')
+    .max(100_000, 'The caption is too long.'),
+});
+const PostIdInput = z.object({ postId: z.uuid() });
+
 export const calendarRouter = {
   entries: orgProcedure
     .input(CalendarEntriesInput)
@@ -25,4 +41,17 @@ export const calendarRouter = {
   reschedule: orgProcedure
     .input(CalendarRescheduleInput)
     .mutation(({ ctx, input }) => rescheduleFromCalendar(ctx.db, ctx.actor, input)),
+  /** The panel's inline edit: allowed while no account has started publishing. */
+  updateCaption: orgProcedure
+    .input(UpdateCaptionInput)
+    .mutation(({ ctx, input }) => updatePostCaption(ctx.db, ctx.actor, input)),
+  duplicate: orgProcedure
+    .input(PostIdInput)
+    .mutation(({ ctx, input }) => duplicatePost(ctx.db, ctx.actor, input)),
+  cancelTarget: orgProcedure
+    .input(z.object({ targetId: z.uuid() }))
+    .mutation(({ ctx, input }) => cancelTarget(ctx.db, ctx.actor, input)),
+  deletePost: orgProcedure
+    .input(PostIdInput)
+    .mutation(({ ctx, input }) => deletePost(ctx.db, ctx.actor, input)),
 } satisfies TRPCRouterRecord;
