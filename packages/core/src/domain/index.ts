@@ -20,3 +20,4 @@ export * from './token-health.ts';
 export * from './target-settings.ts';
 export * from './metric-buckets.ts';
 export * from './target-status-appearance.ts';
+export * from './caption-excerpt.ts';

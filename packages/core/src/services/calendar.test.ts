@@ -7,7 +7,8 @@ import {
 } from '@herald/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf } from '../testing.ts';
-import { captionExcerpt, listCalendarEntries, rescheduleFromCalendar } from './calendar.ts';
+import { captionExcerpt } from '../domain/caption-excerpt.ts';
+import { listCalendarEntries, rescheduleFromCalendar } from './calendar.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import { cancelPost, schedulePost } from './posts.ts';
 import { publishJobKey } from './publish-job.ts';

@@ -1,6 +1,7 @@
 // The calendar: one entry per target (a post on one account) in a time range, for one client
 // or every client of the organization, and the calendar's drag-to-reschedule.
 import type { Db, Prisma } from '@herald/db';
+import { captionExcerpt } from '../domain/caption-excerpt.ts';
 import type { Platform } from '../domain/platforms.ts';
 import type { TargetStatus } from '../domain/target-status.ts';
 import { canTarget } from '../domain/target-status.ts';
@@ -12,7 +13,6 @@ import { accountQuotaForecast } from './quotas.ts';
 
 /** A month view shows six weeks; the list view a little more. Longer asks are refused. */
 export const CALENDAR_MAX_RANGE_DAYS = 62;
-const EXCERPT_LENGTH = 120;
 
 export interface CalendarQuery {
   from: Date;
@@ -35,11 +35,6 @@ export interface CalendarEntry {
   publishedAt: Date | null;
   /** Where the entry sits: when it was published, else when it is (or was) due. */
   at: Date;
-}
-
-export function captionExcerpt(caption: string, length = EXCERPT_LENGTH): string {
-  const flat = caption.replace(/\s+/g, ' ').trim();
-  return flat.length <= length ? flat : `${flat.slice(0, length - 1).trimEnd()}…`;
 }
 
 /**
