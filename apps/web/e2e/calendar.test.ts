@@ -179,4 +179,41 @@ describe('the calendar in the browser', () => {
     });
     expect(await findJob(t.db, `publish:${first!.id}`)).toBeNull();
   }, 120_000);
+
+  it('lists every post a page at a time and finds one by its caption', async ({ onTestFailed }) => {
+    onTestFailed(() => console.log([herald.output(), '--- browser ---', ...browserLog].join('\n')));
+    const client = await t.db.client.findFirstOrThrow({ where: { name: CLIENT.name } });
+    const member = await t.db.member.findFirstOrThrow({
+      where: { organizationId: client.organizationId, role: 'owner' },
+    });
+    const account = await t.db.socialAccount.findFirstOrThrow({ where: { clientId: client.id } });
+    const actor = {
+      userId: member.userId,
+      organizationId: client.organizationId,
+      role: 'owner',
+    } as const;
+    // More than a page (25): the oldest would have vanished from the newest-50 list before.
+    for (let i = 0; i < 27; i++) {
+      await schedulePost(t.db, actor, {
+        clientId: client.id,
+        caption: i === 0 ? 'The oldest: pumpkin spice returns' : `Filler post ${i}`,
+        accountIds: [account.id],
+        scheduledFor: new Date(Date.now() + (i + 2) * 86_400_000),
+      });
+    }
+    await page.goto(`${herald.url}/clients/${client.id}/posts`);
+    const table = page.getByRole('table', { name: 'Posts' });
+    await table.getByRole('link', { name: 'Filler post 26' }).waitFor();
+    expect(await table.getByRole('link', { name: /pumpkin spice/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Load more posts' }).click();
+    await table.getByRole('link', { name: 'The oldest: pumpkin spice returns' }).waitFor();
+
+    await page.getByLabel('Search captions').fill('PUMPKIN');
+    await page.waitForFunction(
+      () => document.querySelectorAll('table[aria-label="Posts"] tbody tr').length === 1,
+    );
+    expect(await table.getByRole('link').allInnerTexts()).toEqual([
+      'The oldest: pumpkin spice returns',
+    ]);
+  }, 120_000);
 });

@@ -2,6 +2,7 @@
 import { listClients, roleAllows } from '@herald/core';
 import { Title } from '@mantine/core';
 import { CalendarPage } from '../components/calendar/calendar-page.tsx';
+import { ViewsNav } from '../components/calendar/views-nav.tsx';
 import { db } from '../lib/db.server.ts';
 import { requireSession } from '../lib/session.server.ts';
 import { useSearchParams } from 'react-router';
@@ -34,6 +35,7 @@ export default function Calendar({ loaderData }: Route.ComponentProps) {
       <Title order={1} mb="md">
         Calendar
       </Title>
+      <ViewsNav />
       <CalendarPage
         client={null}
         accounts={loaderData.accounts}

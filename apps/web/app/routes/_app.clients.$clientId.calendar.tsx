@@ -4,6 +4,7 @@ import { data, useSearchParams } from 'react-router';
 import { z } from 'zod';
 import { CalendarPage } from '../components/calendar/calendar-page.tsx';
 import { ClientHeader } from '../components/client-header.tsx';
+import { ViewsNav } from '../components/calendar/views-nav.tsx';
 import { db } from '../lib/db.server.ts';
 import { requireSession } from '../lib/session.server.ts';
 import type { Route } from './+types/_app.clients.$clientId.calendar';
@@ -40,6 +41,7 @@ export default function ClientCalendar({ loaderData }: Route.ComponentProps) {
   return (
     <>
       <ClientHeader client={client} />
+      <ViewsNav clientId={client.id} />
       <CalendarPage
         key={client.id}
         client={client}

@@ -4,6 +4,7 @@ import { data } from 'react-router';
 import { z } from 'zod';
 import { PostSearchPage } from '../components/calendar/post-search-page.tsx';
 import { ClientHeader } from '../components/client-header.tsx';
+import { ViewsNav } from '../components/calendar/views-nav.tsx';
 import { db } from '../lib/db.server.ts';
 import { requireSession } from '../lib/session.server.ts';
 import type { Route } from './+types/_app.clients.$clientId.posts';
@@ -36,6 +37,7 @@ export default function ClientPosts({ loaderData }: Route.ComponentProps) {
   return (
     <>
       <ClientHeader client={client} />
+      <ViewsNav clientId={client.id} />
       <PostSearchPage key={client.id} client={client} accounts={accounts} />
     </>
   );

@@ -2,6 +2,7 @@
 import { listClients } from '@herald/core';
 import { Title } from '@mantine/core';
 import { PostSearchPage } from '../components/calendar/post-search-page.tsx';
+import { ViewsNav } from '../components/calendar/views-nav.tsx';
 import { db } from '../lib/db.server.ts';
 import { requireSession } from '../lib/session.server.ts';
 import type { Route } from './+types/_app.posts';
@@ -29,6 +30,7 @@ export default function Posts({ loaderData }: Route.ComponentProps) {
       <Title order={1} mb="md">
         Posts
       </Title>
+      <ViewsNav />
       <PostSearchPage client={null} accounts={loaderData.accounts} />
     </>
   );
