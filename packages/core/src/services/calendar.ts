@@ -47,19 +47,20 @@ export async function listCalendarEntries(
   query: CalendarQuery,
 ): Promise<CalendarEntry[]> {
   requirePermission(actor, 'posts:read');
-  const span = query.to.getTime() - query.from.getTime();
-  if (!(span > 0)) throw new InvalidInputError('The calendar range must end after it starts.');
-  if (span > CALENDAR_MAX_RANGE_DAYS * 86_400_000) {
-    throw new InvalidInputError(
-      `The calendar shows at most ${CALENDAR_MAX_RANGE_DAYS} days at a time. Pick a shorter range.`,
-    );
-  }
   if (query.clientId) {
     const client = await db.client.findFirst({
       where: { id: query.clientId, organizationId: actor.organizationId },
       select: { id: true },
     });
     if (!client) throw new NotFoundError('Client');
+  }
+  const span = query.to.getTime() - query.from.getTime();
+  if (span < 0) throw new InvalidInputError('The calendar range must end after it starts.');
+  if (span === 0) return [];
+  if (span > CALENDAR_MAX_RANGE_DAYS * 86_400_000) {
+    throw new InvalidInputError(
+      `The calendar shows at most ${CALENDAR_MAX_RANGE_DAYS} days at a time. Pick a shorter range.`,
+    );
   }
   const where: Prisma.PostTargetWhereInput = {
     organizationId: actor.organizationId,

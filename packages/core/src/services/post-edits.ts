@@ -3,7 +3,6 @@
 // locks, so a worker cannot start a target while it changes.
 import { lockPostTargets, removeJob, type Db, type Tx } from '@herald/db';
 import { captionProblems } from '../domain/platform-rules.ts';
-import type { Platform } from '../domain/platforms.ts';
 import { scheduleTimeProblem } from '../domain/schedule-window.ts';
 import { canTarget, type TargetStatus } from '../domain/target-status.ts';
 import { recordActivity } from './activity.ts';
@@ -21,11 +20,7 @@ const DELETABLE: readonly TargetStatus[] = ['draft', 'cancelled'];
 async function lockTargets(tx: Tx, actor: Actor, postId: string) {
   const rows = await lockPostTargets(tx, { postId, organizationId: actor.organizationId });
   if (rows.length === 0) throw new NotFoundError('Post');
-  return rows.map((row) => ({
-    ...row,
-    status: row.status as TargetStatus,
-    platform: row.platform as Platform,
-  }));
+  return rows;
 }
 
 /**

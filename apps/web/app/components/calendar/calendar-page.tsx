@@ -109,12 +109,12 @@ export function CalendarPage({ client, accounts, canWrite, initialDate }: Props)
     reschedule.mutate(
       { postId: entry.postId, scheduledFor },
       {
-        onSuccess: async () => {
+        onSuccess: () => {
           setMessage({
             kind: 'ok',
             text: `Moved to ${toZonedLocal(scheduledFor, timeZone).slice(0, 16).replace('T', ' ')} (${timeZone}).`,
           });
-          await utils.calendar.entries.invalidate();
+          void utils.calendar.entries.invalidate();
         },
         onError: (error) => {
           revert();

@@ -24,9 +24,9 @@ export interface CalendarViewProps {
   now: string;
   /** The first day to show, as a wall-clock date. */
   initialDate?: string;
-  onRange(range: { start: Date; end: Date }): void;
-  onDrop(drop: { entry: CalendarEntryView; start: Date; revert(): void }): void;
-  onOpen(entry: CalendarEntryView): void;
+  onRange: (range: { start: Date; end: Date }) => void;
+  onDrop: (drop: { entry: CalendarEntryView; start: Date; revert: () => void }) => void;
+  onOpen: (entry: CalendarEntryView) => void;
 }
 
 export default function CalendarView({

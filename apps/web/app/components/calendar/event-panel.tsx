@@ -29,7 +29,7 @@ interface Props {
   entry: CalendarEntryView | null;
   timeZone: string;
   canWrite: boolean;
-  onClose(): void;
+  onClose: () => void;
 }
 
 export const wallText = (instant: Date, timeZone: string) =>
@@ -264,7 +264,7 @@ function AskFirst(props: {
   confirm: string;
   color: string;
   disabled: boolean;
-  onConfirm(): void;
+  onConfirm: () => void;
 }) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
