@@ -36,6 +36,10 @@ export default [
     route('activity', 'routes/_app.activity.tsx'),
     route('clients/:clientId/activity', 'routes/_app.clients.$clientId.activity.tsx'),
     route('settings', 'routes/_app.settings.tsx'),
+    route('calendar', 'routes/_app.calendar.tsx'),
+    route('clients/:clientId/calendar', 'routes/_app.clients.$clientId.calendar.tsx'),
+    route('posts', 'routes/_app.posts.tsx'),
+    route('clients/:clientId/posts', 'routes/_app.clients.$clientId.posts.tsx'),
   ]),
   // Platform staff only; a 404 for everyone else, signed in or not (no sign-in redirect).
   route('admin', 'routes/admin.tsx', [

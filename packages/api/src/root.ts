@@ -9,6 +9,7 @@ import { postsRouter } from './routers/posts/router.ts';
 import { queueRouter } from './routers/queue/router.ts';
 import { teamRouter } from './routers/team/router.ts';
 import { reviewsRouter } from './routers/reviews/router.ts';
+import { calendarRouter } from './routers/calendar/router.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   reviews: reviewsRouter,
   notifications: notificationsRouter,
   activity: activityRouter,
+  calendar: calendarRouter,
 });
 
 export type AppRouter = typeof appRouter;

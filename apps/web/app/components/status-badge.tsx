@@ -1,45 +1,19 @@
-import type { TargetStatus } from '@herald/core/domain';
-import { Badge, type MantineColor } from '@mantine/core';
+import { TARGET_STATUS_COLORS, TARGET_STATUS_LABELS, type TargetStatus } from '@herald/core/domain';
+import { Badge } from '@mantine/core';
 
-const LABELS: Record<TargetStatus, string> = {
-  scheduled: 'Scheduled',
-  publishing: 'Publishing',
-  published: 'Published',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  // The platform may or may not have the post; a person has to look.
-  unconfirmed: 'Needs check',
-  // Herald is asking the platform whether an unanswered attempt went through.
-  reconciling: 'Checking',
-  waiting_for_account: 'Waiting for account',
-  // Saved but not queued: nothing publishes until someone schedules it.
-  draft: 'Draft',
-};
-
-/** Red and orange only for what needs a person; the rest stays calm. */
-const COLORS: Record<TargetStatus, MantineColor> = {
-  scheduled: 'herald',
-  publishing: 'cyan',
-  published: 'green',
-  failed: 'red',
-  cancelled: 'gray',
-  unconfirmed: 'orange',
-  reconciling: 'cyan',
-  waiting_for_account: 'orange',
-  draft: 'gray',
-};
-
+/** The same label and colour as the calendar's events (domain/target-status-appearance.ts). */
 export function StatusBadge({ status }: { status: TargetStatus }) {
+  // Filled only for what needs a person; the rest stays calm.
   const urgent = status === 'failed' || status === 'unconfirmed';
   return (
     <Badge
       role="status"
       data-status={status}
-      color={COLORS[status]}
+      color={TARGET_STATUS_COLORS[status]}
       variant={urgent ? 'filled' : 'light'}
       tt="none"
     >
-      {LABELS[status]}
+      {TARGET_STATUS_LABELS[status]}
     </Badge>
   );
 }

@@ -20,7 +20,7 @@ const ACTIONS: Record<string, string> = {
   'post.published_now': 'Published now',
   'post.unscheduled': 'Unscheduled',
   'post.cancelled': 'Cancelled',
-  'post.caption_changed': 'Changed the caption',
+  'post.caption_edited': 'Changed the caption',
   'post.commented': 'Commented',
   'post.review.submit': 'Submitted for review',
   'post.review.approve': 'Approved',

@@ -67,7 +67,14 @@ function isActive(pathname: string, to: string, end = false): boolean {
 }
 
 export default function SignedInLayout({ loaderData }: Route.ComponentProps) {
-  const { user, organization, clients, role, isPlatformStaff: staff, canManageClients } = loaderData;
+  const {
+    user,
+    organization,
+    clients,
+    role,
+    isPlatformStaff: staff,
+    canManageClients,
+  } = loaderData;
   // A client approver does not see the team (domain/permissions.ts).
   const sections = SECTIONS.filter((s) => role !== 'client_approver' || s.to !== '/settings/team');
   const [opened, { toggle, close }] = useDisclosure(false);

@@ -27,3 +27,5 @@ export * from './account-health.ts';
 export * from './notifications.ts';
 export * from './activity.ts';
 export * from './two-factor.ts';
+export * from './target-status-appearance.ts';
+export * from './caption-excerpt.ts';

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatRecoveryCode,
-  normaliseRecoveryCode,
-  normaliseTotpCode,
-} from './two-factor.ts';
+import { formatRecoveryCode, normaliseRecoveryCode, normaliseTotpCode } from './two-factor.ts';
 
 describe('two-step sign-in rules', () => {
   it('accepts six digits, with the spaces people type, and nothing else', () => {
@@ -22,5 +18,4 @@ describe('two-step sign-in rules', () => {
     expect(normaliseRecoveryCode('abcde-fghj')).toBeNull(); // too short
     expect(normaliseRecoveryCode('abcde-fghi0')).toBeNull(); // ambiguous characters
   });
-
 });

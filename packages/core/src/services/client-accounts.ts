@@ -2,7 +2,7 @@
 // waiting for it to be reconnected (services/account-holds.ts), read in one round of queries.
 import type { Db } from '@herald/db';
 import { accountHealth } from '../domain/account-health.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { clientScope, requirePermission, type Actor } from './actor.ts';
 import { NotFoundError } from './errors.ts';
 
 /** How many held posts each account lists; the count says how many there are in all. */
@@ -12,7 +12,7 @@ export async function listClientAccounts(db: Db, actor: Actor, clientId: string)
   requirePermission(actor, 'clients:read');
   const waiting = { status: 'waiting_for_account' } as const;
   const client = await db.client.findFirst({
-    where: { id: clientId, organizationId: actor.organizationId },
+    where: clientScope(actor, clientId),
     select: {
       id: true,
       name: true,

@@ -31,3 +31,6 @@ export * from './notifications.ts';
 export * from './activity.ts';
 export * from './notification-hub.ts';
 export * from './two-factor.ts';
+export * from './calendar.ts';
+export * from './post-edits.ts';
+export * from './post-search.ts';

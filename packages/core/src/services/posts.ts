@@ -7,7 +7,6 @@ import { isAccountUsable } from '../domain/social-accounts.ts';
 import { canTarget, nextTargetStatus, type TargetEvent } from '../domain/target-status.ts';
 import type { TargetSettings } from '../domain/target-settings.ts';
 import {
-  EDITABLE_TARGET_STATUSES,
   loadSelectableAssets,
   selectTargetMedia,
   setPostMedia,
@@ -41,7 +40,7 @@ export interface SchedulePostInput {
   settings?: Record<string, unknown>;
 }
 
-const postView = {
+export const postView = {
   id: true,
   clientId: true,
   caption: true,
@@ -76,7 +75,7 @@ const postView = {
 type PostRow = Prisma.PostGetPayload<{ select: typeof postView }>;
 
 /** A post as people see it: an unconfirmed target carries the sentence saying what to check. */
-function toPostView({ targets, media, ...post }: PostRow) {
+export function toPostView({ targets, media, ...post }: PostRow) {
   return {
     ...post,
     media: media.map((m) => m.asset),
@@ -353,53 +352,6 @@ async function retimePost(
   return getPost(db, actor, input.postId);
 }
 
-/**
- * Changes the post's caption while none of its accounts has started publishing. It must still
- * fit every platform the post goes to; an approved post goes back to review.
- */
-export async function editPostCaption(
-  db: Db,
-  actor: Actor,
-  input: { postId: string; caption: string },
-  now = new Date(),
-) {
-  requirePermission(actor, 'posts:write');
-  const caption = input.caption.trim();
-  if (caption.length === 0) throw new InvalidInputError('Write a caption.');
-  await db.$transaction(async (tx) => {
-    const targets = await lockTargets(tx, actor, input.postId);
-    if (targets.some((t) => !(EDITABLE_TARGET_STATUSES as readonly string[]).includes(t.status))) {
-      throw new ConflictError(
-        'This post has started publishing (or finished) on at least one account; its caption can no longer change.',
-      );
-    }
-    for (const target of targets) {
-      const problems = captionProblems(target.platform, caption);
-      if (problems.length > 0)
-        throw new InvalidInputError(`${target.handle}: ${problems.join(' ')}`);
-    }
-    await tx.post.update({ where: { id: input.postId }, data: { caption } });
-    await recordActivity(tx, {
-      organizationId: actor.organizationId,
-      actorUserId: actor.userId,
-      action: 'post.caption_changed',
-      subjectType: 'post',
-      subjectId: input.postId,
-    });
-    await reopenReviewAfterEdit(
-      tx,
-      {
-        organizationId: actor.organizationId,
-        postId: input.postId,
-        actorUserId: actor.userId,
-        change: 'caption',
-      },
-      now,
-    );
-  });
-  return getPost(db, actor, input.postId);
-}
-
 /** Takes the post's scheduled targets off the queue: they become drafts, keeping their time. */
 export async function unschedulePost(db: Db, actor: Actor, input: { postId: string }) {
   requirePermission(actor, 'posts:write');
@@ -488,7 +440,8 @@ function assertSchedulable(scheduledFor: Date, now: Date): void {
 }
 
 /** Locks the post's targets so a worker cannot start one while we change it. */
-async function lockTargets(tx: Tx, actor: Actor, postId: string) {
+/** Locks a post's targets, once the actor may see the post (its client included). */
+export async function lockTargets(tx: Tx, actor: Actor, postId: string) {
   // A member limited to some clients changes only their clients' posts.
   const visible = await tx.post.count({ where: { id: postId, ...clientRowScope(actor) } });
   if (visible === 0) throw new NotFoundError('Post');

@@ -9,7 +9,7 @@ import { RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Platform } from '../domain/platforms.ts';
 import type { ReviewStatus } from '../domain/review-status.ts';
 import type { MediaStorage } from '../storage/index.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { clientRowScope, requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import { decideAsExternalReviewer, mediaPreviews } from './review.ts';
@@ -50,7 +50,7 @@ export async function createReviewLink(
   const expiresAt = new Date(now.getTime() + days * DAY_MS);
   const link = await db.$transaction(async (tx) => {
     const post = await tx.post.findFirst({
-      where: { id: input.postId, organizationId: actor.organizationId },
+      where: { id: input.postId, ...clientRowScope(actor) },
       select: { id: true },
     });
     if (!post) throw new NotFoundError('Post');
@@ -81,7 +81,7 @@ export async function createReviewLink(
 export async function listReviewLinks(db: Db, actor: Actor, postId: string, now = new Date()) {
   requirePermission(actor, 'posts:approve');
   const links = await db.postReviewLink.findMany({
-    where: { organizationId: actor.organizationId, postId },
+    where: { organizationId: actor.organizationId, postId, post: clientRowScope(actor) },
     orderBy: { createdAt: 'desc' },
     select: {
       id: true,
@@ -108,7 +108,11 @@ export async function revokeReviewLink(
   requirePermission(actor, 'posts:approve');
   return db.$transaction(async (tx) => {
     const link = await tx.postReviewLink.findFirst({
-      where: { id: input.linkId, organizationId: actor.organizationId },
+      where: {
+        id: input.linkId,
+        organizationId: actor.organizationId,
+        post: clientRowScope(actor),
+      },
       select: { id: true, postId: true, revokedAt: true },
     });
     if (!link) throw new NotFoundError('Review link');

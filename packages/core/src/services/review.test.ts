@@ -13,8 +13,8 @@ import { actorOf } from '../testing.ts';
 import type { Actor } from './actor.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import { setVariantMedia } from './media/post-media.ts';
+import { updatePostCaption } from './post-edits.ts';
 import {
-  editPostCaption,
   publishPostNow,
   reschedulePost,
   saveDraftPost,
@@ -148,7 +148,7 @@ describe('reviewing posts', () => {
     await setVariantMedia(t.db, editor, { targetId: post.targets[1]!.id, mediaIds: [] });
     expect(await status(post.id)).toBe('in_review');
     await reapprove();
-    await editPostCaption(t.db, editor, { postId: post.id, caption: 'A new caption' }, now);
+    await updatePostCaption(t.db, editor, { postId: post.id, caption: 'A new caption' }, now);
     expect(await status(post.id)).toBe('in_review');
 
     const trail = await reviewTrail(post.id);
@@ -163,10 +163,10 @@ describe('reviewing posts', () => {
   it('leaves a post that is not approved where it is when it changes', async () => {
     const post = await draft('Still in review');
     await submitForReview(t.db, editor, { postId: post.id }, now);
-    await editPostCaption(t.db, editor, { postId: post.id, caption: 'Edited in review' }, now);
+    await updatePostCaption(t.db, editor, { postId: post.id, caption: 'Edited in review' }, now);
     expect(await status(post.id)).toBe('in_review');
     await requestChanges(t.db, owner, { postId: post.id, comment: 'No.' }, now);
-    await editPostCaption(t.db, editor, { postId: post.id, caption: 'Edited again' }, now);
+    await updatePostCaption(t.db, editor, { postId: post.id, caption: 'Edited again' }, now);
     expect(await status(post.id)).toBe('changes_requested');
   });
 

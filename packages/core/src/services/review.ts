@@ -12,7 +12,7 @@ import {
   type ReviewStatus,
 } from '../domain/review-status.ts';
 import { canTarget } from '../domain/target-status.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { clientRowScope, clientScope, requirePermission, type Actor } from './actor.ts';
 import { recordActivity } from './activity.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import { notify } from './notifications.ts';
@@ -27,6 +27,7 @@ export type Reviewer = { userId: string } | { externalName: string };
 interface ReviewPost {
   id: string;
   organizationId: string;
+  clientId: string;
   caption: string;
   createdById: string | null;
   reviewStatus: ReviewStatus;
@@ -39,13 +40,21 @@ const reviewPostSelect = {
   caption: true,
   createdById: true,
   reviewStatus: true,
+  clientId: true,
   client: { select: { name: true, requiresApproval: true } },
 } as const;
 
-/** The post of the organization, for a review change; NotFound for anyone else's. */
-async function findReviewPost(db: Db | Tx, organizationId: string, postId: string) {
+/**
+ * The post, for a review change; NotFound for another organization's or, for a member limited
+ * to some clients, another client's (`scope`: clientRowScope, or just the organization).
+ */
+async function findReviewPost(
+  db: Db | Tx,
+  scope: { organizationId: string; clientId?: { in: string[] } },
+  postId: string,
+) {
   const post = await db.post.findFirst({
-    where: { id: postId, organizationId },
+    where: { id: postId, ...scope },
     select: reviewPostSelect,
   });
   if (!post) throw new NotFoundError('Post');
@@ -54,11 +63,23 @@ async function findReviewPost(db: Db | Tx, organizationId: string, postId: strin
 
 const excerpt = (caption: string) => (caption.length > 60 ? `${caption.slice(0, 57)}…` : caption);
 
-/** The organization's members who may approve posts (but not `except`, who acted). */
-async function approverIds(tx: Tx, organizationId: string, except: string | null) {
+/**
+ * The organization's members who may approve posts of `clientId` (but not `except`, who
+ * acted): a member limited to other clients never hears of this client's posts.
+ */
+async function approverIds(
+  tx: Tx,
+  organizationId: string,
+  clientId: string,
+  except: string | null,
+) {
   const roles = MEMBER_ROLES.filter((role) => roleAllows(role, 'posts:approve'));
   const members = await tx.member.findMany({
-    where: { organizationId, role: { in: [...roles] } },
+    where: {
+      organizationId,
+      role: { in: [...roles] },
+      OR: [{ limitedToClients: false }, { clients: { some: { clientId } } }],
+    },
     select: { userId: true },
   });
   return members.map((m) => m.userId).filter((id) => id !== except);
@@ -138,7 +159,7 @@ async function notifyAuthor(
 }
 
 async function notifyApprovers(tx: Tx, post: ReviewPost, actorUserId: string | null, why: string) {
-  for (const userId of await approverIds(tx, post.organizationId, actorUserId)) {
+  for (const userId of await approverIds(tx, post.organizationId, post.clientId, actorUserId)) {
     await notify(tx, {
       organizationId: post.organizationId,
       userId,
@@ -159,7 +180,7 @@ export async function submitForReview(
 ) {
   requirePermission(actor, 'posts:write');
   await db.$transaction(async (tx) => {
-    const post = await findReviewPost(tx, actor.organizationId, input.postId);
+    const post = await findReviewPost(tx, clientRowScope(actor), input.postId);
     await moveReview(tx, post, 'submit', { userId: actor.userId }, now);
     await notifyApprovers(tx, post, actor.userId, 'A post was submitted for review');
   });
@@ -175,7 +196,7 @@ export async function approvePost(
 ) {
   requirePermission(actor, 'posts:approve');
   await db.$transaction(async (tx) => {
-    const post = await findReviewPost(tx, actor.organizationId, input.postId);
+    const post = await findReviewPost(tx, clientRowScope(actor), input.postId);
     await moveReview(tx, post, 'approve', { userId: actor.userId }, now);
     await notifyAuthor(tx, post, { userId: actor.userId }, 'approved', null);
   });
@@ -201,7 +222,7 @@ export async function requestChanges(
   requirePermission(actor, 'posts:approve');
   const body = checkedComment(input.comment, 'comment saying what should change');
   await db.$transaction(async (tx) => {
-    const post = await findReviewPost(tx, actor.organizationId, input.postId);
+    const post = await findReviewPost(tx, clientRowScope(actor), input.postId);
     await moveReview(tx, post, 'request_changes', { userId: actor.userId }, now);
     await tx.postComment.create({
       data: {
@@ -231,7 +252,7 @@ export async function decideAsExternalReviewer(
   },
   now: Date,
 ) {
-  const post = await findReviewPost(tx, input.organizationId, input.postId);
+  const post = await findReviewPost(tx, { organizationId: input.organizationId }, input.postId);
   const reviewer = { externalName: input.name };
   await moveReview(tx, post, input.decision, reviewer, now);
   if (input.comment) {
@@ -260,7 +281,7 @@ export async function addComment(db: Db, actor: Actor, input: { postId: string; 
   }
   const body = checkedComment(input.body);
   await db.$transaction(async (tx) => {
-    const post = await findReviewPost(tx, actor.organizationId, input.postId);
+    const post = await findReviewPost(tx, clientRowScope(actor), input.postId);
     await tx.postComment.create({
       data: {
         organizationId: post.organizationId,
@@ -283,7 +304,7 @@ export async function addComment(db: Db, actor: Actor, input: { postId: string; 
 /** The post's comments, oldest first, each with its author's name. */
 export async function listComments(db: Db, actor: Actor, postId: string) {
   requirePermission(actor, 'posts:read');
-  await findReviewPost(db, actor.organizationId, postId);
+  await findReviewPost(db, clientRowScope(actor), postId);
   const rows = await db.postComment.findMany({
     where: { organizationId: actor.organizationId, postId },
     orderBy: { createdAt: 'asc' },
@@ -306,7 +327,7 @@ export async function listComments(db: Db, actor: Actor, postId: string) {
 export async function reviewOf(db: Db, actor: Actor, postId: string) {
   requirePermission(actor, 'posts:read');
   const post = await db.post.findFirst({
-    where: { id: postId, organizationId: actor.organizationId },
+    where: { id: postId, ...clientRowScope(actor) },
     select: {
       id: true,
       reviewStatus: true,
@@ -333,7 +354,7 @@ export async function reviewOf(db: Db, actor: Actor, postId: string) {
 export async function reviewQueue(db: Db, actor: Actor, input: { limit?: number } = {}) {
   requirePermission(actor, 'posts:read');
   const posts = await db.post.findMany({
-    where: { organizationId: actor.organizationId, reviewStatus: 'in_review' },
+    where: { ...clientRowScope(actor), reviewStatus: 'in_review' },
     orderBy: [{ submittedAt: 'desc' }, { createdAt: 'desc' }],
     take: input.limit ?? 100,
     select: {
@@ -360,7 +381,7 @@ export async function reviewQueue(db: Db, actor: Actor, input: { limit?: number 
 export async function postActivity(db: Db, actor: Actor, postId: string) {
   requirePermission(actor, 'posts:read');
   const post = await db.post.findFirst({
-    where: { id: postId, organizationId: actor.organizationId },
+    where: { id: postId, ...clientRowScope(actor) },
     select: { id: true, targets: { select: { id: true } } },
   });
   if (!post) throw new NotFoundError('Post');
@@ -404,7 +425,7 @@ export async function reopenReviewAfterEdit(
   input: { organizationId: string; postId: string; actorUserId: string | null; change: string },
   now = new Date(),
 ): Promise<boolean> {
-  const post = await findReviewPost(tx, input.organizationId, input.postId);
+  const post = await findReviewPost(tx, { organizationId: input.organizationId }, input.postId);
   if (post.reviewStatus !== 'approved') return false;
   const reviewer = input.actorUserId ? { userId: input.actorUserId } : { externalName: 'Herald' };
   await moveReview(tx, post, 'edit', reviewer, now, { change: input.change });
@@ -442,7 +463,7 @@ export async function assertApprovedIfRequired(
     if (client?.requiresApproval) throw new ConflictError(APPROVAL_REQUIRED_MESSAGE);
     return;
   }
-  const post = await findReviewPost(tx, input.organizationId, input.postId);
+  const post = await findReviewPost(tx, { organizationId: input.organizationId }, input.postId);
   if (post.client.requiresApproval && post.reviewStatus !== 'approved') {
     throw new ConflictError(APPROVAL_REQUIRED_MESSAGE);
   }
@@ -454,10 +475,10 @@ export async function setClientRequiresApproval(
   actor: Actor,
   input: { clientId: string; requiresApproval: boolean },
 ) {
-  requirePermission(actor, 'posts:approve');
+  requirePermission(actor, 'clients:manage');
   return db.$transaction(async (tx) => {
     const { count } = await tx.client.updateMany({
-      where: { id: input.clientId, organizationId: actor.organizationId },
+      where: clientScope(actor, input.clientId),
       data: { requiresApproval: input.requiresApproval },
     });
     if (count !== 1) throw new NotFoundError('Client');

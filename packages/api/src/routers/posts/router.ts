@@ -16,6 +16,7 @@ import {
 } from '@herald/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { orgProcedure } from '../../trpc.ts';
+import { searchProcedure } from './search.ts';
 import {
   ListPostsInput,
   PostMetricsInput,
@@ -30,6 +31,8 @@ import {
 } from './inputs.ts';
 
 export const postsRouter = {
+  /** The paged post list: keyset pages, filters and caption search (post-search.ts). */
+  search: searchProcedure,
   list: orgProcedure
     .input(ListPostsInput)
     .query(({ ctx, input }) => listPosts(ctx.db, ctx.actor, input)),

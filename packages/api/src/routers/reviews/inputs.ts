@@ -16,13 +16,6 @@ export const RequestChangesInput = z.object({
     .min(1, 'Say what should change.')
     .max(5_000, 'The comment is too long.'),
 });
-export const EditCaptionInput = z.object({
-  postId: z.uuid(),
-  caption: safeText('The caption')
-    .trim()
-    .min(1, 'Write a caption.')
-    .max(100_000, 'The caption is too long.'),
-});
 export const QueueInput = z
   .object({ limit: z.number().int().min(1).max(200).optional() })
   .optional();

@@ -82,7 +82,6 @@ describe('reviews router', () => {
       () => stranger.reviews.comment({ postId: post.id, body: 'Hi' }),
       () => stranger.reviews.comments({ postId: post.id }),
       () => stranger.reviews.activity({ postId: post.id }),
-      () => stranger.reviews.editCaption({ postId: post.id, caption: 'Mine' }),
       () => stranger.reviews.createLink({ postId: post.id }),
       () =>
         stranger.reviews.setClientRequiresApproval({

@@ -4,7 +4,6 @@ import {
   listReviewLinks,
   revokeReviewLink,
   approvePost,
-  editPostCaption,
   listComments,
   postActivity,
   requestChanges,
@@ -20,7 +19,6 @@ import {
   CreateReviewLinkInput,
   ReviewLinkIdInput,
   CommentInput,
-  EditCaptionInput,
   QueueInput,
   RequestChangesInput,
   ReviewPostInput,
@@ -52,10 +50,6 @@ export const reviewsRouter = {
   comment: orgProcedure
     .input(CommentInput)
     .mutation(({ ctx, input }) => addComment(ctx.db, ctx.actor, input)),
-  /** The caption of a post not yet publishing; an approved post goes back to review. */
-  editCaption: orgProcedure
-    .input(EditCaptionInput)
-    .mutation(({ ctx, input }) => editPostCaption(ctx.db, ctx.actor, input)),
   setClientRequiresApproval: orgProcedure
     .input(ClientApprovalInput)
     .mutation(({ ctx, input }) => setClientRequiresApproval(ctx.db, ctx.actor, input)),
