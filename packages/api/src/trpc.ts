@@ -8,7 +8,9 @@ import {
   type Actor,
   type SessionInfo,
 } from '@herald/core';
-import type { Db } from '@herald/db';
+import type { Db, TokenKeyring } from '@herald/db';
+import type { Platform } from '@herald/core/domain';
+import type { PlatformAdapter } from '@herald/core/providers';
 import type { MediaStorage } from '@herald/core/storage';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
@@ -29,6 +31,13 @@ export interface CreateContextOptions {
   clientAddress?: string | null;
   /** Media storage (uploads, the library, fallback packages); absent: media calls refuse. */
   storage?: MediaStorage | null;
+  /** The credentials key and adapters, for calls that ask a platform about an account. */
+  platformApis?: PlatformApis | null;
+}
+
+export interface PlatformApis {
+  tokenKey: TokenKeyring;
+  adapterFor: (platform: Platform) => PlatformAdapter;
 }
 
 /** Built from request headers plus injected dependencies, so tests call routers directly. */
@@ -39,6 +48,7 @@ export async function createContext({
   rateLimiter,
   clientAddress,
   storage,
+  platformApis,
 }: CreateContextOptions) {
   const resolved =
     session !== undefined
@@ -53,6 +63,7 @@ export async function createContext({
     rateLimiter: rateLimiter ?? null,
     clientAddress: clientAddress ?? null,
     storage: storage ?? null,
+    platformApis: platformApis ?? null,
   };
 }
 

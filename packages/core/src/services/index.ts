@@ -20,3 +20,4 @@ export * from './connections.ts';
 export * from './target-settings.ts';
 export * from './metrics.ts';
 export * from './api-version-check.ts';
+export * from './creator-info.ts';
