@@ -6,6 +6,8 @@ import {
   PLATFORM_LABELS,
   PLATFORM_RULES,
   selectMedia,
+  settingsMediaProblems,
+  settingsPostType,
   type Platform,
   type SocialAccountStatus,
 } from '@herald/core/domain';
@@ -18,6 +20,14 @@ import { useZonedDateTime } from '../lib/use-zoned-date-time.ts';
 import { publishesNow, suggestedStart } from '../lib/zoned-input.ts';
 import { ZonedDateTimeFields } from './zoned-date-time-fields.tsx';
 import { MediaPicker, toSelectable, useAssets, type AssetView } from './media-picker.tsx';
+import { PlatformSettings, type CreatorInfoState } from './composer/platform-settings.tsx';
+import {
+  EMPTY_DRAFT,
+  hasSettings,
+  resolveSettings,
+  type ResolvedSettings,
+  type SettingsDraft,
+} from './composer/settings-draft.ts';
 
 export interface ComposeAccount {
   id: string;
@@ -45,6 +55,8 @@ export function ComposeForm({ client, defaultLocal }: Props) {
   const [caption, setCaption] = useState('');
   const [accountIds, setAccountIds] = useState<string[]>([]);
   const [mediaIds, setMediaIds] = useState<string[]>([]);
+  /** Per-account platform settings as typed, kept when an account is unticked and ticked again. */
+  const [settingsDrafts, setSettingsDrafts] = useState<Record<string, SettingsDraft>>({});
   const assets = useAssets(mediaIds);
   const [scheduledNote, setScheduledNote] = useState<string | null>(null);
   /** Set by a refused submit, so problems that are normal while typing are shown from then on. */
@@ -56,6 +68,7 @@ export function ComposeForm({ client, defaultLocal }: Props) {
     setCaption('');
     setAccountIds([]);
     setMediaIds([]);
+    setSettingsDrafts({});
     reset(suggestedStart(Date.now(), client.timezone));
     setAttempted(false);
     setScheduledNote(note);
@@ -114,15 +127,57 @@ export function ComposeForm({ client, defaultLocal }: Props) {
   ];
   const captionError =
     captionMessages.length > 0 ? captionMessages.join(' ') : fieldError('caption');
-  // The same selection the engine makes, per chosen platform, as the files come and go.
+  // Each chosen account's platform settings; TikTok's choices come from creator_info.
+  const chosen = client.socialAccounts.filter((a) => accountIds.includes(a.id));
+  const tiktokIds = chosen.filter((a) => a.platform === 'tiktok').map((a) => a.id);
+  const creatorQueries = trpc.useQueries((t) =>
+    tiktokIds.map((accountId) =>
+      t.accounts.tiktokCreatorInfo({ accountId }, { staleTime: 60_000, retry: false }),
+    ),
+  );
+  const creators = new Map<string, CreatorInfoState>(
+    tiktokIds.map((accountId, i) => {
+      const q = creatorQueries[i]!;
+      return [
+        accountId,
+        { data: q.data, isLoading: q.isLoading, error: q.error, refetch: q.refetch },
+      ];
+    }),
+  );
+  const resolved = new Map<string, ResolvedSettings>(
+    chosen.map((a) => {
+      const answer = creators.get(a.id)?.data;
+      return [
+        a.id,
+        resolveSettings(a.platform, settingsDrafts[a.id] ?? EMPTY_DRAFT, {
+          timeZone: client.timezone,
+          creator: answer?.ok ? answer.info : null,
+        }),
+      ];
+    }),
+  );
+  const settingsProblems = [...resolved.values()].flatMap((r) => (r.problem ? [r.problem] : []));
+  const settingsStorable = [...resolved.values()].every((r) => r.storable);
+  // The same selection the engine makes, per chosen account and its post type (an Instagram
+  // story, a YouTube Short), as the files come and go.
   const known = assets.filter((a): a is AssetView => a !== undefined);
   const loaded = known.length === assets.length;
   const mediaProblems = loaded
     ? [
         ...new Set(
-          (accountIds.length ? platforms : []).flatMap((p) => {
-            const selection = selectMedia(p, undefined, known.map(toSelectable));
-            return selection.ok ? [] : selection.problems.map((m) => `${PLATFORM_LABELS[p]}: ${m}`);
+          chosen.flatMap((a) => {
+            const settings = resolved.get(a.id)?.settings;
+            const selection = selectMedia(
+              a.platform,
+              settingsPostType(settings),
+              known.map(toSelectable),
+            );
+            return [
+              ...(selection.ok
+                ? []
+                : selection.problems.map((m) => `${PLATFORM_LABELS[a.platform]}: ${m}`)),
+              ...settingsMediaProblems(a.platform, settings, known),
+            ];
           }),
         ),
       ]
@@ -153,18 +208,28 @@ export function ComposeForm({ client, defaultLocal }: Props) {
     if (when.kind !== 'ok') return;
     schedule.reset();
     saveDraft.reset();
+    const settings = Object.fromEntries(
+      [...resolved.entries()]
+        .filter(([, r]) => Object.keys(r.settings).length > 0)
+        .map(([accountId, r]) => [accountId, r.settings]),
+    );
     const input = {
       clientId: client.id,
       caption,
       accountIds,
       scheduledFor: when.instant,
       mediaIds,
+      ...(Object.keys(settings).length > 0 ? { settings } : {}),
     };
     // Enter in a field submits with the first button: Schedule post.
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
-    if (submitter?.getAttribute('value') === 'draft') saveDraft.mutate(input);
-    // Media that does not fit (or is still processing) is explained beside it; a draft may wait.
-    else if (mediaProblems.length === 0) schedule.mutate(input);
+    // Settings the platform refuses outright are explained beside them, for a draft too.
+    if (submitter?.getAttribute('value') === 'draft') {
+      if (settingsStorable) saveDraft.mutate(input);
+    }
+    // Media that does not fit (or is still processing) and settings not chosen yet are
+    // explained beside them; a draft may wait for both.
+    else if (mediaProblems.length === 0 && settingsProblems.length === 0) schedule.mutate(input);
   }
 
   return (
@@ -254,6 +319,24 @@ export function ComposeForm({ client, defaultLocal }: Props) {
           <p className="field-error">{fieldError('accountIds')}</p>
         ) : null}
       </fieldset>
+
+      {chosen
+        .filter((a) => hasSettings(a.platform))
+        .map((account) => (
+          <PlatformSettings
+            key={account.id}
+            account={account}
+            clientId={client.id}
+            timeZone={client.timezone}
+            draft={settingsDrafts[account.id] ?? EMPTY_DRAFT}
+            onChange={(draft) => {
+              edited();
+              setSettingsDrafts((drafts) => ({ ...drafts, [account.id]: draft }));
+            }}
+            problem={resolved.get(account.id)?.problem ?? null}
+            {...(creators.has(account.id) ? { creator: creators.get(account.id)! } : {})}
+          />
+        ))}
 
       <ZonedDateTimeFields idPrefix={`${id}-when`} timeZone={client.timezone} {...fields} />
       {attempted && when.kind === 'empty' ? (
