@@ -151,7 +151,10 @@ export interface PlatformAdapter {
    * What the account's creator may choose for a post, where the platform says so before
    * posting (TikTok's creator_info): the composer offers only these. Failures are PublishErrors.
    */
-  creatorInfo?(request: { account: AccountCredentials; signal?: AbortSignal }): Promise<CreatorInfo>;
+  creatorInfo?(request: {
+    account: AccountCredentials;
+    signal?: AbortSignal;
+  }): Promise<CreatorInfo>;
 }
 
 /** The posting options a platform gives one account (TikTok's creator_info). */

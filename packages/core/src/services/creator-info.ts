@@ -16,8 +16,7 @@ export interface CreatorInfoDeps {
   signal?: AbortSignal;
 }
 
-export type CreatorInfoResult =
-  { ok: true; info: CreatorInfo } | { ok: false; problem: string };
+export type CreatorInfoResult = { ok: true; info: CreatorInfo } | { ok: false; problem: string };
 
 /**
  * The TikTok account's posting options, or a sentence saying why TikTok did not give them

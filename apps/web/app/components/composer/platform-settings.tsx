@@ -133,7 +133,9 @@ function TikTokFields({ draft, set, creator }: FieldsProps) {
       label={`Allow ${what}`}
       checked={!disabled && values[key] !== true}
       disabled={disabled}
-      description={disabled ? `${info.nickname ?? 'The creator'} turned ${what} off in TikTok.` : undefined}
+      description={
+        disabled ? `${info.nickname ?? 'The creator'} turned ${what} off in TikTok.` : undefined
+      }
       onChange={(e) => set(key, e.currentTarget.checked ? undefined : true)}
     />
   );

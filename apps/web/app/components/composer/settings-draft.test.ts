@@ -23,14 +23,21 @@ describe('resolveSettings', () => {
     expect(none.problem).toMatch(/choose who can see this video/);
     expect(none.storable).toBe(true);
     const chosen = resolveSettings('tiktok', { values: { privacyLevel: 'SELF_ONLY' } }, oslo);
-    expect(chosen).toEqual({ settings: { privacyLevel: 'SELF_ONLY' }, problem: null, storable: true });
+    expect(chosen).toEqual({
+      settings: { privacyLevel: 'SELF_ONLY' },
+      problem: null,
+      storable: true,
+    });
   });
 
   it('holds TikTok to what creator_info offers, and branded content out of private', () => {
     const creator = { privacyLevels: ['FOLLOWER_OF_CREATOR', 'SELF_ONLY'] };
     expect(
-      resolveSettings('tiktok', { values: { privacyLevel: 'PUBLIC_TO_EVERYONE' } }, { ...oslo, creator })
-        .problem,
+      resolveSettings(
+        'tiktok',
+        { values: { privacyLevel: 'PUBLIC_TO_EVERYONE' } },
+        { ...oslo, creator },
+      ).problem,
     ).toMatch(/no longer offers that privacy level/);
     expect(
       resolveSettings(

@@ -164,7 +164,7 @@ export function withValue(
     (Array.isArray(value) && value.length === 0) ||
     (typeof value === 'object' &&
       !Array.isArray(value) &&
-      Object.values(value as object).every((v) => v === undefined));
+      Object.values(value).every((v) => v === undefined));
   if (empty) delete next[key];
   else next[key] = value;
   return next;

@@ -120,7 +120,10 @@ describe('accounts.tiktokCreatorInfo', () => {
     });
     await expect(
       api.accounts.tiktokCreatorInfo({ accountId: agency.accounts[0]!.id }),
-    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/not a TikTok account/) });
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/not a TikTok account/),
+    });
   });
 
   it('explains when the server has no credentials key', async () => {
