@@ -17,6 +17,7 @@ import { launchChromium, newWatchedPage, startHerald, type Herald } from './supp
 
 const CLIENT = DEMO_CLIENTS.find((c) => c.name === 'Fjord Outdoor')!;
 const TIKTOK = CLIENT.others.find((a) => a.platform === 'tiktok')!;
+const YOUTUBE = CLIENT.others.find((a) => a.platform === 'youtube')!;
 
 /** Eleven seconds of 9:16 colour bars: a real MP4 TikTok's rules take. */
 async function verticalClip(): Promise<Buffer> {
@@ -62,6 +63,33 @@ describe('platform settings in the composer', () => {
     await herald?.stop();
   });
 
+  /** The client's page with its composer hydrated, the clip uploaded and processed. */
+  async function composeWithClip() {
+    await page.goto(herald.url);
+    await page
+      .getByRole('navigation', { name: 'Clients' })
+      .getByRole('link', { name: CLIENT.name })
+      .click();
+    await page.getByRole('heading', { level: 1, name: CLIENT.name }).waitFor();
+    const compose = page.getByRole('form', { name: 'New post' });
+    await compose.getByText(/^Your time:|^That is your local time too/).waitFor(); // hydrated
+    await compose
+      .getByTestId('media-file-input')
+      .setInputFiles([{ name: 'fjord.mp4', mimeType: 'video/mp4', buffer: await verticalClip() }]);
+    const chosen = compose.getByRole('list', { name: 'Media in this post' });
+    await chosen.getByText('180×320').waitFor({ timeout: 60_000 });
+    return compose;
+  }
+
+  /** Publishes now: the date and time of this moment in the client's timezone. */
+  async function publishNow(compose: ReturnType<Page['getByRole']>) {
+    const local = toZonedLocal(new Date(), CLIENT.timezone);
+    await compose.getByLabel('Date').fill(local.slice(0, 10));
+    await compose.getByLabel('Time').fill(local.slice(11, 19));
+    await compose.getByRole('button', { name: 'Schedule post' }).click();
+    await compose.getByRole('status').filter({ hasText: 'Publishing now.' }).waitFor();
+  }
+
   it('publishes a TikTok video at the privacy level chosen from creator_info', async ({
     onTestFailed,
   }) => {
@@ -71,19 +99,7 @@ describe('platform settings in the composer', () => {
     await page.getByLabel('Password').fill(DEMO_LOGIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
-    await page
-      .getByRole('navigation', { name: 'Clients' })
-      .getByRole('link', { name: CLIENT.name })
-      .click();
-    await page.getByRole('heading', { level: 1, name: CLIENT.name }).waitFor();
-    const compose = page.getByRole('form', { name: 'New post' });
-    await compose.getByText(/^Your time:|^That is your local time too/).waitFor(); // hydrated
-
-    await compose
-      .getByTestId('media-file-input')
-      .setInputFiles([{ name: 'fjord.mp4', mimeType: 'video/mp4', buffer: await verticalClip() }]);
-    const chosen = compose.getByRole('list', { name: 'Media in this post' });
-    await chosen.getByText('180×320').waitFor({ timeout: 60_000 });
+    const compose = await composeWithClip();
 
     await compose.getByRole('checkbox', { name: `TikTok ${TIKTOK.handle}` }).check();
     const settings = compose.getByRole('group', { name: `TikTok settings for ${TIKTOK.handle}` });
@@ -111,12 +127,7 @@ describe('platform settings in the composer', () => {
 
     await privacy.getByRole('radio', { name: 'Followers' }).check();
     await expect.poll(() => settings.getByRole('alert').count(), { timeout: 5_000 }).toBe(0);
-    // Now, in the client's timezone: the post goes out at once.
-    const local = toZonedLocal(new Date(), CLIENT.timezone);
-    await compose.getByLabel('Date').fill(local.slice(0, 10));
-    await compose.getByLabel('Time').fill(local.slice(11, 19));
-    await compose.getByRole('button', { name: 'Schedule post' }).click();
-    await compose.getByRole('status').filter({ hasText: 'Publishing now.' }).waitFor();
+    await publishNow(compose);
 
     const target = await t.db.postTarget.findFirstOrThrow({
       where: { post: { caption } },
@@ -144,5 +155,43 @@ describe('platform settings in the composer', () => {
       .getAttribute('href');
     await page.goto(href!);
     await page.getByText(/· FOLLOWER_OF_CREATOR ·/).waitFor();
+  }, 240_000);
+
+  it('publishes a YouTube Short with the title and tags set in the composer', async ({
+    onTestFailed,
+  }) => {
+    onTestFailed(() => console.log([herald.output(), '--- browser ---', ...browserLog].join('\n')));
+    const compose = await composeWithClip();
+    await compose.getByRole('checkbox', { name: `YouTube ${YOUTUBE.handle}` }).check();
+    const settings = compose.getByRole('group', { name: `YouTube settings for ${YOUTUBE.handle}` });
+    await settings.getByText('Short', { exact: true }).click();
+    await settings.getByLabel('Title', { exact: true }).fill('Paddling <the> fjord');
+    await settings
+      .getByRole('alert')
+      .filter({ hasText: /may not contain < or >/ })
+      .waitFor();
+    await settings.getByLabel('Title', { exact: true }).fill('Paddling the fjord at dawn');
+    await settings.getByLabel('Tags').fill('kayak');
+    await settings.getByLabel('Tags').press('Enter');
+    const caption = `YouTube E2E ${Date.now().toString(36)} a morning on the water`;
+    await compose.getByLabel('Caption').fill(caption);
+    await publishNow(compose);
+
+    const target = await t.db.postTarget.findFirstOrThrow({
+      where: { post: { caption } },
+      select: { settings: true },
+    });
+    expect(target.settings).toEqual({
+      postType: 'short',
+      title: 'Paddling the fjord at dawn',
+      tags: ['kayak'],
+    });
+    const post = page.getByRole('article').filter({ hasText: caption });
+    await post.getByRole('status').filter({ hasText: 'Published' }).waitFor({ timeout: 90_000 });
+    // A Short's description is the caption with #Shorts at its end (providers/youtube/metadata.ts).
+    const received = sandbox.posts().filter((p) => p.platform === 'youtube');
+    expect(received.map((p) => [p.title, p.message])).toEqual([
+      ['Paddling the fjord at dawn', `${caption}\n\n#Shorts`],
+    ]);
   }, 240_000);
 });
