@@ -100,8 +100,16 @@ describe('platform settings in the composer', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
     const compose = await composeWithClip();
+    const caption = `TikTok E2E ${Date.now().toString(36)} paddling the fjord #kayak`;
+    await compose.getByLabel('Caption').fill(caption);
 
     await compose.getByRole('checkbox', { name: `TikTok ${TIKTOK.handle}` }).check();
+    // TikTok's own tab: its settings and a preview as its feed shows the post.
+    await compose.getByRole('tab', { name: 'TikTok' }).click();
+    await compose
+      .getByRole('figure', { name: 'Preview on TikTok' })
+      .getByText('#kayak', { exact: true })
+      .waitFor();
     const settings = compose.getByRole('group', { name: `TikTok settings for ${TIKTOK.handle}` });
     // The options creator_info gives this creator, none of them chosen.
     const privacy = settings.getByRole('radiogroup', { name: /Who can see this video/ });
@@ -115,8 +123,6 @@ describe('platform settings in the composer', () => {
       .getByText('Posting as Fjord Outdoor (@fjordoutdoor)', { exact: false })
       .waitFor();
 
-    const caption = `TikTok E2E ${Date.now().toString(36)} paddling the fjord`;
-    await compose.getByLabel('Caption').fill(caption);
     // Scheduling waits for the creator's choice, and says so beside the settings.
     await compose.getByRole('button', { name: 'Schedule post' }).click();
     await settings
@@ -127,7 +133,8 @@ describe('platform settings in the composer', () => {
 
     await privacy.getByRole('radio', { name: 'Followers' }).check();
     await expect.poll(() => settings.getByRole('alert').count(), { timeout: 5_000 }).toBe(0);
-    await publishNow(compose);
+    await compose.getByRole('button', { name: 'Publish now' }).click();
+    await compose.getByRole('status').filter({ hasText: 'Publishing now.' }).waitFor();
 
     const target = await t.db.postTarget.findFirstOrThrow({
       where: { post: { caption } },
@@ -162,7 +169,10 @@ describe('platform settings in the composer', () => {
   }) => {
     onTestFailed(() => console.log([herald.output(), '--- browser ---', ...browserLog].join('\n')));
     const compose = await composeWithClip();
+    const caption = `YouTube E2E ${Date.now().toString(36)} a morning on the water`;
+    await compose.getByLabel('Caption').fill(caption);
     await compose.getByRole('checkbox', { name: `YouTube ${YOUTUBE.handle}` }).check();
+    await compose.getByRole('tab', { name: 'YouTube' }).click();
     const settings = compose.getByRole('group', { name: `YouTube settings for ${YOUTUBE.handle}` });
     await settings.getByText('Short', { exact: true }).click();
     await settings.getByLabel('Title', { exact: true }).fill('Paddling <the> fjord');
@@ -173,8 +183,6 @@ describe('platform settings in the composer', () => {
     await settings.getByLabel('Title', { exact: true }).fill('Paddling the fjord at dawn');
     await settings.getByLabel('Tags').fill('kayak');
     await settings.getByLabel('Tags').press('Enter');
-    const caption = `YouTube E2E ${Date.now().toString(36)} a morning on the water`;
-    await compose.getByLabel('Caption').fill(caption);
     await publishNow(compose);
 
     const target = await t.db.postTarget.findFirstOrThrow({
