@@ -461,7 +461,7 @@ export function ComposeForm({ client, defaultLocal }: Props) {
                 <Stack gap="md">
                   <Textarea
                     label={`Text on ${PLATFORM_LABELS[p]}`}
-                    description={`${captionLength(p, text).toLocaleString('en-US')} / ${rules.maxCaptionLength.toLocaleString('en-US')} characters. Leave empty to publish the caption from “All platforms”.`}
+                    description={`${PLATFORM_LABELS[p]} counts ${captionLength(p, text).toLocaleString('en-US')} of its ${rules.maxCaptionLength.toLocaleString('en-US')} characters. Leave empty to publish the caption from “All platforms”.`}
                     placeholder={caption}
                     autosize
                     minRows={4}
