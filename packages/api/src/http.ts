@@ -8,7 +8,7 @@ import { errorReference } from './error-reference.ts';
 import { MAX_BATCH_SIZE } from './shared.ts';
 import { rateLimitHeaders, type CallRateLimiter } from './rate-limit.ts';
 import { appRouter } from './root.ts';
-import { createContext, type ContextMail } from './trpc.ts';
+import { createContext, type ContextMail, type PlatformApis } from './trpc.ts';
 
 export interface TrpcHandlerOptions {
   /** The path the router is mounted at, e.g. /api/trpc. */
@@ -17,6 +17,8 @@ export interface TrpcHandlerOptions {
   rateLimiter?: CallRateLimiter;
   /** Media storage for uploads and the library, null when not configured; made on first use. */
   storage?: () => MediaStorage | null;
+  /** The credentials key and adapters, null when not configured; made on first use. */
+  platformApis?: () => PlatformApis | null;
   /** Where unexpected errors are written, with their reference; console.error by default. */
   logError?: (line: string, error: unknown) => void;
 }
@@ -26,6 +28,7 @@ export function createTrpcHandler({
   db,
   rateLimiter,
   storage,
+  platformApis,
   logError = console.error,
 }: TrpcHandlerOptions) {
   return (
@@ -48,6 +51,7 @@ export function createTrpcHandler({
           db,
           rateLimiter,
           storage: storage?.() ?? null,
+          platformApis: platformApis?.() ?? null,
           ...caller,
         }),
       responseMeta: ({ errors }) => ({ headers: rateLimitHeaders(errors) }),

@@ -4,6 +4,7 @@ export {
   type Context,
   type ContextMail,
   type CreateContextOptions,
+  type PlatformApis,
 } from './trpc.ts';
 export { hasSessionCookie, readSessionToken, SESSION_COOKIE } from './session-cookie.ts';
 export { createTrpcHandler, type TrpcHandlerOptions } from './http.ts';

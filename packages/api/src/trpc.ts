@@ -8,7 +8,9 @@ import {
   type Actor,
   type SessionInfo,
 } from '@herald/core';
-import type { Db } from '@herald/db';
+import type { Db, TokenKeyring } from '@herald/db';
+import type { Platform } from '@herald/core/domain';
+import type { PlatformAdapter } from '@herald/core/providers';
 import type { MediaStorage } from '@herald/core/storage';
 import { createMailer, type Mailer } from '@herald/core/mail';
 import { initTRPC, TRPCError } from '@trpc/server';
@@ -32,6 +34,8 @@ export interface CreateContextOptions {
   storage?: MediaStorage | null;
   /** Account mail (invitations, verification links); absent: such mail is skipped. */
   mail?: ContextMail | null;
+  /** The credentials key and adapters, for calls that ask a platform about an account. */
+  platformApis?: PlatformApis | null;
 }
 
 export interface ContextMail {
@@ -39,6 +43,11 @@ export interface ContextMail {
   /** The app's public origin, which links in mail point at. */
   publicUrl: string;
   log?: (line: string) => void;
+}
+
+export interface PlatformApis {
+  tokenKey: TokenKeyring;
+  adapterFor: (platform: Platform) => PlatformAdapter;
 }
 
 /** Built from request headers plus injected dependencies, so tests call routers directly. */
@@ -50,6 +59,7 @@ export async function createContext({
   clientAddress,
   storage,
   mail,
+  platformApis,
 }: CreateContextOptions) {
   const resolved =
     session !== undefined
@@ -65,6 +75,7 @@ export async function createContext({
     clientAddress: clientAddress ?? null,
     storage: storage ?? null,
     mail: mail ?? null,
+    platformApis: platformApis ?? null,
   };
 }
 

@@ -1,6 +1,7 @@
 // The tRPC HTTP endpoint. The API package knows nothing of React Router: it gets the
 // request, the database, the session sessionMiddleware resolved and the caller's address.
-import { createCallRateLimiter, createTrpcHandler } from '@herald/api';
+import { createCallRateLimiter, createTrpcHandler, type PlatformApis } from '@herald/api';
+import { adapterConfigFromSettings, createAdapterRegistry } from '@herald/core/providers';
 import { getEnv } from '../env.server.ts';
 import { clientAddress, socketAddressContext } from '../lib/client-address.ts';
 import { db } from '../lib/db.server.ts';
@@ -17,7 +18,22 @@ const handle = createTrpcHandler({
   db,
   rateLimiter: createCallRateLimiter(),
   storage: getStorage,
+  platformApis,
 });
+
+let apis: PlatformApis | null | undefined;
+/** The credentials key and adapters (asking TikTok for an account's posting options). */
+function platformApis(): PlatformApis | null {
+  if (apis !== undefined) return apis;
+  const env = getEnv();
+  apis = env.tokenKeys
+    ? {
+        tokenKey: env.tokenKeys,
+        adapterFor: createAdapterRegistry(adapterConfigFromSettings(env.platforms)),
+      }
+    : null;
+  return apis;
+}
 
 function serve({ request, context }: Route.LoaderArgs | Route.ActionArgs) {
   return handle(request, {

@@ -147,6 +147,29 @@ export interface PlatformAdapter {
    * the post is gone), so the task knows whether to try again.
    */
   fetchMetrics?(request: MetricsRequest): Promise<EngagementMetrics>;
+  /**
+   * What the account's creator may choose for a post, where the platform says so before
+   * posting (TikTok's creator_info): the composer offers only these. Failures are PublishErrors.
+   */
+  creatorInfo?(request: {
+    account: AccountCredentials;
+    signal?: AbortSignal;
+  }): Promise<CreatorInfo>;
+}
+
+/** The posting options a platform gives one account (TikTok's creator_info). */
+export interface CreatorInfo {
+  /** The creator's display name and handle, as the platform shows them. */
+  nickname: string | null;
+  username: string | null;
+  /** The privacy levels this account may choose from, in the platform's order. */
+  privacyLevels: string[];
+  /** Interactions the creator switched off in the app: they stay off. */
+  commentDisabled: boolean;
+  duetDisabled: boolean;
+  stitchDisabled: boolean;
+  /** The longest video the account may post, in seconds; null when not said. */
+  maxVideoSeconds: number | null;
 }
 
 /** Engagement on one published post, as the platform counts it; null where it does not say. */

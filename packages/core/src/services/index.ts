@@ -34,3 +34,4 @@ export * from './two-factor.ts';
 export * from './calendar.ts';
 export * from './post-edits.ts';
 export * from './post-search.ts';
+export * from './creator-info.ts';

@@ -38,6 +38,11 @@ export interface SchedulePostInput {
    * left out gets the platform's defaults.
    */
   settings?: Record<string, unknown>;
+  /**
+   * Per-account captions (a platform's own variant) by account id, each checked against its
+   * account's platform rules; an account left out publishes the post's caption.
+   */
+  captions?: Record<string, string>;
 }
 
 export const postView = {
@@ -137,6 +142,12 @@ async function createPost(
       'Settings were given for an account this post does not go to. Pick that account, or drop its settings.',
     );
   }
+  const captions = input.captions ?? {};
+  if (Object.keys(captions).some((id) => !accountIds.includes(id))) {
+    throw new InvalidInputError(
+      'A caption was given for an account this post does not go to. Pick that account, or drop its caption.',
+    );
+  }
   const settingsOf = new Map<string, TargetSettings>();
   for (const account of accounts) {
     if (!isAccountUsable(account.status)) {
@@ -144,9 +155,13 @@ async function createPost(
         `${account.handle} must be reconnected before posts can be scheduled to it.`,
       );
     }
-    const problems = captionProblems(account.platform, input.caption);
-    if (problems.length > 0)
-      throw new InvalidInputError(`${account.handle}: ${problems.join(' ')}`);
+    const own = captions[account.id];
+    const problems = captionProblems(account.platform, own ?? input.caption);
+    if (problems.length > 0) {
+      throw new InvalidInputError(
+        `${account.handle}${own === undefined ? '' : ' (its own caption)'}: ${problems.join(' ')}`,
+      );
+    }
     const settings = checkedSettings(account, given[account.id]);
     const thumbnail = await thumbnailProblem(db, {
       organizationId: actor.organizationId,
@@ -195,6 +210,7 @@ async function createPost(
           scheduledTimezone: client.timezone,
           status,
           settings: settingsOf.get(account.id)!,
+          ...(captions[account.id] !== undefined ? { caption: captions[account.id]! } : {}),
         },
       });
       if (status === 'scheduled') await enqueuePublish(tx, target.id, input.scheduledFor);

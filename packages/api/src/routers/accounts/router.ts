@@ -1,4 +1,4 @@
-import { accountQuotaForecast } from '@herald/core';
+import { accountQuotaForecast, tiktokCreatorInfo } from '@herald/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { orgProcedure } from '../../trpc.ts';
@@ -15,4 +15,23 @@ export const accountsRouter = {
       }),
     )
     .query(({ ctx, input }) => accountQuotaForecast(ctx.db, ctx.actor, input)),
+  /**
+   * A TikTok account's posting options from TikTok (creator_info): the privacy levels the
+   * creator may choose, interactions they switched off, the longest video.
+   */
+  tiktokCreatorInfo: orgProcedure
+    .input(z.object({ accountId: z.uuid() }))
+    .query(({ ctx, input, signal }) =>
+      ctx.platformApis
+        ? tiktokCreatorInfo(
+            { db: ctx.db, ...ctx.platformApis, ...(signal ? { signal } : {}) },
+            ctx.actor,
+            input,
+          )
+        : {
+            ok: false as const,
+            problem:
+              'This server cannot ask TikTok about accounts: TOKEN_ENCRYPTION_KEY is not set.',
+          },
+    ),
 } satisfies TRPCRouterRecord;

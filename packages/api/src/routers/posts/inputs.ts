@@ -17,6 +17,16 @@ export const SchedulePostInput = z.object({
   mediaIds: z.array(z.uuid()).max(20, 'A post can carry at most 20 files.').optional(),
   /** Per-platform settings by account id: the post type, a YouTube title, an article link. */
   settings: z.record(z.uuid(), TargetSettings).optional(),
+  /** Per-account captions (a platform's variant) by account id; left out: the post's caption. */
+  captions: z
+    .record(
+      z.uuid(),
+      safeText('A caption')
+        .trim()
+        .min(1, 'Write the caption, or leave the account on the post’s caption.')
+        .max(100_000, 'The caption is too long.'),
+    )
+    .optional(),
 });
 
 export const ReschedulePostInput = z.object({ postId: z.uuid(), scheduledFor: instant() });

@@ -30,6 +30,7 @@ import { unknownOnFailure } from '../reconcile.ts';
 import { fetchMediaFile } from '../media-source.ts';
 import type {
   AdapterHttpConfig,
+  CreatorInfo as PostingOptions,
   EngagementMetrics,
   MetricsRequest,
   PlatformAdapter,
@@ -777,6 +778,19 @@ export function createTikTokAdapter(config: TikTokAdapterConfig): PlatformAdapte
     reconcile: unknownOnFailure('TikTok', reconcile),
     refreshToken,
     fetchMetrics,
+    // The composer asks the same question step 1 asks, so the creator chooses from what TikTok offers.
+    async creatorInfo({ account, signal }): Promise<PostingOptions> {
+      const creator = await creatorInfo(account.accessToken, signal);
+      return {
+        nickname: creator.creator_nickname ?? null,
+        username: creator.creator_username ?? null,
+        privacyLevels: creator.privacy_level_options,
+        commentDisabled: creator.comment_disabled ?? false,
+        duetDisabled: creator.duet_disabled ?? false,
+        stitchDisabled: creator.stitch_disabled ?? false,
+        maxVideoSeconds: creator.max_video_post_duration_sec ?? null,
+      };
+    },
   };
 }
 
