@@ -112,6 +112,15 @@ describe('clients', () => {
     await brand.getByLabel('Try a caption').fill('Fresh cheese. Order at alpine.example');
     await brand.getByText('This caption keeps to the brand profile.').waitFor();
     await brand.getByText('#AlpineDairy', { exact: false }).first().waitFor();
+
+    // The composer gives the same advice while a caption is written.
+    await page.goto(`${herald.url}/clients/${client.id}`);
+    const compose = page.getByRole('form', { name: 'New post' });
+    await compose.getByLabel('Caption').fill('Crypto cheese, this week only');
+    const advice = compose.getByRole('status').filter({ hasText: 'Brand profile' });
+    await advice.getByText('The caption mentions a banned topic: “crypto”.').waitFor();
+    await compose.getByLabel('Caption').fill('Fresh cheese. Order at alpine.example');
+    await advice.waitFor({ state: 'detached' });
   }, 120_000);
 
   it('shows an account that lost its access, why, and the posts held for it', async ({

@@ -73,6 +73,7 @@ type TenantIds = Record<
   | 'uploadId'
   | 'memberId'
   | 'invitationId'
+  | 'linkId'
   | 'notificationId',
   string
 > & {
@@ -93,6 +94,12 @@ const SAMPLES: Record<string, unknown> = {
   email: 'someone@invited.test',
   // Turning an email kind on.
   sendEmail: true,
+  // A client's settings and brand profile.
+  timezone: 'Europe/Oslo',
+  bannedTopics: [],
+  defaultHashtags: [],
+  // Off: a client that needs approval would refuse the other calls' schedules.
+  requiresApproval: false,
 };
 
 /** A fresh post per call, so a mutation tried earlier (cancel) does not change the answer. */
@@ -140,7 +147,16 @@ async function tenantIds(t: TestDatabase, agency: AgencyFixture): Promise<Tenant
   const notification = await t.db.notification.create({
     data: { organizationId: agency.organizationId, kind: 'publish_failed', title: 'x', body: 'y' },
   });
+  const link = await t.db.postReviewLink.create({
+    data: {
+      organizationId: agency.organizationId,
+      postId: post.id,
+      tokenHash: randomUUID(),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    },
+  });
   return {
+    linkId: link.id,
     memberId: member.id,
     invitationId: invitation.id,
     notificationId: notification.id,
@@ -256,14 +272,15 @@ describe('the tRPC API', () => {
         data: {
           organizationId: home.organizationId,
           userId: user.id,
-          role: 'editor',
+          // An admin, so every client-level procedure is allowed on their own client.
+          role: 'admin',
           limitedToClients: true,
           clients: {
             create: [{ clientId: home.clientId, organizationId: home.organizationId }],
           },
         },
       });
-      limited = { ...home, userId: user.id, email: user.email, password, role: 'editor' };
+      limited = { ...home, userId: user.id, email: user.email, password, role: 'admin' };
     });
 
     const CLIENT_PROCEDURES = () =>
@@ -308,8 +325,10 @@ describe('the tRPC API', () => {
   it("lists only the member's own clients and accounts, without tokens", async () => {
     const api = await callerFor(t, agency);
     const clients = await api.clients.list();
-    expect(clients.map((c) => c.id)).toEqual([agency.clientId]);
-    expect(clients[0]!.socialAccounts).toHaveLength(2);
+    // Its own (clients.create above may have added some), and none of the other agency's.
+    const own = await t.db.client.findMany({ where: { organizationId: agency.organizationId } });
+    expect(clients.map((c) => c.id).sort()).toEqual(own.map((c) => c.id).sort());
+    expect(clients.find((c) => c.id === agency.clientId)!.socialAccounts).toHaveLength(2);
     expect(JSON.stringify(clients)).not.toMatch(/accessToken|sbx-page/);
     expect((await api.me.get()).organization.id).toBe(agency.organizationId);
   });

@@ -4,10 +4,12 @@
 // rules; scheduled at a time in the client's timezone, saved as a draft, or published now.
 // Unsaved work is kept in this browser and offered back after a reload.
 import {
+  brandProblems,
   captionLength,
   captionLimitProblem,
   captionProblems,
   isAccountUsable,
+  type BrandProfile,
   PLATFORM_LABELS,
   PLATFORM_RULES,
   selectMedia,
@@ -56,7 +58,14 @@ export interface ComposeAccount {
 }
 
 interface Props {
-  client: { id: string; name: string; timezone: string; socialAccounts: ComposeAccount[] };
+  client: {
+    id: string;
+    name: string;
+    timezone: string;
+    socialAccounts: ComposeAccount[];
+    /** The client's brand rules: what the caption is checked against (advice, not a block). */
+    brandProfile?: BrandProfile;
+  };
   /** Wall-clock default for the date and time inputs, in the client's timezone. */
   defaultLocal: { date: string; time: string };
 }
@@ -438,6 +447,9 @@ export function ComposeForm({ client, defaultLocal }: Props) {
                 }
                 error={captionError}
               />
+              {client.brandProfile && caption.trim() ? (
+                <BrandAdvice problems={brandProblems(client.brandProfile, caption)} />
+              ) : null}
               <MediaPicker
                 clientId={client.id}
                 value={mediaIds}
@@ -556,5 +568,21 @@ export function ComposeForm({ client, defaultLocal }: Props) {
         </Group>
       </Stack>
     </form>
+  );
+}
+
+/** What the caption misses of the client's brand profile; advice, since a person decides. */
+function BrandAdvice({ problems }: { problems: string[] }) {
+  if (problems.length === 0) return null;
+  return (
+    <Alert color="yellow" title="Brand profile" role="status">
+      <Stack gap={2}>
+        {problems.map((problem) => (
+          <Text key={problem} size="sm">
+            {problem}
+          </Text>
+        ))}
+      </Stack>
+    </Alert>
   );
 }

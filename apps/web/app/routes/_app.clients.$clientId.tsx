@@ -28,6 +28,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       id: client.id,
       name: client.name,
       timezone: client.timezone,
+      brandProfile: client.brandProfile,
       socialAccounts: client.socialAccounts.map(({ id, platform, handle, status }) => ({
         id,
         platform,

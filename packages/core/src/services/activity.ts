@@ -1,6 +1,6 @@
 import { Prisma, type Db, type Tx } from '@herald/db';
 import { describeActivity } from '../domain/activity.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { clientScope, requirePermission, type Actor } from './actor.ts';
 import { NotFoundError } from './errors.ts';
 
 export interface ActivityInput {
@@ -77,11 +77,13 @@ export async function listActivity(
   const clientId = options.clientId ?? null;
   if (clientId) {
     const client = await db.client.findFirst({
-      where: { id: clientId, organizationId: actor.organizationId },
+      where: clientScope(actor, clientId),
       select: { id: true },
     });
     if (!client) throw new NotFoundError('Client');
   }
+  // A member limited to some clients sees only what happened to those clients' rows.
+  const limitedTo = actor.clientIds ? [...actor.clientIds] : null;
   // The subject's post (a post, or a target's post), account (an account, or a target's, or
   // the one named in the data) and client (from whichever of those is known).
   const base = (select: Prisma.Sql) => Prisma.sql`
@@ -111,7 +113,8 @@ export async function listActivity(
     FROM e
     LEFT JOIN users u ON u.id = e.actor_user_id
     LEFT JOIN clients c ON c.id = e.client_id AND c.organization_id = ${actor.organizationId}::uuid
-    WHERE (${clientId}::uuid IS NULL OR e.client_id = ${clientId}::uuid)`;
+    WHERE (${clientId}::uuid IS NULL OR e.client_id = ${clientId}::uuid)
+      AND (${limitedTo === null}::boolean OR e.client_id = ANY(${limitedTo ?? []}::uuid[]))`;
   const [rows, counted] = await Promise.all([
     db.$queryRaw<ActivityRow[]>(
       Prisma.sql`${base(Prisma.sql`SELECT e.id::text, e.action, e.created_at, u.name AS actor_name,

@@ -6,13 +6,13 @@ import { decryptSecret, type Db, type TokenKeyring } from '@herald/db';
 import type { Platform } from '../domain/platforms.ts';
 import { PublishError } from '../providers/errors.ts';
 import type { CreatorInfo, PlatformAdapter } from '../providers/types.ts';
-import { requirePermission, type Actor } from './actor.ts';
+import { clientRowScope, requirePermission, type Actor } from './actor.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
 export interface CreatorInfoDeps {
   db: Db;
-  tokenKey: TokenKeyring;
-  adapterFor: (platform: Platform) => PlatformAdapter;
+  /** The credentials key and adapters; null where this server has no token key. */
+  apis: { tokenKey: TokenKeyring; adapterFor: (platform: Platform) => PlatformAdapter } | null;
   signal?: AbortSignal;
 }
 
@@ -30,16 +30,23 @@ export async function tiktokCreatorInfo(
 ): Promise<CreatorInfoResult> {
   requirePermission(actor, 'posts:write');
   const account = await deps.db.socialAccount.findFirst({
-    where: { id: input.accountId, organizationId: actor.organizationId },
+    where: { id: input.accountId, ...clientRowScope(actor) },
     select: { platform: true, handle: true, externalId: true, accessTokenEncrypted: true },
   });
   if (!account) throw new NotFoundError('Account');
+  const { apis } = deps;
+  if (!apis) {
+    return {
+      ok: false,
+      problem: 'This server cannot ask TikTok about accounts: TOKEN_ENCRYPTION_KEY is not set.',
+    };
+  }
   if (account.platform !== 'tiktok') {
     throw new InvalidInputError(`${account.handle} is not a TikTok account.`);
   }
   let adapter: PlatformAdapter;
   try {
-    adapter = deps.adapterFor('tiktok');
+    adapter = apis.adapterFor('tiktok');
   } catch (error) {
     if (error instanceof PublishError) return { ok: false, problem: error.message };
     throw error;
@@ -51,7 +58,7 @@ export async function tiktokCreatorInfo(
     const info = await adapter.creatorInfo({
       account: {
         externalId: account.externalId,
-        accessToken: decryptSecret(account.accessTokenEncrypted, deps.tokenKey),
+        accessToken: decryptSecret(account.accessTokenEncrypted, apis.tokenKey),
       },
       ...(deps.signal ? { signal: deps.signal } : {}),
     });

@@ -36,7 +36,15 @@ export function createNotificationHub(options: {
   retryDelaysMs?: readonly number[];
   listen?: (options: ListenOptions) => PgListener;
 }): NotificationHub {
-  const subscribers = new Map<number, { actor: Actor; subscriber: NotificationSubscriber }>();
+  const subscribers = new Map<
+    number,
+    {
+      actor: Actor;
+      subscriber: NotificationSubscriber;
+      /** The last delivery: each waits for the one before, so a page gets them in order. */
+      queue: Promise<void>;
+    }
+  >();
   let nextId = 0;
 
   const deliver = async (actor: Actor, subscriber: NotificationSubscriber, id: string) => {
@@ -52,11 +60,14 @@ export function createNotificationHub(options: {
       options.onError(error);
       return;
     }
-    for (const { actor, subscriber } of subscribers.values()) {
+    for (const entry of subscribers.values()) {
+      const { actor, subscriber } = entry;
       // A cheap first sieve on the ids; the re-read under the actor's scope is what decides.
       if (actor.organizationId !== announced.organizationId) continue;
       if (announced.userId !== null && announced.userId !== actor.userId) continue;
-      deliver(actor, subscriber, announced.id).catch(options.onError);
+      entry.queue = entry.queue
+        .then(() => deliver(actor, subscriber, announced.id))
+        .catch(options.onError);
     }
   };
 
@@ -76,7 +87,7 @@ export function createNotificationHub(options: {
     ready: listener.ready,
     subscribe(actor, subscriber) {
       const id = nextId++;
-      subscribers.set(id, { actor: { ...actor }, subscriber });
+      subscribers.set(id, { actor: { ...actor }, subscriber, queue: Promise.resolve() });
       return () => void subscribers.delete(id);
     },
     get size() {

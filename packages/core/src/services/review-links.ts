@@ -80,8 +80,10 @@ export async function createReviewLink(
 /** The post's links, newest first, with their state (never their tokens). */
 export async function listReviewLinks(db: Db, actor: Actor, postId: string, now = new Date()) {
   requirePermission(actor, 'posts:approve');
+  const visible = await db.post.count({ where: { id: postId, ...clientRowScope(actor) } });
+  if (visible === 0) throw new NotFoundError('Post');
   const links = await db.postReviewLink.findMany({
-    where: { organizationId: actor.organizationId, postId, post: clientRowScope(actor) },
+    where: { organizationId: actor.organizationId, postId },
     orderBy: { createdAt: 'desc' },
     select: {
       id: true,

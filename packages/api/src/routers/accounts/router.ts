@@ -22,16 +22,10 @@ export const accountsRouter = {
   tiktokCreatorInfo: orgProcedure
     .input(z.object({ accountId: z.uuid() }))
     .query(({ ctx, input, signal }) =>
-      ctx.platformApis
-        ? tiktokCreatorInfo(
-            { db: ctx.db, ...ctx.platformApis, ...(signal ? { signal } : {}) },
-            ctx.actor,
-            input,
-          )
-        : {
-            ok: false as const,
-            problem:
-              'This server cannot ask TikTok about accounts: TOKEN_ENCRYPTION_KEY is not set.',
-          },
+      tiktokCreatorInfo(
+        { db: ctx.db, apis: ctx.platformApis, ...(signal ? { signal } : {}) },
+        ctx.actor,
+        input,
+      ),
     ),
 } satisfies TRPCRouterRecord;
